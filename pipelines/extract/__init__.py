@@ -1,0 +1,148 @@
+"""Read any portal export into canonical text batches plus a small report about the file.
+
+One entry point, `open_export`, sniffs what the file really is and picks the reader;
+every reader hands back positional columns and source row numbers, and `shape` maps
+them onto the canonical columns of schemas/columns.csv.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pyarrow as pa
+
+from pipelines.extract.errors import FileRejected
+from pipelines.extract.guard import Limits, check_size
+from pipelines.extract.header import HeaderLayout, export_time
+from pipelines.extract.shape import shape
+from pipelines.extract.sniff import sniff
+from pipelines.vocab import column_map
+
+__all__ = ["FileRejected", "Limits", "ExportInfo", "open_export"]
+
+
+@dataclass
+class ExportInfo:
+    """What the extractor learned about one file; small and serialisable."""
+
+    path: str
+    kind: str = ""
+    encoding: str | None = None
+    sheets: list[str] = field(default_factory=list)
+    skipped_sheets: list[str] = field(default_factory=list)
+    exported_at: datetime | None = None
+    unknown_columns: list[str] = field(default_factory=list)
+    personal_columns: list[str] = field(default_factory=list)
+    shadowed_columns: list[str] = field(default_factory=list)
+    missing_columns: list[str] = field(default_factory=list)
+    rows_skipped: int = 0  # blank lines, footers, repeated headers
+    malformed_rows: list[tuple[str | None, int]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _note_layout(info: ExportInfo, layout: HeaderLayout, title: list[list[str | None]]) -> None:
+    for name in layout.unknown:
+        if name not in info.unknown_columns:
+            info.unknown_columns.append(name)
+    for j in layout.personal:
+        name = layout.names[j] or ""
+        if name not in info.personal_columns:
+            info.personal_columns.append(name)
+    for name in layout.shadowed:
+        if name not in info.shadowed_columns:
+            info.shadowed_columns.append(name)
+    info.exported_at = info.exported_at or export_time(title)
+    _check_required(info, layout)
+
+
+def _check_required(info: ExportInfo, layout: HeaderLayout) -> None:
+    present = set(layout.mapping.values())
+    cmap = column_map()
+    missing = [c.canonical for c in cmap.columns if c.required == "yes" and c.canonical not in present]
+    if "finished_at" not in present and "returned_at" not in present:
+        missing.append("finished_at")
+    if missing:
+        labels = ", ".join(cmap.label(c) for c in missing)
+        raise FileRejected(f"thiếu cột bắt buộc: {labels} — required column(s) missing: {', '.join(missing)}")
+
+
+def open_export(path: Path, limits: Limits | None = None) -> tuple[ExportInfo, Iterator[pa.Table]]:
+    """Plan the file (may raise FileRejected) and return an iterator of canonical tables.
+
+    Planning reads only headers; the iterator streams the data. The iterator may also
+    raise FileRejected (e.g. an unreadable block deep in a CSV).
+    """
+    limits = limits or Limits()
+    path = Path(path)
+    info = ExportInfo(path=str(path))
+    check_size(path, limits)
+    info.kind = sniff(path)
+    if info.kind == "csv":
+        return info, _csv(path, info)
+    if info.kind == "html":
+        return info, _html(path, info)
+    return info, _workbook(path, info, limits)
+
+
+def _csv(path: Path, info: ExportInfo) -> Iterator[pa.Table]:
+    from pipelines.extract.csv_reader import plan_csv, read_csv_batches
+
+    plan = plan_csv(path)
+    info.encoding = plan.encoding
+    _note_layout(info, plan.layout, plan.title)
+
+    def batches() -> Iterator[pa.Table]:
+        for cols, rows in read_csv_batches(path, plan):
+            shaped = shape(cols, plan.layout, None, rows)
+            info.rows_skipped += shaped.skipped
+            yield shaped.table
+        info.rows_skipped += plan.footer_lines
+        info.malformed_rows.extend((None, n) for n in plan.malformed)
+
+    return batches()
+
+
+def _workbook(path: Path, info: ExportInfo, limits: Limits) -> Iterator[pa.Table]:
+    from pipelines.extract.excel_reader import plan_workbook, read_sheet
+
+    reader, plan = plan_workbook(path, info.kind, limits)
+    info.skipped_sheets = plan.skipped_sheets
+    if not plan.sheets:
+        raise FileRejected(
+            "không tìm thấy dòng tiêu đề ở trang nào (cần ít nhất 3 cột như Mã hồ sơ, Trạng thái, Ngày tiếp nhận) — "
+            "no header row found in any sheet"
+        )
+    for sheet in plan.sheets:
+        info.sheets.append(sheet.name)
+        _note_layout(info, sheet.layout, sheet.title)
+
+    def batches() -> Iterator[pa.Table]:
+        for sheet in plan.sheets:
+            for cols, rows in read_sheet(reader, sheet):
+                shaped = shape(cols, sheet.layout, sheet.name, rows)
+                info.rows_skipped += shaped.skipped
+                yield shaped.table
+
+    return batches()
+
+
+def _html(path: Path, info: ExportInfo) -> Iterator[pa.Table]:
+    from pipelines.extract.html_reader import plan_html, read_html_grid
+
+    found = plan_html(path)
+    if not found:
+        raise FileRejected("không tìm thấy bảng có dòng tiêu đề trong tệp HTML — no header row found")
+    for _, layout, title in found:
+        _note_layout(info, layout, title)
+
+    def batches() -> Iterator[pa.Table]:
+        for i, (grid, layout, _) in enumerate(found):
+            for cols, rows in read_html_grid(grid, layout):
+                shaped = shape(cols, layout, f"table{i + 1}" if len(found) > 1 else None, rows)
+                info.rows_skipped += shaped.skipped
+                yield shaped.table
+
+    return batches()

@@ -1,0 +1,170 @@
+"""CSV / "Unicode text" exports: encoding and separator sniffing, header under a title block,
+streaming read into Arrow in bounded blocks.
+
+The fast path is pyarrow's streaming reader (all columns as text). pyarrow cannot say on
+which line a malformed record sits, so when a block holds one, that block and the rest of
+the file are read again with Python's csv module, which numbers every record exactly.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from pipelines.extract.errors import FileRejected
+from pipelines.extract.header import HeaderLayout, detect_header, export_time
+from pipelines.extract.shape import is_footer_text
+from pipelines.vocab import column_map
+
+SNIFF_BYTES = 256 * 1024
+SEPARATORS = (",", ";", "\t", "|")
+BLOCK_BYTES = 8 * 1024 * 1024
+SLOW_BATCH = 50_000
+
+
+@dataclass
+class CsvPlan:
+    encoding: str
+    delimiter: str
+    layout: HeaderLayout
+    width: int
+    title: list[list[str | None]]
+    malformed: list[int] = field(default_factory=list)  # record numbers
+    footer_lines: int = 0
+
+
+def detect_encoding(head: bytes) -> str:
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if len(head) > 4 and head[1::2].count(0) > len(head) // 3:
+        return "utf-16-le"
+    try:
+        head.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 4:  # a character cut at the end of the sample
+            return "utf-8"
+        return "cp1258"
+
+
+def plan_csv(path: Path) -> CsvPlan:
+    with open(path, "rb") as fh:
+        head = fh.read(SNIFF_BYTES)
+    encoding = detect_encoding(head)
+    text = head.decode(encoding, errors="replace")
+    lines = text.splitlines(keepends=True)
+    if len(head) == SNIFF_BYTES and len(lines) > 1:
+        lines = lines[:-1]  # the last line of the sample may be cut
+    sample = "".join(lines[:200])
+    cmap = column_map()
+    best: tuple[int, str, HeaderLayout, list[list[str]]] | None = None
+    for sep in SEPARATORS:
+        rows = list(csv.reader(io.StringIO(sample), delimiter=sep))
+        layout = detect_header(rows, cmap)
+        if layout and (best is None or len(layout.mapping) > best[0]):
+            best = (len(layout.mapping), sep, layout, rows)
+    if best is None:
+        if not text.strip():
+            raise FileRejected("tệp rỗng — empty file")
+        raise FileRejected(
+            "không tìm thấy dòng tiêu đề (cần ít nhất 3 cột như Mã hồ sơ, Trạng thái, Ngày tiếp nhận) — no header row found"
+        )
+    _, sep, layout, rows = best
+    data_rows = rows[layout.data_start : layout.data_start + 50]
+    width = max([len(layout.names)] + [len(r) for r in data_rows if len(r) > 1] or [len(layout.names)])
+    return CsvPlan(encoding, sep, layout, width, rows[: layout.header_row])
+
+
+def read_csv_batches(path: Path, plan: CsvPlan) -> Iterator[tuple[dict[int, pa.Array], pa.Array]]:
+    """Yield (columns by grid position, 1-based record numbers) per block."""
+    names = [f"c{j}" for j in range(plan.width)]
+    invalid: list[str] = []
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        invalid.append(row.text)
+        return "skip"
+
+    read_opts = pacsv.ReadOptions(
+        skip_rows=plan.layout.data_start, column_names=names, block_size=BLOCK_BYTES,
+        encoding=plan.encoding.replace("utf-8-sig", "utf-8"), use_threads=True,
+    )
+    parse_opts = pacsv.ParseOptions(
+        delimiter=plan.delimiter, invalid_row_handler=on_invalid, newlines_in_values=True, ignore_empty_lines=False
+    )
+    conv_opts = pacsv.ConvertOptions(
+        column_types={n: pa.string() for n in names}, strings_can_be_null=True, null_values=[""],
+        quoted_strings_can_be_null=True,
+    )
+    try:
+        reader = pacsv.open_csv(path, read_options=read_opts, parse_options=parse_opts, convert_options=conv_opts)
+    except pa.ArrowInvalid as exc:
+        if "Empty CSV file" in str(exc):
+            return
+        raise FileRejected(f"không đọc được CSV ({exc}) — unreadable CSV")
+    done = 0  # data records delivered so far (all of them well-formed)
+    while True:
+        try:
+            batch = reader.read_next_batch()
+        except StopIteration:
+            break
+        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            raise FileRejected(f"không đọc được CSV ({str(exc)[:200]}) — unreadable CSV")
+        if invalid:
+            # a blank, footer or malformed record in this block: number it exactly from here on
+            yield from _slow_path(path, plan, skip_data=done)
+            return
+        n = batch.num_rows
+        rows = pa.array(range(plan.layout.data_start + done + 1, plan.layout.data_start + done + n + 1), pa.int64())
+        yield {j: batch.column(j) for j in range(plan.width)}, rows
+        done += n
+
+
+def _first_cell(text: str, sep: str) -> str:
+    for cell in text.split(sep):
+        if cell.strip().strip('"'):
+            return cell.strip().strip('"')
+    return ""
+
+
+def _slow_path(path: Path, plan: CsvPlan, skip_data: int) -> Iterator[tuple[dict[int, pa.Array], pa.Array]]:
+    """Exact record numbers; rows of the wrong width are recorded as malformed (or footer)."""
+    encoding = plan.encoding
+    with open(path, encoding=encoding, errors="replace", newline="") as fh:
+        reader = csv.reader(fh, delimiter=plan.delimiter)
+        cols: list[list[str | None]] = [[] for _ in range(plan.width)]
+        rows: list[int] = []
+        for number, record in enumerate(reader, start=1):
+            if number <= plan.layout.data_start:
+                continue
+            if len(record) != plan.width:
+                if len(record) < plan.width and is_footer_text(_first_cell(plan.delimiter.join(record), plan.delimiter)):
+                    plan.footer_lines += 1  # blank line, "Tổng cộng", signatures
+                else:
+                    plan.malformed.append(number)
+                continue
+            if skip_data > 0:
+                skip_data -= 1
+                continue
+            for j in range(plan.width):
+                v = record[j]
+                cols[j].append(v if v != "" else None)
+            rows.append(number)
+            if len(rows) >= SLOW_BATCH:
+                yield _arrays(cols), pa.array(rows, pa.int64())
+                cols = [[] for _ in range(plan.width)]
+                rows = []
+        if rows:
+            yield _arrays(cols), pa.array(rows, pa.int64())
+
+
+def _arrays(cols: list[list[str | None]]) -> dict[int, pa.Array]:
+    return {j: pa.array(c, pa.string()) for j, c in enumerate(cols)}

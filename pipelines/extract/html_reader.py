@@ -1,0 +1,57 @@
+"""Old "Excel" exports that are really HTML tables (<table> saved as .xls)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+from lxml import etree, html
+
+from pipelines.extract.errors import FileRejected
+from pipelines.extract.header import HeaderLayout, detect_header
+from pipelines.vocab import column_map
+
+
+def html_grids(path: Path) -> list[list[list[str | None]]]:
+    """Each <table> as a grid of cell texts; colspan is expanded so positions line up."""
+    parser = html.HTMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
+    try:
+        doc = etree.parse(str(path), parser)
+    except (etree.ParserError, OSError, ValueError) as exc:
+        raise FileRejected(f"không đọc được bảng HTML ({exc}) — unreadable HTML export")
+    root = doc.getroot()
+    if root is None:
+        raise FileRejected("tệp HTML rỗng — empty HTML file")
+    grids = []
+    for table in root.iter("table"):
+        grid = []
+        for tr in table.iter("tr"):
+            row: list[str | None] = []
+            for cell in tr:
+                if cell.tag not in ("td", "th"):
+                    continue
+                text = " ".join(cell.itertext()).strip() or None
+                span = int(cell.get("colspan", "1") or 1) if str(cell.get("colspan", "1")).isdigit() else 1
+                row.append(text)
+                row.extend([None] * (min(span, 100) - 1))
+            grid.append(row)
+        grids.append(grid)
+    return grids
+
+
+def plan_html(path: Path) -> list[tuple[list[list[str | None]], HeaderLayout, list[list[str | None]]]]:
+    cmap = column_map()
+    found = []
+    for grid in html_grids(path):
+        layout = detect_header(grid, cmap)
+        if layout:
+            found.append((grid, layout, grid[: layout.header_row]))
+    return found
+
+
+def read_html_grid(grid: list[list[str | None]], layout: HeaderLayout) -> Iterator[tuple[dict[int, pa.Array], pa.Array]]:
+    body = grid[layout.data_start :]
+    cols = {j: pa.array([r[j] if j < len(r) else None for r in body], pa.string()) for j in layout.mapping}
+    first = layout.data_start + 1
+    yield cols, pa.array(range(first, first + len(body)), pa.int64())

@@ -1,0 +1,106 @@
+"""Turn a positional grid batch into the canonical text table, dropping what is not data.
+
+Only mapped columns are ever selected, so personal-data and unknown columns are left
+behind here, at the first step, and never reach validation, quarantine or logs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pipelines.extract.header import HeaderLayout
+from pipelines.text import match_key
+from pipelines.vocab import column_map
+
+_FOOTER_MARKERS = (
+    "tongcong", "tongso", "cong", "nguoilap", "nguoilapbieu", "thutruong", "lanhdao", "xacnhan",
+    "kyten", "kyghirohoten", "trang", "page", "ghichu", "total",
+)
+_DATE_LINE = re.compile(r"ngay\d*thang\d*nam")
+
+
+def canonical_schema() -> pa.Schema:
+    fields = [pa.field(c, pa.string()) for c in column_map().names()]
+    return pa.schema(fields + [pa.field("_sheet", pa.string()), pa.field("_row", pa.int64())])
+
+
+def is_footer_text(text: str | None) -> bool:
+    key = match_key(text)
+    return not key or key.startswith(_FOOTER_MARKERS) or bool(_DATE_LINE.search(key))
+
+
+@dataclass
+class Shaped:
+    table: pa.Table
+    skipped: int
+
+
+def shape(
+    columns: dict[int, pa.Array], layout: HeaderLayout, sheet: str | None, rows: pa.Array
+) -> Shaped:
+    """columns: grid position -> string array; rows: source row number of each element."""
+    n = len(rows)
+    out: dict[str, pa.Array] = {}
+    for j, canonical in layout.mapping.items():
+        arr = columns.get(j)
+        out[canonical] = arr if arr is not None else pa.nulls(n, pa.string())
+    for name in column_map().names():
+        out.setdefault(name, pa.nulls(n, pa.string()))
+    out["_sheet"] = pa.array([sheet] * n, pa.string()) if n else pa.array([], pa.string())
+    out["_row"] = rows
+    table = pa.table(out, schema=canonical_schema())
+    keep = _data_rows(table, layout)
+    if keep is None:
+        return Shaped(table, 0)
+    kept = table.filter(keep)
+    return Shaped(kept, n - kept.num_rows)
+
+
+def _blank(arr: pa.ChunkedArray) -> pa.ChunkedArray:
+    return pc.or_kleene(pc.is_null(arr), pc.equal(pc.utf8_trim_whitespace(arr), ""))
+
+
+def _data_rows(table: pa.Table, layout: HeaderLayout) -> pa.Array | None:
+    """Mask of real case rows: blank lines, footers and repeated header rows are not data."""
+    content = [c for c in layout.mapping.values() if c != "case_id"]
+    if not content or table.num_rows == 0:
+        return None
+    empty = _blank(table[content[0]])
+    for name in content[1:]:
+        empty = pc.and_(empty, _blank(table[name]))
+    case_id = table["case_id"]
+    repeated = _repeated_header(table, layout)
+    candidates = pc.or_(pc.fill_null(empty, True), repeated)
+    if not pc.any(candidates).as_py():
+        return None
+    # few rows: decide each in Python (footer wording, or an id with nothing else)
+    ids = case_id.to_pylist()
+    flags = candidates.to_pylist()
+    rep = repeated.to_pylist()
+    keep = []
+    for cid, cand, is_rep in zip(ids, flags, rep):
+        if not cand:
+            keep.append(True)
+        elif is_rep:
+            keep.append(False)
+        else:
+            keep.append(not is_footer_text(cid))
+    return pa.array(keep)
+
+
+def _repeated_header(table: pa.Table, layout: HeaderLayout) -> pa.ChunkedArray:
+    """Rows that repeat the header (page breaks in exported reports): two or more header cells."""
+    hits = None
+    for j, canonical in layout.mapping.items():
+        name = layout.names[j]
+        if not name:
+            continue
+        eq = pc.cast(pc.fill_null(pc.equal(pc.utf8_trim_whitespace(table[canonical]), name), False), pa.int8())
+        hits = eq if hits is None else pc.add(hits, eq)
+    if hits is None:
+        return pc.fill_null(pc.equal(table["case_id"], "\x00"), False)
+    return pc.greater_equal(hits, 2)

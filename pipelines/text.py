@@ -1,0 +1,35 @@
+"""Matching keys for headers and vocabulary values.
+
+Portals write the same word in NFC, NFD, without diacritics, in any case and with
+stray spacing or punctuation; every comparison goes through `match_key` so that
+"Mã hồ sơ", "MA HO SO", "Ma  ho-so" and "MaHoSo" meet.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_STRIP = re.compile(r"[\s\.,;:_\-/\\()\[\]{}'\"`*&]+")
+_SPACES = re.compile(r"\s+")
+
+
+def strip_diacritics(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def match_key(value: object) -> str:
+    """Lower-case, diacritics-free, punctuation- and space-free key."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFC", str(value))
+    return _STRIP.sub("", strip_diacritics(text).casefold())
+
+
+def clean_text(value: str | None) -> str | None:
+    """NFC, trimmed, single-spaced; empty becomes None."""
+    if value is None:
+        return None
+    text = _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
+    return text or None

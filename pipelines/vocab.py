@@ -1,0 +1,114 @@
+"""The column map and value vocabularies, read from the CSV files under schemas/.
+
+Adding a vendor's wording is one line in schemas/columns.csv or vocabularies.csv.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from pipelines.paths import SCHEMAS
+from pipelines.text import match_key
+
+
+@dataclass(frozen=True)
+class Column:
+    canonical: str
+    label: str
+    required: str  # yes | no | cond
+    kind: str  # text | vocab | date | number
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    columns: tuple[Column, ...]
+    # match_key(alias) -> (canonical, rank of alias in its list)
+    by_key: dict[str, tuple[str, int]] = field(hash=False)
+    personal_keys: frozenset[str] = field(hash=False)
+
+    def lookup(self, header: object) -> tuple[str, int] | None:
+        return self.by_key.get(match_key(header))
+
+    def is_personal(self, header: object) -> bool:
+        return match_key(header) in self.personal_keys
+
+    def names(self) -> list[str]:
+        return [c.canonical for c in self.columns]
+
+    def of_kind(self, kind: str) -> list[str]:
+        return [c.canonical for c in self.columns if c.kind == kind]
+
+    def label(self, canonical: str) -> str:
+        return next(c.label for c in self.columns if c.canonical == canonical)
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    with open(SCHEMAS / name, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@lru_cache(maxsize=1)
+def column_map() -> ColumnMap:
+    columns = []
+    by_key: dict[str, tuple[str, int]] = {}
+    for row in _read_csv("columns.csv"):
+        aliases = tuple(a.strip() for a in row["aliases"].split("|") if a.strip())
+        col = Column(row["canonical"], row["label"], row["required"], row["kind"], aliases)
+        columns.append(col)
+        for rank, alias in enumerate(aliases):
+            key = match_key(alias)
+            if key in by_key and by_key[key][0] != col.canonical:
+                raise ValueError(f"schemas/columns.csv: alias {alias!r} names two columns")
+            by_key.setdefault(key, (col.canonical, rank))
+    personal = {
+        match_key(alias)
+        for row in _read_csv("personal_columns.csv")
+        for alias in row["aliases"].split("|")
+        if alias.strip()
+    }
+    clash = personal & by_key.keys()
+    if clash:
+        raise ValueError(f"schemas: personal-data aliases also map to columns: {sorted(clash)}")
+    return ColumnMap(tuple(columns), by_key, frozenset(personal))
+
+
+@lru_cache(maxsize=1)
+def vocabularies() -> dict[str, dict[str, str]]:
+    """domain -> {match_key(value): canonical}."""
+    out: dict[str, dict[str, str]] = {}
+    for row in _read_csv("vocabularies.csv"):
+        out.setdefault(row["domain"], {})[match_key(row["value"])] = row["canonical"]
+    return out
+
+
+@lru_cache(maxsize=1)
+def statuses() -> dict[str, dict[str, str]]:
+    return {row["status"]: row for row in _read_csv("statuses.csv")}
+
+
+def terminal_statuses() -> list[str]:
+    return [s for s, row in statuses().items() if row["terminal"] == "yes"]
+
+
+@lru_cache(maxsize=1)
+def reasons() -> dict[str, str]:
+    return {row["reason"]: row["message"] for row in _read_csv("reasons.csv")}
+
+
+@lru_cache(maxsize=1)
+def agency_prefixes() -> tuple[str, ...]:
+    keys = [match_key(r["prefix"]) for r in _read_csv("agency_prefixes.csv")]
+    return tuple(sorted(keys, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def unit_types() -> dict[str, str]:
+    """match_key(alias) -> unit type."""
+    return {
+        match_key(alias): row["unit_type"]
+        for row in _read_csv("unit_types.csv")
+        for alias in row["aliases"].split("|")
+    }
