@@ -1,0 +1,64 @@
+"""Settings: defaults in code, overridden by a TOML file, overridden by TTHC_* variables.
+
+Every value remembers where it came from, so `tthc config` can say why it is what it is.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+DEFAULT_CONFIG_FILE = Path("tthc.toml")
+
+
+@dataclass
+class Settings:
+    db: Path = Path("data/warehouse.duckdb")
+    inbox: Path = Path("data/inbox")
+    out: Path = Path("data/out")
+    stage: Path = Path("data/stage")
+    communes_file: Path = Path("data/reference/communes.csv")
+    province: str = "Nam Định"
+    district: str = "Mỹ Lộc"
+    timezone: str = "Asia/Ho_Chi_Minh"
+    reject_share: float = 0.20  # a file whose quarantine share exceeds this is rejected whole
+    max_file_mb: int = 512
+    workers: int = 2
+    sources: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def load(cls, config_file: Path | None = None, **overrides: object) -> "Settings":
+        s = cls()
+        for f in fields(s):
+            if f.name != "sources":
+                s.sources[f.name] = "mặc định (default)"
+        path = config_file or Path(os.environ.get("TTHC_CONFIG", DEFAULT_CONFIG_FILE))
+        if path.exists():
+            with open(path, "rb") as fh:
+                data = tomllib.load(fh)
+            for key, value in data.get("tthc", data).items():
+                if hasattr(s, key) and key != "sources":
+                    s._set(key, value, f"tệp {path}")
+        for f in fields(s):
+            env = os.environ.get(f"TTHC_{f.name.upper()}")
+            if env is not None and f.name != "sources":
+                s._set(f.name, env, f"biến môi trường TTHC_{f.name.upper()}")
+        for key, value in overrides.items():
+            if value is not None:
+                s._set(key, value, "dòng lệnh (command line)")
+        return s
+
+    def _set(self, key: str, value: object, source: str) -> None:
+        current = getattr(self, key)
+        if isinstance(current, Path):
+            value = Path(str(value))
+        elif isinstance(current, bool):
+            value = str(value).lower() in ("1", "true", "yes", "có")
+        elif isinstance(current, int):
+            value = int(value)
+        elif isinstance(current, float):
+            value = float(value)
+        setattr(self, key, value)
+        self.sources[key] = source

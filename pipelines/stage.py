@@ -1,0 +1,215 @@
+"""Per file: extract → parse → validate → two Parquet files (rows, quarantine) in the stage dir.
+
+This is the unit of parallel work: it touches no warehouse, holds at most one batch in memory,
+and returns a small summary (`StagedFile`) that a Prefect task can pass on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from pipelines.communes import Registry
+from pipelines.config import Settings
+from pipelines.extract import FileRejected, Limits, open_export
+from pipelines.parse import BatchParser
+from pipelines.validate import row_reasons
+from pipelines.vocab import column_map
+
+QUARANTINE_SCHEMA = pa.schema([
+    ("source_sheet", pa.string()),
+    ("source_row", pa.int64()),
+    ("case_id", pa.string()),
+    ("reasons", pa.list_(pa.string())),
+    ("raw_values", pa.string()),
+])
+
+ROW_COLUMNS = [
+    "case_id", "procedure_code", "procedure_name", "sector", "agency", "commune_code", "commune_name",
+    "channel", "service_level", "received_at", "due_at", "finished_at", "returned_at", "status",
+    "is_digitized", "fee_amount", "is_paid_online", "has_e_result", "note", "source_sheet", "source_row",
+]
+FLAG_COLUMNS = ["finished_not_terminal", "finished_from_returned", "flag_unknown_boolean", "flag_bad_fee",
+                "flag_unresolved_agency"]
+
+
+@dataclass
+class StagedFile:
+    path: str
+    name: str
+    sha256: str
+    size: int
+    status: str = "staged"  # staged | rejected
+    message: str | None = None
+    kind: str | None = None
+    encoding: str | None = None
+    sheets: list[str] = field(default_factory=list)
+    exported_at: str | None = None
+    snapshot_at: str | None = None
+    snapshot_source: str | None = None
+    rows_read: int = 0
+    rows_valid: int = 0
+    rows_quarantined: int = 0
+    rows_skipped: int = 0
+    rows_path: str | None = None
+    quarantine_path: str | None = None
+    unknown_columns: list[str] = field(default_factory=list)
+    personal_columns: list[str] = field(default_factory=list)
+    shadowed_columns: list[str] = field(default_factory=list)
+    unresolved_agencies: dict[str, str] = field(default_factory=dict)
+    flags: dict[str, int] = field(default_factory=dict)
+    reason_counts: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def stage_file(path: Path, settings: Settings, sha256: str | None = None) -> StagedFile:
+    """Never raises for bad input: a file problem becomes status='rejected' with its message."""
+    path = Path(path)
+    started = time.perf_counter()
+    sha = sha256 or file_sha256(path)
+    result = StagedFile(str(path), path.name, sha, path.stat().st_size)
+    out_dir = settings.stage / sha[:16]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rows_path, q_path = out_dir / "rows.parquet", out_dir / "quarantine.parquet"
+    registry = Registry.from_csv(settings.communes_file, settings.province, settings.district)
+    parser = BatchParser(registry)
+    try:
+        _stage(path, settings, result, parser, rows_path, q_path)
+    except FileRejected as exc:
+        result.status, result.message = "rejected", exc.message
+        for p in (rows_path, q_path):
+            p.unlink(missing_ok=True)
+    finally:
+        parser.close()
+    result.seconds = round(time.perf_counter() - started, 3)
+    return result
+
+
+def _stage(path: Path, settings: Settings, result: StagedFile, parser: BatchParser,
+           rows_path: Path, q_path: Path) -> None:
+    limits = Limits(max_file_bytes=settings.max_file_mb * 2**20)
+    info, batches = open_export(path, limits)
+    result.kind, result.encoding = info.kind, info.encoding
+    result.personal_columns = info.personal_columns
+    row_writer: pq.ParquetWriter | None = None
+    q_writer = pq.ParquetWriter(q_path, QUARANTINE_SCHEMA)
+    newest: datetime | None = None
+    flags = dict.fromkeys(FLAG_COLUMNS, 0)
+    reasons: dict[str, int] = {}
+    canonical = column_map().names()
+    try:
+        for raw in batches:
+            if raw.num_rows == 0:
+                continue
+            typed = parser.parse(raw)
+            check = typed.select(_check_columns()).to_pandas()
+            bad = row_reasons(check)  # position -> [reason, ...]
+            result.rows_read += raw.num_rows
+            if bad:
+                positions = sorted(bad)
+                q = raw.take(pa.array(positions, pa.int64()))
+                q_writer.write_table(_quarantine_table(q, [bad[p] for p in positions], canonical))
+                for p in positions:
+                    for r in bad[p]:
+                        reasons[r] = reasons.get(r, 0) + 1
+                mask = pa.array([True] * typed.num_rows)
+                mask = pc.invert(pc.is_in(pa.array(range(typed.num_rows), pa.int64()), pa.array(positions, pa.int64())))
+                typed = typed.filter(mask)
+            for name in FLAG_COLUMNS:
+                flags[name] += int(pc.sum(pc.cast(typed[name], pa.int64())).as_py() or 0)
+            newest = _max_ts(newest, typed)
+            rows = typed.select(ROW_COLUMNS)
+            if row_writer is None:
+                row_writer = pq.ParquetWriter(rows_path, rows.schema)
+            row_writer.write_table(rows)
+            result.rows_valid += rows.num_rows
+            result.rows_quarantined += len(bad)
+        if info.malformed_rows:
+            q = pa.table({
+                "source_sheet": [s for s, _ in info.malformed_rows],
+                "source_row": [n for _, n in info.malformed_rows],
+                "case_id": [None] * len(info.malformed_rows),
+                "reasons": [["malformed_row"]] * len(info.malformed_rows),
+                "raw_values": [None] * len(info.malformed_rows),
+            }, schema=QUARANTINE_SCHEMA)
+            q_writer.write_table(q)
+            result.rows_read += q.num_rows
+            result.rows_quarantined += q.num_rows
+            reasons["malformed_row"] = reasons.get("malformed_row", 0) + q.num_rows
+    finally:
+        q_writer.close()
+        if row_writer is not None:
+            row_writer.close()
+    result.sheets = info.sheets
+    result.unknown_columns = info.unknown_columns
+    result.shadowed_columns = info.shadowed_columns
+    result.rows_skipped = info.rows_skipped
+    result.unresolved_agencies = dict(parser.unresolved)
+    result.flags = {k: v for k, v in flags.items() if v}
+    result.reason_counts = reasons
+    result.rows_path = str(rows_path) if row_writer is not None else None
+    result.quarantine_path = str(q_path)
+    if result.rows_read == 0:
+        raise FileRejected("tệp không có dòng dữ liệu nào dưới dòng tiêu đề — no data rows under the header")
+    share = result.rows_quarantined / result.rows_read
+    if share > settings.reject_share:
+        raise FileRejected(
+            f"{result.rows_quarantined}/{result.rows_read} dòng ({share:.0%}) không hợp lệ, vượt ngưỡng "
+            f"{settings.reject_share:.0%}: nhiều khả năng định dạng tệp đã thay đổi — quarantine share over the threshold"
+        )
+    if info.exported_at:
+        result.snapshot_at, result.snapshot_source = info.exported_at.isoformat(), "export_line"
+    elif newest:
+        result.snapshot_at, result.snapshot_source = newest.isoformat(), "newest_date"
+    else:
+        result.snapshot_at = datetime.fromtimestamp(path.stat().st_mtime).isoformat()
+        result.snapshot_source = "file_mtime"
+    result.exported_at = info.exported_at.isoformat() if info.exported_at else None
+
+
+def _check_columns() -> list[str]:
+    from schemas.models import CHECK_COLUMNS
+    return CHECK_COLUMNS
+
+
+def _max_ts(current: datetime | None, typed: pa.Table) -> datetime | None:
+    for name in ("received_at", "finished_at", "returned_at"):
+        m = pc.max(typed[name]).as_py()
+        if m is not None and (current is None or m > current):
+            current = m
+    return current
+
+
+def _quarantine_table(raw: pa.Table, reasons: list[list[str]], canonical: list[str]) -> pa.Table:
+    """Raw values of the canonical columns only: personal-data columns were never extracted."""
+    cols = {c: raw[c].to_pylist() for c in canonical}
+    raw_json = [
+        json.dumps({c: cols[c][i] for c in canonical if cols[c][i] is not None}, ensure_ascii=False)
+        for i in range(raw.num_rows)
+    ]
+    return pa.table({
+        "source_sheet": raw["_sheet"],
+        "source_row": raw["_row"],
+        "case_id": raw["case_id"],
+        "reasons": pa.array(reasons, pa.list_(pa.string())),
+        "raw_values": pa.array(raw_json, pa.string()),
+    }, schema=QUARANTINE_SCHEMA)

@@ -1,0 +1,20 @@
+-- Amounts as offices type them: 50000, 50.000, 50,000, "50.000 đ", 1.234.567,5
+create or replace macro tthc_parse_amount(raw) as (
+    [case
+        when x is null or x = '' then null
+        when regexp_full_match(x, '-?\d{1,3}(\.\d{3})+(,\d+)?') then try_cast(replace(replace(x, '.', ''), ',', '.') as double)
+        when regexp_full_match(x, '-?\d{1,3}(,\d{3})+(\.\d+)?') then try_cast(replace(x, ',', '') as double)
+        when regexp_full_match(x, '-?\d+,\d+') then try_cast(replace(x, ',', '.') as double)
+        else try_cast(x as double)
+     end for x in [regexp_replace(trim(raw), '\s*(đ|đồng|vnđ|vnd|₫)\s*$', '', 'i')]][1]
+);
+
+-- free text may carry a phone, an ID number or an e-mail: mask them before storage
+create or replace macro tthc_scrub(raw) as (
+    nullif(trim(regexp_replace(regexp_replace(regexp_replace(nfc_normalize(raw),
+        '[\w.+\-]+@[\w\-]+\.[\w.\-]+', '[đã ẩn]', 'g'),
+        '\d{3,4}[ .]\d{3}[ .]\d{3,4}', '[đã ẩn]', 'g'),
+        '\d{9,}', '[đã ẩn]', 'g')), '')
+);
+
+create or replace macro tthc_text(raw) as nullif(trim(regexp_replace(nfc_normalize(raw), '\s+', ' ', 'g')), '');
