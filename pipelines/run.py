@@ -1,0 +1,132 @@
+"""The steps of a run as plain functions; flows.py wraps them in Prefect tasks.
+
+discover → skip known → stage each file (parallel-safe) → load all + rebuild + check → publish.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import duckdb
+
+from pipelines import __version__
+from pipelines.config import Settings
+from pipelines.stage import StagedFile, file_sha256, stage_file
+from pipelines.warehouse import build, building, known_files, load_communes, load_staged
+
+EXPORT_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".txt", ".tsv", ".htm", ".html", ".ods"}
+
+
+@dataclass
+class FileOutcome:
+    name: str
+    status: str  # loaded | skipped | rejected
+    read: int = 0
+    loaded: int = 0
+    quarantined: int = 0
+    duplicate: int = 0
+    message: str | None = None
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    db: str
+    files: list[FileOutcome] = field(default_factory=list)
+    seconds: float = 0.0
+    status: str = "succeeded"
+    message: str | None = None
+
+    def total(self, attr: str) -> int:
+        return sum(getattr(f, attr) for f in self.files)
+
+    def count(self, status: str) -> int:
+        return sum(1 for f in self.files if f.status == status)
+
+
+def local_now(settings: Settings) -> datetime:
+    return datetime.now(ZoneInfo(settings.timezone)).replace(tzinfo=None, microsecond=0)
+
+
+def discover(paths: list[Path]) -> list[Path]:
+    """Files given, and export files inside folders given (sorted: a stable load order)."""
+    found: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            found.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in EXPORT_SUFFIXES
+                                and not f.name.startswith((".", "~$"))))
+        elif p.exists():
+            found.append(p)
+        else:
+            raise FileNotFoundError(f"không tìm thấy '{p}' — no such file or folder")
+    return found
+
+
+def fingerprint(paths: list[Path]) -> list[tuple[str, str]]:
+    return [(str(p), file_sha256(p)) for p in paths]
+
+
+def already_loaded(db: Path) -> set[str]:
+    if not Path(db).exists():
+        return set()
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+        return known_files(con) if "ingested_files" in tables else set()
+    finally:
+        con.close()
+
+
+def publish(staged: list[StagedFile], skipped: list[str], settings: Settings, run_id: str,
+            started: datetime) -> RunSummary:
+    """Load every staged file, rebuild, check and publish, all in one private copy."""
+    summary = RunSummary(run_id, str(settings.db))
+    summary.files.extend(FileOutcome(Path(n).name, "skipped") for n in skipped)
+    now = local_now(settings)
+    with building(settings.db) as con:
+        load_communes(con, settings.communes_file)
+        for s in staged:
+            counts = load_staged(con, s, run_id, now)
+            summary.files.append(FileOutcome(
+                s.name, "loaded" if s.status == "staged" else "rejected", counts["read"], counts["loaded"],
+                counts["quarantined"], counts["duplicate"], s.message,
+            ))
+        build(con, now)
+        con.execute(
+            "insert into runs values (?, ?, ?, 'succeeded', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [run_id, started, local_now(settings), len(summary.files), summary.count("loaded"),
+             summary.count("skipped"), summary.count("rejected"), summary.total("read"),
+             summary.total("loaded"), summary.total("quarantined"), summary.total("duplicate"), now,
+             __version__, None],
+        )
+    for s in staged:
+        if s.rows_path or s.quarantine_path:
+            shutil.rmtree(Path(s.quarantine_path or s.rows_path).parent, ignore_errors=True)
+    return summary
+
+
+def new_run_id(settings: Settings) -> str:
+    return local_now(settings).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+
+
+def run_local(paths: list[Path], settings: Settings) -> RunSummary:
+    """The whole run without Prefect (tests, benchmarks, debugging)."""
+    t0 = time.perf_counter()
+    run_id, started = new_run_id(settings), local_now(settings)
+    files = discover(paths)
+    known = already_loaded(settings.db)
+    todo, skipped = [], []
+    for path, sha in fingerprint(files):
+        (skipped if sha in known else todo).append((path, sha))
+        known.add(sha)  # the same bytes twice in one run load once
+    staged = [stage_file(Path(p), settings, sha) for p, sha in todo]
+    summary = publish(staged, [p for p, _ in skipped], settings, run_id, started)
+    summary.seconds = round(time.perf_counter() - t0, 2)
+    return summary

@@ -1,0 +1,166 @@
+"""The DuckDB warehouse: open, load staged files, rebuild the marts, check, publish.
+
+DuckDB allows one writer or many readers per file. A run therefore writes into a copy
+(`<db>.building`) and swaps it in with os.replace only after every check passed: readers
+never see a half-built warehouse and a killed run leaves the published file untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from pipelines.paths import REFERENCE, SQL
+from pipelines.stage import StagedFile
+from pipelines.vocab import reasons
+
+SCHEMA_FILES = ("00_parse_macros.sql", "01_parse_helpers.sql", "20_tables.sql", "30_classification.sql",
+                "40_report_form.sql", "41_indicators.sql")
+
+
+class IdentityError(RuntimeError):
+    """A Biểu 06 identity does not hold: the figures must not be published."""
+
+
+def sql_text(name: str) -> str:
+    return (SQL / name).read_text(encoding="utf-8")
+
+
+def statements(name: str) -> list[str]:
+    """Split an SQL file into statements (files here keep ';' out of strings and comments)."""
+    text = "\n".join(line for line in sql_text(name).splitlines() if not line.strip().startswith("--"))
+    return [s.strip() for s in text.split(";") if s.strip()]
+
+
+@contextmanager
+def building(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open a private copy of the warehouse; publish it atomically if the block succeeds."""
+    db = Path(db)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    work = db.with_name(db.name + ".building")
+    for stale in (work, work.with_name(work.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    if db.exists():
+        shutil.copy2(db, work)
+    con = duckdb.connect(str(work))
+    try:
+        init_schema(con)
+        yield con
+        con.execute("checkpoint")
+        con.close()
+        os.replace(work, db)
+    except BaseException:
+        con.close()
+        work.unlink(missing_ok=True)
+        raise
+
+
+def init_schema(con: duckdb.DuckDBPyConnection) -> None:
+    for name in SCHEMA_FILES:
+        con.execute(sql_text(name))
+    con.execute("delete from reasons")
+    con.executemany("insert into reasons values (?, ?)", list(reasons().items()))
+
+
+def load_communes(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> None:
+    path = path or REFERENCE / "communes.csv"
+    con.execute("delete from communes")
+    con.execute(
+        "insert into communes select * from read_csv(?, header = true, all_varchar = true)", [str(path)]
+    )
+
+
+def known_files(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {r[0] for r in con.execute("select sha256 from ingested_files where status = 'loaded'").fetchall()}
+
+
+def load_staged(con: duckdb.DuckDBPyConnection, staged: StagedFile, run_id: str, now: datetime) -> dict[str, int]:
+    """Load one staged file in its own transaction and record it; returns its row counts."""
+    counts = {"read": staged.rows_read, "loaded": 0, "quarantined": staged.rows_quarantined, "duplicate": 0}
+    con.execute("begin transaction")
+    try:
+        con.execute("delete from ingested_files where sha256 = ?", [staged.sha256])
+        con.execute("delete from quarantine where source_sha256 = ?", [staged.sha256])
+        seq = con.execute("select nextval('file_seq_counter')").fetchone()[0]
+        if staged.status == "staged":
+            counts.update(_load_rows(con, staged, run_id, now, seq))
+        _record_file(con, staged, run_id, now, seq, counts)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return counts
+
+
+def _load_rows(con: duckdb.DuckDBPyConnection, staged: StagedFile, run_id: str, now: datetime,
+               seq: int) -> dict[str, int]:
+    if staged.quarantine_path:
+        con.execute(
+            """
+            insert into quarantine
+            select ?, ?, ?, q.source_sheet, q.source_row, q.case_id, q.reasons,
+                   (select string_agg(coalesce(r.message, u.reason), '; ' order by u.pos)
+                    from (select unnest(q.reasons) as reason, generate_subscripts(q.reasons, 1) as pos) u
+                    left join reasons r on r.reason = u.reason),
+                   q.raw_values::json
+            from read_parquet(?) q
+            """,
+            [run_id, staged.name, staged.sha256, staged.quarantine_path],
+        )
+    if not staged.rows_path:
+        return {"loaded": 0, "duplicate": 0}
+    params = {
+        "rows_path": staged.rows_path, "sha": staged.sha256, "file": staged.name,
+        "snapshot_at": datetime.fromisoformat(staged.snapshot_at), "file_seq": seq,
+        "run_id": run_id, "ingested_at": now,
+    }
+    for stmt in statements("25_load_file.sql"):
+        used = {k: v for k, v in params.items() if re.search(rf"\${k}\b", stmt)}
+        con.execute(stmt, used)
+    n_final = con.execute("select count(*) from incoming_final").fetchone()[0]
+    n_conflict, n_dup = con.execute(
+        "select coalesce(sum(n) filter (where variants > 1), 0), "
+        "coalesce(sum(n - 1) filter (where variants = 1), 0) from incoming_groups"
+    ).fetchone()
+    return {"loaded": int(n_final), "duplicate": int(n_dup), "quarantined": staged.rows_quarantined + int(n_conflict)}
+
+
+def _record_file(con: duckdb.DuckDBPyConnection, s: StagedFile, run_id: str, now: datetime, seq: int,
+                 counts: dict[str, int]) -> None:
+    status = "loaded" if s.status == "staged" else "rejected"
+    if status == "loaded" and counts["read"] != counts["loaded"] + counts["quarantined"] + counts["duplicate"]:
+        raise RuntimeError(
+            f"{s.name}: row conservation broken: read {counts['read']} ≠ loaded {counts['loaded']} + "
+            f"quarantined {counts['quarantined']} + duplicate {counts['duplicate']}"
+        )
+    if status == "rejected":
+        counts = {"read": s.rows_read, "loaded": 0, "quarantined": 0, "duplicate": 0}
+    con.execute(
+        "insert into ingested_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            s.sha256, s.name, s.path, s.size, s.kind, s.encoding, s.sheets,
+            s.exported_at, s.snapshot_at, s.snapshot_source,
+            counts["read"], counts["loaded"], counts["quarantined"], counts["duplicate"], s.rows_skipped,
+            status, s.message, s.unknown_columns, s.personal_columns, s.shadowed_columns,
+            json.dumps(s.unresolved_agencies, ensure_ascii=False), json.dumps(s.flags),
+            json.dumps(s.reason_counts), seq, run_id, now,
+        ],
+    )
+
+
+def build(con: duckdb.DuckDBPyConnection, as_of: datetime) -> None:
+    """Rebuild periods, report_form and indicators, then check the identities."""
+    for stmt in statements("50_build.sql"):
+        con.execute(stmt, {"as_of": as_of} if "$as_of" in stmt else None)
+    broken = con.execute(sql_text("60_checks.sql")).fetchall()
+    if broken:
+        sample = "; ".join(f"{c} {p} {s or 'tổng'}: {b}" for c, p, s, b in broken[:5])
+        raise IdentityError(f"{len(broken)} dòng Biểu 06 sai đẳng thức — identities broken: {sample}")

@@ -1,0 +1,52 @@
+-- Load one staged file (its valid rows as Parquet) into the warehouse.
+-- Parameters: $rows_path, $sha, $file, $snapshot_at, $file_seq, $run_id, $ingested_at.
+
+-- 1. the file's rows, with a fingerprint of everything but their position in the file
+create or replace temp table incoming as
+select
+    *,
+    hash(procedure_code, procedure_name, sector, agency, commune_code, channel, service_level,
+         received_at, due_at, finished_at, returned_at, status, is_digitized, fee_amount,
+         is_paid_online, has_e_result, note) as fingerprint
+from read_parquet($rows_path);
+
+-- 2. the same case twice in one file: identical rows collapse, conflicting rows all go to quarantine
+create or replace temp table incoming_groups as
+select case_id, count(*) as n, count(distinct fingerprint) as variants, min(source_row) as first_row
+from incoming
+group by case_id;
+
+insert into quarantine
+select
+    $run_id, $file, $sha, i.source_sheet, i.source_row, i.case_id,
+    ['conflicting_duplicate'],
+    (select message from reasons where reason = 'conflicting_duplicate'),
+    to_json(struct_pack(i.case_id, i.procedure_code, i.procedure_name, i.sector, i.agency, i.channel,
+                        i.received_at, i.due_at, i.finished_at, i.returned_at, i.status))
+from incoming i
+join incoming_groups g using (case_id)
+where g.variants > 1;
+
+create or replace temp table incoming_final as
+select i.* exclude (fingerprint)
+from incoming i
+join incoming_groups g using (case_id)
+where g.variants = 1 and i.source_row = g.first_row;
+
+-- 3. newest snapshot wins; on a tie the file ingested later wins
+delete from cases
+where case_id in (
+    select f.case_id
+    from incoming_final f
+    join cases c using (case_id)
+    where $snapshot_at > c.snapshot_at or ($snapshot_at = c.snapshot_at and $file_seq > c.file_seq)
+);
+
+insert into cases
+select
+    f.case_id, f.procedure_code, f.procedure_name, f.sector, f.agency, f.commune_code, f.commune_name,
+    f.channel, f.service_level, f.received_at, f.due_at, f.finished_at, f.returned_at, f.status,
+    f.is_digitized, f.fee_amount, f.is_paid_online, f.has_e_result, f.note,
+    $file, $sha, f.source_sheet, f.source_row, $snapshot_at, $file_seq, $ingested_at
+from incoming_final f
+anti join cases c using (case_id);

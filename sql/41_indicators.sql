@@ -1,0 +1,79 @@
+-- Indicators of indicators.md in long form: one row per commune × period × sector × indicator.
+-- value: counts as counts, *_pct as 0–100 rounded to 2 decimals, NULL when not computable.
+create or replace macro tthc_pct(num, den) as (
+    case when den > 0 and num is not null then round(100.0 * num / den, 2) end
+);
+
+create or replace macro indicators_for(period_list, as_of) as table
+    with k as (
+        select * from classified_for(period_list, as_of)
+    ),
+
+    sums as (
+        select
+            commune_code,
+            commune_name,
+            period,
+            period_start,
+            period_end,
+            sector,
+            count(*) filter (where k.resolved) as resolved_total,
+            count(*) filter (where k.resolved_early) as resolved_early,
+            count(*) filter (where k.resolved_on_time) as resolved_on_time,
+            count(*) filter (where k.resolved_late) as resolved_late,
+            count(*) filter (where k.in_progress_on_time) as in_progress_on_time,
+            count(*) filter (where k.received or k.carried_over) as received_total,
+            count(*) filter (where k.received_online) as received_online,
+            count(*) filter (where k.received) as received_in_period,
+            count(*) filter (where k.resolved and channel = 'online') as resolved_online,
+            count(*) filter (where k.resolved and is_digitized) as resolved_digitized,
+            count(*) filter (where k.received and fee_amount > 0 and is_paid_online) as paid_online,
+            count(*) filter (where k.received and fee_amount > 0 and is_paid_online is not null) as paid_known,
+            count(*) filter (where k.resolved and has_e_result) as e_result,
+            count(*) filter (where k.resolved and has_e_result is not null) as e_result_known,
+            sum(epoch(finished_at - received_at) / 86400.0) filter (where k.resolved) as resolution_days
+        from k
+        group by grouping sets (
+            (commune_code, commune_name, period, period_start, period_end, sector),
+            (commune_code, commune_name, period, period_start, period_end)
+        )
+    ),
+
+    long as (
+        select commune_code, commune_name, period, period_start, period_end, sector,
+               unnest([
+                   {'indicator': 'resolved_online', 'numerator': resolved_online::double, 'denominator': null::double},
+                   {'indicator': 'resolved_digitized', 'numerator': resolved_digitized, 'denominator': null},
+                   {'indicator': 'early_pct', 'numerator': resolved_early, 'denominator': resolved_total},
+                   {'indicator': 'on_time_pct', 'numerator': resolved_on_time, 'denominator': resolved_total},
+                   {'indicator': 'late_pct', 'numerator': resolved_late, 'denominator': resolved_total},
+                   {'indicator': 'timely_pct',
+                    'numerator': resolved_early + resolved_on_time + in_progress_on_time,
+                    'denominator': received_total},
+                   {'indicator': 'online_pct', 'numerator': received_online, 'denominator': received_in_period},
+                   {'indicator': 'digitized_pct', 'numerator': resolved_digitized, 'denominator': resolved_total},
+                   {'indicator': 'paid_online_pct', 'numerator': paid_online, 'denominator': paid_known},
+                   {'indicator': 'e_result_pct', 'numerator': e_result, 'denominator': e_result_known},
+                   {'indicator': 'avg_resolution_days', 'numerator': resolution_days, 'denominator': resolved_total}
+               ], recursive := true)
+        from sums
+    )
+
+    select
+        commune_code, commune_name, period, period_start, period_end, sector,
+        indicator,
+        numerator,
+        denominator,
+        case
+            when indicator like '%\_pct' escape '\' then tthc_pct(numerator, denominator)
+            when indicator = 'avg_resolution_days' then
+                case when denominator > 0 then round(numerator / denominator, 2) end
+            else numerator
+        end as value
+    from long;
+
+create or replace macro indicators_between(start_date, end_date, as_of := timezone('Asia/Ho_Chi_Minh', now())) as table
+    select * from indicators_for(
+        [{'period': tthc_period_label(start_date, end_date),
+          'period_start': start_date::date, 'period_end': end_date::date}],
+        as_of);

@@ -1,0 +1,46 @@
+-- Materialise every calendar quarter and year present in the data (as of $as_of).
+create or replace table periods as
+with bounds as (
+    select
+        date_trunc('quarter', min(received_at))::date as first_q,
+        date_trunc('quarter', least(max(greatest(received_at, coalesce(finished_at, received_at))),
+                                    $as_of))::date as last_q
+    from cases
+),
+
+quarters as (
+    select q::date as period_start
+    from bounds, range(first_q, last_q + interval 1 day, interval 3 month) as t(q)
+    where first_q is not null
+)
+
+select
+    strftime(period_start, '%Y') || 'Q' || quarter(period_start) as period,
+    'quarter' as period_kind,
+    period_start,
+    (period_start + interval 3 month - interval 1 day)::date as period_end
+from quarters
+union all
+select distinct
+    strftime(period_start, '%Y') as period,
+    'year' as period_kind,
+    make_date(year(period_start), 1, 1) as period_start,
+    make_date(year(period_start), 12, 31) as period_end
+from quarters
+order by period_start, period_kind;
+
+create or replace table report_form as
+select * from report_form_for(
+    (select coalesce(list({'period': period, 'period_start': period_start, 'period_end': period_end}),
+                     [{'period': 'none', 'period_start': date '1900-01-01', 'period_end': date '1899-12-31'}][1:0])
+     from periods),
+    $as_of)
+order by period_start, period_end, commune_code, sector nulls first;
+
+create or replace table indicators as
+select * from indicators_for(
+    (select coalesce(list({'period': period, 'period_start': period_start, 'period_end': period_end}),
+                     [{'period': 'none', 'period_start': date '1900-01-01', 'period_end': date '1899-12-31'}][1:0])
+     from periods),
+    $as_of)
+order by period_start, period_end, commune_code, sector nulls first, indicator;
