@@ -10,6 +10,8 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from pipelines.paths import REFERENCE
+
 DEFAULT_CONFIG_FILE = Path("tthc.toml")
 
 
@@ -19,7 +21,7 @@ class Settings:
     inbox: Path = Path("data/inbox")
     out: Path = Path("data/out")
     stage: Path = Path("data/stage")
-    communes_file: Path = Path("data/reference/communes.csv")
+    communes_file: Path = REFERENCE / "communes.csv"
     province: str = "Nam Định"
     district: str = "Mỹ Lộc"
     timezone: str = "Asia/Ho_Chi_Minh"

@@ -142,7 +142,7 @@ def _record_file(con: duckdb.DuckDBPyConnection, s: StagedFile, run_id: str, now
             f"quarantined {counts['quarantined']} + duplicate {counts['duplicate']}"
         )
     if status == "rejected":
-        counts = {"read": s.rows_read, "loaded": 0, "quarantined": 0, "duplicate": 0}
+        counts.update(loaded=0, quarantined=0, duplicate=0)  # nothing of a rejected file is kept
     con.execute(
         "insert into ingested_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [

@@ -1,0 +1,116 @@
+"""`tthc`: the command line of contract.md. Messages in Vietnamese first, no tracebacks."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(
+    help="tthc-analytics: hồ sơ TTHC từ cổng dịch vụ công → kho DuckDB → Biểu 06, chỉ số, báo cáo.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+console = Console()
+
+
+@app.callback()
+def _root() -> None:
+    """tthc-analytics."""
+err = Console(stderr=True)
+
+DbOption = Annotated[Optional[Path], typer.Option("--db", help="Tệp kho DuckDB (mặc định data/warehouse.duckdb).")]
+ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="Tệp cấu hình TOML (mặc định tthc.toml).")]
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err.print(f"[bold red]Lỗi:[/] {message}")
+    raise typer.Exit(code)
+
+
+def _settings(config: Path | None, **overrides: object):
+    from pipelines.config import Settings
+
+    return Settings.load(config, **overrides)
+
+
+@app.command()
+def run(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Tệp hoặc thư mục cần nạp (mặc định data/inbox/).")] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+    no_prefect: Annotated[bool, typer.Option("--no-prefect", help="Chạy trực tiếp, không qua Prefect.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="In nhật ký chi tiết của Prefect.")] = False,
+) -> None:
+    """Nạp các tệp xuất, tính lại chỉ số, công bố kho dữ liệu và in tóm tắt."""
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "CRITICAL")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    settings = _settings(config, db=db)
+    targets = [str(p) for p in (paths or [settings.inbox])]
+    if not paths:
+        settings.inbox.mkdir(parents=True, exist_ok=True)
+    missing = [p for p in targets if not Path(p).exists()]
+    if missing:
+        _fail(f"không tìm thấy '{missing[0]}' — no such file or folder")
+    try:
+        with console.status("Đang nạp và tính chỉ số…", spinner="dots") if console.is_terminal else _null():
+            if no_prefect:
+                from pipelines.run import run_local
+
+                summary = run_local([Path(p) for p in targets], settings)
+            else:
+                from pipelines.flows import run_flow
+
+                summary = run_flow(targets, settings)
+    except FileNotFoundError as exc:
+        _fail(str(exc))
+    except Exception as exc:  # noqa: BLE001 - the user gets one line, the log keeps the rest
+        _fail(f"{type(exc).__name__}: {exc}", 2)
+    _print_summary(summary)
+
+
+class _null:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *args: object) -> None:
+        return None
+
+
+def _print_summary(summary) -> None:
+    table = Table(title=f"Lần chạy {summary.run_id}", show_lines=False)
+    for col, just in (("Tệp", "left"), ("Trạng thái", "left"), ("Đọc", "right"), ("Nạp", "right"),
+                      ("Cách ly", "right"), ("Trùng", "right"), ("Ghi chú", "left")):
+        table.add_column(col, justify=just)
+    labels = {"loaded": "đã nạp", "skipped": "bỏ qua (đã nạp)", "rejected": "[red]từ chối[/]"}
+    for f in summary.files:
+        table.add_row(f.name, labels.get(f.status, f.status), f"{f.read:,}".replace(",", "."),
+                      f"{f.loaded:,}".replace(",", "."), f"{f.quarantined:,}".replace(",", "."),
+                      f"{f.duplicate:,}".replace(",", "."), f.message or "")
+    console.print(table)
+    n = lambda v: f"{v:,}".replace(",", ".")  # noqa: E731 - Vietnamese thousands separator
+    console.print(
+        f"Tệp: {summary.count('loaded')} nạp, {summary.count('skipped')} bỏ qua, {summary.count('rejected')} từ chối. "
+        f"Dòng: {n(summary.total('read'))} đọc = {n(summary.total('loaded'))} nạp + "
+        f"{n(summary.total('quarantined'))} cách ly + {n(summary.total('duplicate'))} trùng. "
+        f"Thời gian: {str(summary.seconds).replace('.', ',')} s."
+    )
+    console.print(f"Kho dữ liệu: [bold]{summary.db}[/]  (mở: duckdb -readonly {summary.db})")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("Đã dừng.")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

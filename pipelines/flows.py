@@ -1,0 +1,71 @@
+"""Prefect flows: thin wrappers around the plain steps in pipelines/run.py.
+
+Tasks take and return paths and small dataclasses (never DataFrames), so each is a plain
+function under test and Prefect only adds retries, parallelism, logs and scheduling.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from pipelines.config import Settings
+from pipelines.run import RunSummary, already_loaded, discover, local_now, new_run_id, publish
+from pipelines.stage import StagedFile, file_sha256, stage_file
+
+
+@task(name="fingerprint", retries=2, retry_delay_seconds=2)
+def fingerprint_task(path: str) -> str:
+    """Hash a file's bytes (retried: inbox files may still be arriving on a network share)."""
+    return file_sha256(Path(path))
+
+
+@task(name="extract-validate", retries=2, retry_delay_seconds=2)
+def stage_task(path: str, sha256: str, settings: Settings) -> StagedFile:
+    """Extract, parse and validate one file into Parquet; bad input comes back as 'rejected'."""
+    return stage_file(Path(path), settings, sha256)
+
+
+@task(name="load-build-publish")
+def publish_task(staged: list[StagedFile], skipped: list[str], settings: Settings, run_id: str,
+                 started: str) -> RunSummary:
+    """The single writer: load every staged file, rebuild, check, publish atomically."""
+    from datetime import datetime
+
+    return publish(staged, skipped, settings, run_id, datetime.fromisoformat(started))
+
+
+@flow(name="tthc-run", log_prints=True)
+def tthc_run(paths: list[str], settings: Settings | None = None) -> RunSummary:
+    """Ingest the given exports, rebuild the indicators and publish the warehouse."""
+    settings = settings or Settings.load()
+    logger = get_run_logger()
+    t0 = time.perf_counter()
+    run_id, started = new_run_id(settings), local_now(settings)
+    files = [str(p) for p in discover([Path(p) for p in paths])]
+    known = already_loaded(settings.db)
+    shas = [f.result() for f in fingerprint_task.map(files)] if files else []
+    todo, skipped, seen = [], [], set(known)
+    for path, sha in zip(files, shas):
+        (skipped if sha in seen else todo).append((path, sha))
+        seen.add(sha)
+    logger.info("%d tệp: %d mới, %d đã nạp trước đó", len(files), len(todo), len(skipped))
+    futures = [stage_task.submit(p, sha, settings) for p, sha in todo]
+    staged = [f.result() for f in futures]
+    for s in staged:
+        if s.status == "rejected":
+            logger.warning("Từ chối tệp %s: %s", s.name, s.message)
+    summary = publish_task(staged, [p for p, _ in skipped], settings, run_id, started.isoformat())
+    summary.seconds = round(time.perf_counter() - t0, 2)
+    logger.info("Xong: %s", asdict(summary) | {"files": len(summary.files)})
+    return summary
+
+
+def run_flow(paths: list[str], settings: Settings) -> RunSummary:
+    """Run the flow with a task runner sized to the settings (2 cores: 2 workers)."""
+    runner = ThreadPoolTaskRunner(max_workers=max(1, settings.workers))
+    return tthc_run.with_options(task_runner=runner)(paths, settings)
