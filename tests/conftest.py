@@ -1,0 +1,30 @@
+"""Shared fixtures: an empty warehouse schema in memory, and settings pointing at tmp paths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.config import Settings
+from pipelines.warehouse import init_schema
+
+
+@pytest.fixture
+def con() -> duckdb.DuckDBPyConnection:
+    c = duckdb.connect()
+    init_schema(c)
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings.load(
+        config_file=tmp_path / "none.toml",
+        db=tmp_path / "warehouse.duckdb",
+        stage=tmp_path / "stage",
+        out=tmp_path / "out",
+        inbox=tmp_path / "inbox",
+    )
