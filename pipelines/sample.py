@@ -58,6 +58,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import itertools
 import math
 import random
 import re
@@ -809,7 +810,7 @@ A_AGENCY_FORMS = (0, 0, 0, 1, 2)
 def a_row(number: int, view: View) -> list[object]:
     """One data row of snapshot A; the two date columns hold real datetimes."""
     c, p = view.case, view.case.person
-    return [
+    values = [
         number, c.case_id, c.procedure.code, c.procedure.name, c.procedure.sector,
         agency(c, A_AGENCY_FORMS), CHANNEL_A[c.channel], c.procedure.level,
         p.name, p.id_number, p.phone, p.address,
@@ -817,6 +818,7 @@ def a_row(number: int, view: View) -> list[object]:
         fmt(view.finished_at, dmy_hm), STATUS_A[view.status], "x" if c.is_digitized else "",
         c.fee, yes_no(c.paid_online), yes_no(view.e_result), view.note,
     ]
+    return [None if v == "" else v for v in values]  # Excel has no empty-string cells
 
 
 def _a_header(ws, top: int) -> None:
@@ -1323,7 +1325,7 @@ def _big_igate_columns(d: dict[str, np.ndarray], people: dict[str, np.ndarray]) 
     return [c.tolist() for c in columns]
 
 
-_CHUNK = 100_000
+_CHUNK = 50_000  # rows in memory at a time (~200 MB peak for the CSV)
 
 
 def _big_chunks(n_rows: int, seed: int) -> Iterator[tuple[dict, dict]]:
@@ -1349,8 +1351,9 @@ def write_big_csv(path: Path, n_rows: int, seed: int = 1) -> Path:
     with path.open("w", encoding="utf-8-sig", newline="") as out:
         out.write("\r\n".join(head) + "\r\n")
         for d, people in _big_chunks(n_rows, seed):
-            columns = _big_igate_columns(d, people)
-            out.write("\r\n".join(map(";".join, zip(*columns))) + "\r\n")
+            rows = zip(*_big_igate_columns(d, people))
+            while block := list(itertools.islice(rows, 10_000)):
+                out.write("\r\n".join(map(";".join, block)) + "\r\n")
         out.write("\r\n".join(_footer_lines(n_rows)) + "\r\n")
     return path
 
@@ -1374,7 +1377,7 @@ def _big_a_rows(d: dict[str, np.ndarray], people: dict[str, np.ndarray],
         _v_flag(d["paid"], "Có", "Không").tolist(), _v_flag(d["e_result"], "Có", "Không").tolist(),
     ]
     for values, timed in zip(zip(*cols), due_timed):
-        row = list(values)
+        row = [None if v == "" else v for v in values]
         received_cell.value = row[12]
         row[12] = received_cell
         if row[13] is not None:

@@ -81,16 +81,13 @@ def plan_workbook(path: Path, kind: str, limits: Limits) -> tuple[fastexcel.Exce
 def read_sheet(reader: fastexcel.ExcelReader, sheet: SheetPlan) -> Iterator[tuple[dict[int, pa.Array], pa.Array]]:
     positions = sorted(sheet.layout.mapping)
     try:
-        data = reader.load_sheet(
-            sheet.index, header_row=None, skip_rows=sheet.layout.data_start, use_columns=positions,
-            dtypes="string",
-        ).to_arrow()
+        # the whole sheet, sliced below the header: fastexcel trims leading empty rows on a plain
+        # read but counts skip_rows from the sheet's first row, so slicing keeps both in step
+        data = reader.load_sheet(sheet.index, header_row=None, dtypes="string").to_arrow()
+        data = data.slice(sheet.layout.data_start)
     except Exception as exc:
         raise FileRejected(f"không đọc được trang '{sheet.name}' ({str(exc).splitlines()[0][:200]}) — unreadable sheet")
     n = data.num_rows
-    names = data.schema.names
-    columns = {pos: data.column(names.index(f"__UNNAMED__{pos}")) for pos in positions if f"__UNNAMED__{pos}" in names}
-    if len(columns) != len(positions):  # fastexcel renamed the selection: fall back to order
-        columns = {pos: data.column(i) for i, pos in enumerate(positions[: len(names)])}
+    columns = {pos: data.column(pos) for pos in positions if pos < data.num_columns}
     first = sheet.offset + sheet.layout.data_start + 1
     yield columns, pa.array(range(first, first + n), pa.int64())

@@ -8,6 +8,7 @@ from pathlib import Path
 import pyarrow as pa
 from lxml import etree, html
 
+from pipelines.extract.csv_reader import detect_encoding
 from pipelines.extract.errors import FileRejected
 from pipelines.extract.header import HeaderLayout, detect_header
 from pipelines.vocab import column_map
@@ -15,9 +16,12 @@ from pipelines.vocab import column_map
 
 def html_grids(path: Path) -> list[list[list[str | None]]]:
     """Each <table> as a grid of cell texts; colspan is expanded so positions line up."""
-    parser = html.HTMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
+    raw = path.read_bytes()
+    encoding = detect_encoding(raw[:256 * 1024])
+    parser = html.HTMLParser(encoding=encoding.replace("utf-8-sig", "utf-8"), no_network=True, huge_tree=False,
+                             remove_comments=True)
     try:
-        doc = etree.parse(str(path), parser)
+        doc = etree.fromstring(raw, parser).getroottree()
     except (etree.ParserError, OSError, ValueError) as exc:
         raise FileRejected(f"không đọc được bảng HTML ({exc}) — unreadable HTML export")
     root = doc.getroot()
