@@ -33,20 +33,21 @@ Files written by `generate_sample` (seed 2024), all for the 7 communes of huyệ
    and another vendor wording ("Số hồ sơ", "Thủ tục hành chính", "Cơ quan thực hiện", …).
 
 Case ids are DVCQG-like ``000.23.20.H40-240105-0001`` (commune code, yymmdd received, sequence),
-unique in the district and identical in A and B. Personal columns (name, CCCD "036…", phone
-"09…", address, e-mail in DVCQG) are fake; every CCCD and phone is unique.
+unique in the district and identical in A and B. Personal columns are fake: applicant name,
+CCCD "036…" (12 digits), phone "09…" (10 digits) everywhere, address in files 1 and 4, e-mail in
+file 3; every CCCD and every phone number is unique in the sample.
 
 Deliberate defects (seed 2024, listed in `DEFECTS`; rows are 1-based sheet rows for the xlsx and
 physical line numbers for the CSVs, title lines included); none touches xã Mỹ Tân:
 
-- ``2024-07-05_huyen-my-loc_ds-ho-so-6-thang.xlsx`` sheet "Chứng thực" row 245: empty "Mã hồ sơ"
+- ``2024-07-05_huyen-my-loc_ds-ho-so-6-thang.xlsx`` sheet "Chứng thực" row 702: empty "Mã hồ sơ"
   (case 000.11.20.H40-240415-0001 of Mỹ Hà; its row in file 2 is intact).
-- ``2025-01-06_igate_my-ha_my-thang_my-trung_my-tan.csv`` line 1044: "Ngay tiep nhan" is
+- ``2025-01-06_igate_my-ha_my-thang_my-trung_my-tan.csv`` line 776: "Ngay tiep nhan" is
   "31/02/2024 …", an impossible date (case 000.17.20.H40-240226-0001 of Mỹ Thắng; valid in A).
-- ``2025-01-06_dvcqg_my-phuc_my-thuan.csv`` lines 1970 and 1971: the same row twice, byte for byte
+- ``2025-01-06_dvcqg_my-phuc_my-thuan.csv`` line 1902 and again line 1903: the same row twice, byte for byte
   (case 000.26.20.H40-241104-0001 of Mỹ Phúc).
-- ``2025-01-06_so-theo-doi_my-loc_unicode.csv`` line 1182: unknown status label
-  "Đã chuyển xử lý liên thông" (case 000.35.20.H40-240916-0001 of Mỹ Lộc).
+- ``2025-01-06_so-theo-doi_my-loc_unicode.csv`` line 754: unknown status label
+  "Đã chuyển xử lý liên thông" (case 000.35.20.H40-240917-0001 of Mỹ Lộc).
 
 `write_big_csv` / `write_big_xlsx` write one flat benchmark export in the layout of file 2 /
 file 1 (single sheet, whole year as of 06/01/2025), generated in vectorised numpy chunks.
@@ -730,10 +731,10 @@ class Defect:
 
 # Where the defects land with seed 2024 (checked by tests/unit/test_sample.py).
 DEFECTS: tuple[Defect, ...] = (
-    Defect(FILE_A, CHUNG_THUC, 245, "000.11.20.H40-240415-0001", BLANK_ID),
-    Defect(FILE_IGATE, None, 1044, "000.17.20.H40-240226-0001", BAD_DATE),
-    Defect(FILE_DVCQG, None, 1970, "000.26.20.H40-241104-0001", DUPLICATE),
-    Defect(FILE_UNICODE, None, 1182, "000.35.20.H40-240916-0001", UNKNOWN_STATUS),
+    Defect(FILE_A, CHUNG_THUC, 702, "000.11.20.H40-240415-0001", BLANK_ID),
+    Defect(FILE_IGATE, None, 776, "000.17.20.H40-240226-0001", BAD_DATE),
+    Defect(FILE_DVCQG, None, 1902, "000.26.20.H40-241104-0001", DUPLICATE),
+    Defect(FILE_UNICODE, None, 754, "000.35.20.H40-240917-0001", UNKNOWN_STATUS),
 )
 
 
@@ -1286,9 +1287,8 @@ def _v_people(rng: np.random.Generator, d: dict[str, np.ndarray]) -> dict[str, n
     id_tail = (np.where(born >= 2000, 2, 0) + female) * 10**8 + (born % 100) * 10**6 \
         + unique_id_serial(rows)
     id_number = "036" + _col(f"{x:09d}" for x in id_tail.tolist())
-    phone = _PHONE_PREFIX[rows % len(PHONE_PREFIXES)] + (
-        unique_phone_tail(rows) + 10**7).astype(str).astype(object)
-    phone = _col(p[:3] + p[4:] for p in phone.tolist())  # drop the padding digit
+    phone = _PHONE_PREFIX[rows % len(PHONE_PREFIXES)] + _col(
+        f"{x:07d}" for x in unique_phone_tail(rows).tolist())
     address = ("Số " + rng.integers(1, 241, n).astype(str).astype(object) + ", xóm "
                + rng.integers(1, 15, n).astype(str).astype(object) + ", xã "
                + _C_NAME[d["commune"]] + ", huyện Mỹ Lộc, tỉnh Nam Định")

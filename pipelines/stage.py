@@ -122,18 +122,18 @@ def _stage(path: Path, settings: Settings, result: StagedFile, parser: BatchPars
                 continue
             typed = parser.parse(raw)
             check = typed.select(_check_columns()).to_pandas()
-            bad = row_reasons(check)  # position -> [reason, ...]
+            bad = row_reasons(check)  # position in typed -> [reason, ...]
             result.rows_read += raw.num_rows
             if bad:
                 positions = sorted(bad)
-                q = raw.take(pa.array(positions, pa.int64()))
-                q_writer.write_table(_quarantine_table(q, [bad[p] for p in positions], canonical))
+                source_pos = pc.take(typed["batch_pos"], pa.array(positions, pa.int64()))
+                q_writer.write_table(_quarantine_table(raw.take(source_pos), [bad[p] for p in positions], canonical))
                 for p in positions:
                     for r in bad[p]:
                         reasons[r] = reasons.get(r, 0) + 1
-                mask = pa.array([True] * typed.num_rows)
-                mask = pc.invert(pc.is_in(pa.array(range(typed.num_rows), pa.int64()), pa.array(positions, pa.int64())))
-                typed = typed.filter(mask)
+                keep = pc.invert(pc.is_in(pa.array(range(typed.num_rows), pa.int64()),
+                                          value_set=pa.array(positions, pa.int64())))
+                typed = typed.filter(keep)
             for name in FLAG_COLUMNS:
                 flags[name] += int(pc.sum(pc.cast(typed[name], pa.int64())).as_py() or 0)
             newest = _max_ts(newest, typed)

@@ -164,3 +164,6 @@ def build(con: duckdb.DuckDBPyConnection, as_of: datetime) -> None:
     if broken:
         sample = "; ".join(f"{c} {p} {s or 'tổng'}: {b}" for c, p, s, b in broken[:5])
         raise IdentityError(f"{len(broken)} dòng Biểu 06 sai đẳng thức — identities broken: {sample}")
+    dupes = con.execute(sql_text("61_check_unique_cases.sql")).fetchall()
+    if dupes:
+        raise IdentityError(f"mã hồ sơ lặp trong bảng cases — duplicate case ids: {dupes}")

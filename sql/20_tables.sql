@@ -49,7 +49,7 @@ create table if not exists ingested_files (
 create sequence if not exists file_seq_counter start 1;
 
 create table if not exists cases (
-    case_id varchar primary key,
+    case_id varchar not null,       -- unique: checked after every build (an index costs seconds per million rows)
     procedure_code varchar,
     procedure_name varchar,
     sector varchar,

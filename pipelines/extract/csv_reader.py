@@ -25,7 +25,7 @@ from pipelines.vocab import column_map
 
 SNIFF_BYTES = 256 * 1024
 SEPARATORS = (",", ";", "\t", "|")
-BLOCK_BYTES = 8 * 1024 * 1024
+BLOCK_BYTES = 48 * 1024 * 1024
 SLOW_BATCH = 50_000
 
 
