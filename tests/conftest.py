@@ -28,3 +28,16 @@ def settings(tmp_path: Path) -> Settings:
         out=tmp_path / "out",
         inbox=tmp_path / "inbox",
     )
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """One temporary Prefect backend for the whole session (it takes seconds to start)."""
+    import os
+
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
