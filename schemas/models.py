@@ -25,7 +25,7 @@ class CaseRows(pa.DataFrameModel):
     finished_bad: Series[bool]
     returned_bad: Series[bool]
     out_of_range: Series[bool]
-    is_terminal: Series[bool] = pa.Field(nullable=True)
+    is_terminal: Series[bool]
 
     class Config:
         strict = False
@@ -91,7 +91,7 @@ class CaseRows(pa.DataFrameModel):
     @pa.dataframe_check(name="terminal_without_finished_at")
     def _terminal_finished(cls, df: pd.DataFrame) -> Series[bool]:
         # refused cases were never accepted: their finish date is not needed for any figure
-        needs = df["is_terminal"].fillna(False) & (df["status"] != "refused").fillna(True)
+        needs = df["is_terminal"] & (df["status"] != "refused").fillna(True)
         return ~needs | df["finished_at"].notna()
 
 

@@ -45,7 +45,7 @@ select
     (nullif(trim(returned_at), '') is not null and returned_ts is null) as returned_bad,
     not (tthc_ts_in_range(received_ts) and tthc_ts_in_range(due_ts)
          and tthc_ts_in_range(finished_ts) and tthc_ts_in_range(returned_ts)) as out_of_range,
-    is_terminal,
+    coalesce(is_terminal, false) as is_terminal,
     (finished_ts is null and returned_ts is not null) as finished_from_returned,
     -- facts for the quality report (the row loads)
     (finished_ts is not null and not coalesce(is_terminal, false)) as finished_not_terminal,

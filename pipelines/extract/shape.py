@@ -65,30 +65,31 @@ def _blank(arr: pa.ChunkedArray) -> pa.ChunkedArray:
 
 
 def _data_rows(table: pa.Table, layout: HeaderLayout) -> pa.Array | None:
-    """Mask of real case rows: blank lines, footers and repeated header rows are not data."""
-    content = [c for c in layout.mapping.values() if c != "case_id"]
-    if not content or table.num_rows == 0:
+    """Mask of real case rows: blank lines, footers and repeated header rows are not data.
+
+    A row with no received date and no status is a candidate; it is dropped when
+    what it does hold is only footer wording ("Tổng cộng", "Người lập biểu", "…, ngày … tháng …").
+    Anything else stays a data row and meets the row rules (and quarantine).
+    """
+    if table.num_rows == 0:
         return None
-    empty = _blank(table[content[0]])
-    for name in content[1:]:
+    mapped = sorted(set(layout.mapping.values()))
+    core = [c for c in ("received_at", "status") if c in mapped] or mapped
+    empty = _blank(table[core[0]])
+    for name in core[1:]:
         empty = pc.and_(empty, _blank(table[name]))
-    case_id = table["case_id"]
     repeated = _repeated_header(table, layout)
     candidates = pc.or_(pc.fill_null(empty, True), repeated)
     if not pc.any(candidates).as_py():
         return None
-    # few rows: decide each in Python (footer wording, or an id with nothing else)
-    ids = case_id.to_pylist()
-    flags = candidates.to_pylist()
-    rep = repeated.to_pylist()
-    keep = []
-    for cid, cand, is_rep in zip(ids, flags, rep):
-        if not cand:
-            keep.append(True)
-        elif is_rep:
-            keep.append(False)
-        else:
-            keep.append(not is_footer_text(cid))
+    idx = pc.indices_nonzero(candidates).to_pylist()  # few rows: decide each in Python
+    rep = set(pc.indices_nonzero(repeated).to_pylist())
+    cells = {name: pc.take(table[name], pa.array(idx, pa.int64())).to_pylist() for name in mapped}
+    keep = [True] * table.num_rows
+    for k, i in enumerate(idx):
+        texts = [cells[name][k] for name in mapped if cells[name][k] and str(cells[name][k]).strip()]
+        if i in rep or all(is_footer_text(t) for t in texts):
+            keep[i] = False
     return pa.array(keep)
 
 
