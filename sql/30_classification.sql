@@ -1,12 +1,13 @@
 -- The one definition of how a case counts in a period [s, e] (indicators.md, "Classifying a case").
--- s, e are dates; e is inclusive to 23:59:59. as_of is "now" in local time.
+-- s, e are dates; e is inclusive to 23:59:59. horizon = min(end of e, now): the moment at which
+-- an unfinished case is judged within time or overdue.
 
 -- deadline D: due_at itself when it has a time of day, else the end of that day
 create or replace macro tthc_deadline(d) as (
     case when d = date_trunc('day', d) then d + interval 86399 second else d end
 );
 
-create or replace macro tthc_classify(r, f, d, status, channel, s, e, as_of) as (
+create or replace macro tthc_classify(r, f, d, status, channel, s, e, horizon) as (
     [{
         'received': k.received,
         'received_online': k.received and channel = 'online',
@@ -19,10 +20,8 @@ create or replace macro tthc_classify(r, f, d, status, channel, s, e, as_of) as 
         'resolved_late': k.resolved and f > tthc_deadline(d),
         'withdrawn_stopped': k.withdrawn_stopped,
         'in_progress': k.in_progress,
-        'in_progress_on_time': k.in_progress
-            and tthc_deadline(d) >= least(e::timestamp + interval 86399 second, as_of),
-        'in_progress_overdue': k.in_progress
-            and tthc_deadline(d) < least(e::timestamp + interval 86399 second, as_of)
+        'in_progress_on_time': k.in_progress and tthc_deadline(d) >= horizon,
+        'in_progress_overdue': k.in_progress and tthc_deadline(d) < horizon
      }
      for k in [{
         'received': status <> 'refused' and r >= s and r < e + interval 1 day,
@@ -41,7 +40,8 @@ create or replace macro tthc_classify(r, f, d, status, channel, s, e, as_of) as 
 -- with its classification; the join keeps only cases alive at some point of the period
 create or replace macro classified_for(period_list, as_of) as table
     with p as (
-        select unnest(period_list, recursive := true)
+        select *, least(period_end::timestamp + interval 86399 second, as_of) as horizon
+        from (select unnest(period_list, recursive := true))
     )
     select
         c.commune_code,
@@ -59,7 +59,7 @@ create or replace macro classified_for(period_list, as_of) as table
         c.received_at,
         c.finished_at,
         tthc_classify(c.received_at, c.finished_at, c.due_at, c.status, c.channel,
-                      p.period_start, p.period_end, as_of) as k
+                      p.period_start, p.period_end, p.horizon) as k
     from cases as c
     join p
       on c.received_at < p.period_end + interval 1 day

@@ -1,0 +1,177 @@
+"""The shipped sample through the whole run (without Prefect): the seed's figures, conservation,
+idempotence, snapshot order, the known bad rows, and no personal data in the warehouse."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pytest
+
+from pipelines.config import Settings
+from pipelines.paths import ROOT
+from pipelines.run import run_local
+from pipelines.vocab import column_map
+
+SAMPLE = ROOT / "data" / "sample"
+FILES = sorted(SAMPLE.iterdir())
+SEED = dict(resolved_total=353, resolved_early=345, resolved_on_time=8, resolved_late=0)
+
+
+def _settings(tmp: Path, name: str) -> Settings:
+    return Settings.load(config_file=tmp / "none.toml", db=tmp / f"{name}.duckdb", stage=tmp / f"stage-{name}")
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("sample")
+    s = _settings(tmp, "w")
+    summary = run_local([SAMPLE], s)
+    assert summary.count("loaded") == len(FILES)
+    return s.db
+
+
+def q(db: Path, sql: str, params: list | None = None) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def test_seed_figures_for_my_tan(warehouse):
+    cols = ", ".join(SEED)
+    row = q(warehouse, f"select {cols} from report_form_between(date '2024-01-01', date '2024-03-25') "
+                       "where commune_name = 'Mỹ Tân' and sector is null")
+    assert row == [tuple(SEED.values())]
+    ind = dict(q(warehouse, "select indicator, value from indicators_between(date '2024-01-01', date '2024-03-25') "
+                            "where commune_code = '13723' and sector is null"))
+    assert ind["resolved_online"] == 353
+    assert ind["resolved_digitized"] == 353
+    assert ind["early_pct"] == 97.73
+    assert ind["on_time_pct"] == 2.27
+    assert ind["late_pct"] == 0
+    assert ind["digitized_pct"] == 100
+    assert ind["paid_online_pct"] == 100
+
+
+def test_every_quarter_and_year_is_materialised_for_every_commune(warehouse):
+    rows = q(warehouse, "select period, count(distinct commune_code) from report_form where sector is null "
+                        "group by period order by period")
+    # cases received in 2024 and finished in early January 2025 make 2025Q1 "present in the data"
+    assert rows == [("2024", 7), ("2024Q1", 7), ("2024Q2", 7), ("2024Q3", 7), ("2024Q4", 7), ("2025", 7), ("2025Q1", 7)]
+    # the materialised quarter equals the range macro over the same dates
+    a = q(warehouse, "select * exclude (period) from report_form where period = '2024Q2' order by all")
+    b = q(warehouse, "select * exclude (period) from report_form_between(date '2024-04-01', date '2024-06-30', "
+                     "as_of := (select max(as_of) from runs)) order by all")
+    assert a == b
+
+
+def test_identities_hold_everywhere(warehouse):
+    bad = q(warehouse, (ROOT / "sql" / "60_checks.sql").read_text())
+    assert bad == []
+
+
+def test_row_conservation_per_file(warehouse):
+    rows = q(warehouse, "select file_name, rows_read, rows_loaded, rows_quarantined, rows_duplicate from ingested_files")
+    assert len(rows) == len(FILES)
+    for name, read, loaded, quarantined, duplicate in rows:
+        assert read == loaded + quarantined + duplicate, name
+    assert q(warehouse, "select count(*) from quarantine")[0][0] == sum(r[3] for r in rows)
+
+
+def test_known_bad_rows_are_quarantined_with_reasons(warehouse):
+    got = {(f.split("_")[1], sheet, row): reasons for f, sheet, row, reasons in
+           q(warehouse, "select source_file, source_sheet, source_row, reasons from quarantine")}
+    assert got == {
+        ("huyen-my-loc", "Chứng thực", 702): ["case_id_missing"],
+        ("igate", None, 776): ["received_at_unparseable"],
+        ("so-theo-doi", None, 754): ["status_unknown"],
+    }
+    dup = q(warehouse, "select rows_duplicate from ingested_files where file_name like '%dvcqg%'")
+    assert dup == [(1,)]
+
+
+def test_newest_snapshot_wins(warehouse):
+    # a case in progress in July (file A) and resolved by January (file B) shows its January state
+    rows = q(warehouse, "select case_id from cases where snapshot_at = timestamp '2024-07-05 08:15'")
+    # every case of A is also in B, which is newer, except the one whose B row is quarantined
+    # (received 31/02/2024): its last valid state is A's
+    assert rows == [("000.17.20.H40-240226-0001",)]
+    # 8,476 cases in B; the one with an unknown status exists nowhere else
+    assert q(warehouse, "select count(*) from cases")[0][0] == 8476 - 1
+
+
+def test_loading_again_changes_nothing(warehouse, tmp_path):
+    db = tmp_path / "again.duckdb"
+    shutil.copy(warehouse, db)
+    before = q(db, "select * from report_form order by all")
+    s = Settings.load(config_file=tmp_path / "none.toml", db=db, stage=tmp_path / "stage")
+    summary = run_local([SAMPLE], s)
+    assert [f.status for f in summary.files] == ["skipped"] * len(FILES)
+    assert q(db, "select * from report_form order by all") == before
+    assert q(db, "select count(*) from ingested_files")[0][0] == len(FILES)
+
+
+def test_file_order_does_not_matter(warehouse, tmp_path):
+    # the newer snapshot B first, the older A afterwards: A must not overwrite B
+    s = _settings(tmp_path, "reordered")
+    newer = [f for f in FILES if f.name.startswith("2025")]
+    older = [f for f in FILES if f.name.startswith("2024")]
+    run_local(newer, s)
+    run_local(older, s)
+    cols = "commune_code, period, sector, received_total, resolved_total, resolved_early, in_progress_total"
+    assert q(s.db, f"select {cols} from report_form order by all") == q(warehouse, f"select {cols} from report_form order by all")
+
+
+def _personal_values() -> set[str]:
+    """Every value under a personal-data header in the inputs, read independently of the pipeline."""
+    cmap = column_map()
+    values: set[str] = set()
+
+    def take(rows: list[list[object]]) -> None:
+        for i, row in enumerate(rows[:60]):
+            cols = [j for j, h in enumerate(row) if h and cmap.is_personal(h)]
+            if len(cols) >= 2:
+                for r in rows[i + 1:]:
+                    for j in cols:
+                        if j < len(r) and r[j] and len(str(r[j]).strip()) >= 6:
+                            values.add(str(r[j]).strip())
+                return
+
+    for f in FILES:
+        if f.suffix == ".xlsx":
+            wb = openpyxl.load_workbook(f, read_only=True)
+            for ws in wb.worksheets:
+                take([list(r) for r in ws.iter_rows(values_only=True)])
+        else:
+            raw = f.read_bytes()
+            text = raw.decode("utf-16") if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else raw.decode("utf-8-sig")
+            sep = max([",", ";", "\t"], key=lambda s: text[:5000].count(s))
+            take(list(csv.reader(io.StringIO(text), delimiter=sep)))
+    return values
+
+
+def test_no_personal_data_in_the_warehouse(warehouse):
+    values = _personal_values()
+    assert len(values) > 8000  # names, CCCD numbers, phones, addresses of every case
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        text_cols = con.execute(
+            "select table_name, column_name from information_schema.columns "
+            "where data_type in ('VARCHAR', 'JSON') or data_type like 'VARCHAR[]%'").fetchall()
+        found = set()
+        for table, column in text_cols:
+            stored = {r[0] for r in con.execute(f'select distinct "{column}"::varchar from "{table}"').fetchall() if r[0]}
+            blob = "\n".join(stored)
+            found |= {v for v in values if v in blob}
+    finally:
+        con.close()
+    assert not found, sorted(found)[:5]
+    raw = warehouse.read_bytes()
+    leaked = [v for v in values if v.isascii() and v.encode() in raw]
+    assert not leaked, leaked[:5]
