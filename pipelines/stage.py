@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 
 from pipelines.communes import Registry
 from pipelines.config import Settings
-from pipelines.extract import FileRejected, Limits, open_export
+from pipelines.extract import FileRejected, Limits, NeedsExactPass, open_export
 from pipelines.parse import BatchParser
 from pipelines.validate import row_reasons
 from pipelines.vocab import column_map
@@ -104,69 +104,99 @@ def stage_file(path: Path, settings: Settings, sha256: str | None = None) -> Sta
     return result
 
 
+class _Writer:
+    """Valid rows and quarantined rows of one file, streamed to Parquet, with their counts."""
+
+    def __init__(self, rows_path: Path, q_path: Path):
+        self.rows_path, self.q_path = rows_path, q_path
+        self.rows: pq.ParquetWriter | None = None
+        self.quarantine = pq.ParquetWriter(q_path, QUARANTINE_SCHEMA)
+        self.read = self.valid = self.quarantined = 0
+        self.flags = dict.fromkeys(FLAG_COLUMNS, 0)
+        self.reasons: dict[str, int] = {}
+        self.newest: datetime | None = None
+
+    def add(self, raw: pa.Table, parser: BatchParser, canonical: list[str]) -> None:
+        typed = parser.parse(raw)
+        bad = row_reasons(typed.select(_check_columns()).to_pandas())  # position in typed -> reasons
+        self.read += raw.num_rows
+        if bad:
+            positions = sorted(bad)
+            source_pos = pc.take(typed["batch_pos"], pa.array(positions, pa.int64()))
+            self.quarantine.write_table(_quarantine_table(raw.take(source_pos), [bad[p] for p in positions], canonical))
+            for p in positions:
+                for r in bad[p]:
+                    self.reasons[r] = self.reasons.get(r, 0) + 1
+            keep = pc.invert(pc.is_in(pa.array(range(typed.num_rows), pa.int64()),
+                                      value_set=pa.array(positions, pa.int64())))
+            typed = typed.filter(keep)
+            self.quarantined += len(bad)
+        for name in FLAG_COLUMNS:
+            self.flags[name] += int(pc.sum(pc.cast(typed[name], pa.int64())).as_py() or 0)
+        self.newest = _max_ts(self.newest, typed)
+        rows = typed.select(ROW_COLUMNS)
+        if self.rows is None:
+            self.rows = pq.ParquetWriter(self.rows_path, rows.schema)
+        self.rows.write_table(rows)
+        self.valid += rows.num_rows
+
+    def add_malformed(self, malformed: list[tuple[str | None, int]]) -> None:
+        if not malformed:
+            return
+        n = len(malformed)
+        self.quarantine.write_table(pa.table({
+            "source_sheet": [s for s, _ in malformed],
+            "source_row": [r for _, r in malformed],
+            "case_id": [None] * n,
+            "reasons": [["malformed_row"]] * n,
+            "raw_values": [None] * n,  # a broken record cannot be split into columns safely
+        }, schema=QUARANTINE_SCHEMA))
+        self.read += n
+        self.quarantined += n
+        self.reasons["malformed_row"] = self.reasons.get("malformed_row", 0) + n
+
+    def close(self) -> None:
+        self.quarantine.close()
+        if self.rows is not None:
+            self.rows.close()
+
+    def discard(self) -> None:
+        self.close()
+        self.rows_path.unlink(missing_ok=True)
+        self.q_path.unlink(missing_ok=True)
+
+
 def _stage(path: Path, settings: Settings, result: StagedFile, parser: BatchParser,
            rows_path: Path, q_path: Path) -> None:
     limits = Limits(max_file_bytes=settings.max_file_mb * 2**20)
     info, batches = open_export(path, limits)
     result.kind, result.encoding = info.kind, info.encoding
     result.personal_columns = info.personal_columns
-    row_writer: pq.ParquetWriter | None = None
-    q_writer = pq.ParquetWriter(q_path, QUARANTINE_SCHEMA)
-    newest: datetime | None = None
-    flags = dict.fromkeys(FLAG_COLUMNS, 0)
-    reasons: dict[str, int] = {}
     canonical = column_map().names()
+    out = _Writer(rows_path, q_path)
     try:
-        for raw in batches:
-            if raw.num_rows == 0:
-                continue
-            typed = parser.parse(raw)
-            check = typed.select(_check_columns()).to_pandas()
-            bad = row_reasons(check)  # position in typed -> [reason, ...]
-            result.rows_read += raw.num_rows
-            if bad:
-                positions = sorted(bad)
-                source_pos = pc.take(typed["batch_pos"], pa.array(positions, pa.int64()))
-                q_writer.write_table(_quarantine_table(raw.take(source_pos), [bad[p] for p in positions], canonical))
-                for p in positions:
-                    for r in bad[p]:
-                        reasons[r] = reasons.get(r, 0) + 1
-                keep = pc.invert(pc.is_in(pa.array(range(typed.num_rows), pa.int64()),
-                                          value_set=pa.array(positions, pa.int64())))
-                typed = typed.filter(keep)
-            for name in FLAG_COLUMNS:
-                flags[name] += int(pc.sum(pc.cast(typed[name], pa.int64())).as_py() or 0)
-            newest = _max_ts(newest, typed)
-            rows = typed.select(ROW_COLUMNS)
-            if row_writer is None:
-                row_writer = pq.ParquetWriter(rows_path, rows.schema)
-            row_writer.write_table(rows)
-            result.rows_valid += rows.num_rows
-            result.rows_quarantined += len(bad)
-        if info.malformed_rows:
-            q = pa.table({
-                "source_sheet": [s for s, _ in info.malformed_rows],
-                "source_row": [n for _, n in info.malformed_rows],
-                "case_id": [None] * len(info.malformed_rows),
-                "reasons": [["malformed_row"]] * len(info.malformed_rows),
-                "raw_values": [None] * len(info.malformed_rows),
-            }, schema=QUARANTINE_SCHEMA)
-            q_writer.write_table(q)
-            result.rows_read += q.num_rows
-            result.rows_quarantined += q.num_rows
-            reasons["malformed_row"] = reasons.get("malformed_row", 0) + q.num_rows
+        try:
+            for raw in batches:
+                if raw.num_rows:
+                    out.add(raw, parser, canonical)
+        except NeedsExactPass:
+            out.discard()
+            out = _Writer(rows_path, q_path)
+            for raw in info.restart():
+                if raw.num_rows:
+                    out.add(raw, parser, canonical)
+        out.add_malformed(info.malformed_rows)
     finally:
-        q_writer.close()
-        if row_writer is not None:
-            row_writer.close()
+        out.close()
     result.sheets = info.sheets
     result.unknown_columns = info.unknown_columns
     result.shadowed_columns = info.shadowed_columns
     result.rows_skipped = info.rows_skipped
     result.unresolved_agencies = dict(parser.unresolved)
-    result.flags = {k: v for k, v in flags.items() if v}
-    result.reason_counts = reasons
-    result.rows_path = str(rows_path) if row_writer is not None else None
+    result.flags = {k: v for k, v in out.flags.items() if v}
+    result.reason_counts = out.reasons
+    result.rows_read, result.rows_valid, result.rows_quarantined = out.read, out.valid, out.quarantined
+    result.rows_path = str(rows_path) if out.rows is not None else None
     result.quarantine_path = str(q_path)
     if result.rows_read == 0:
         raise FileRejected("tệp không có dòng dữ liệu nào dưới dòng tiêu đề — no data rows under the header")
@@ -178,8 +208,8 @@ def _stage(path: Path, settings: Settings, result: StagedFile, parser: BatchPars
         )
     if info.exported_at:
         result.snapshot_at, result.snapshot_source = info.exported_at.isoformat(), "export_line"
-    elif newest:
-        result.snapshot_at, result.snapshot_source = newest.isoformat(), "newest_date"
+    elif out.newest:
+        result.snapshot_at, result.snapshot_source = out.newest.isoformat(), "newest_date"
     else:
         result.snapshot_at = datetime.fromtimestamp(path.stat().st_mtime).isoformat()
         result.snapshot_source = "file_mtime"

@@ -41,7 +41,7 @@ def statements(name: str) -> list[str]:
 
 
 @contextmanager
-def building(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def building(db: Path, memory_limit: str = "1GB") -> Iterator[duckdb.DuckDBPyConnection]:
     """Open a private copy of the warehouse; publish it atomically if the block succeeds."""
     db = Path(db)
     db.parent.mkdir(parents=True, exist_ok=True)
@@ -50,7 +50,7 @@ def building(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         stale.unlink(missing_ok=True)
     if db.exists():
         shutil.copy2(db, work)
-    con = duckdb.connect(str(work))
+    con = duckdb.connect(str(work), config={"memory_limit": memory_limit, "preserve_insertion_order": False})
     try:
         init_schema(con)
         yield con

@@ -92,6 +92,8 @@ create or replace macro tthc_parse_ts(raw) as (
             then try_strptime(raw, '%Y-%m-%d %H:%M:%S')
         when length(raw) = 19 and raw[3] = '/' and strftime(try_strptime(raw, '%d/%m/%Y %H:%M:%S'), '%d/%m/%Y %H:%M:%S') = raw
             then try_strptime(raw, '%d/%m/%Y %H:%M:%S')
+        when length(raw) between 8 and 10 and strftime(try_strptime(raw, '%-d/%-m/%Y'), '%-d/%-m/%Y') = raw
+            then try_strptime(raw, '%-d/%-m/%Y')
         when length(raw) = 14 and strftime(try_strptime(raw, '%Y%m%d%H%M%S'), '%Y%m%d%H%M%S') = raw
             then try_strptime(raw, '%Y%m%d%H%M%S')
         else tthc_parse_ts_slow(raw)

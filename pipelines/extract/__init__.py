@@ -21,7 +21,9 @@ from pipelines.extract.shape import shape
 from pipelines.extract.sniff import sniff
 from pipelines.vocab import column_map
 
-__all__ = ["FileRejected", "Limits", "ExportInfo", "open_export"]
+from pipelines.extract.csv_reader import NeedsExactPass
+
+__all__ = ["FileRejected", "Limits", "ExportInfo", "NeedsExactPass", "open_export"]
 
 
 @dataclass
@@ -41,6 +43,7 @@ class ExportInfo:
     rows_skipped: int = 0  # blank lines, footers, repeated headers
     malformed_rows: list[tuple[str | None, int]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    restart: object = field(default=None, repr=False)  # CSV only: an exact re-read, see NeedsExactPass
 
 
 def _note_layout(info: ExportInfo, layout: HeaderLayout, title: list[list[str | None]]) -> None:
@@ -92,10 +95,11 @@ def _csv(path: Path, info: ExportInfo) -> Iterator[pa.Table]:
 
     plan = plan_csv(path)
     info.encoding = plan.encoding
+    info.restart = lambda: (_reset(info, plan), batches(exact=True))[1]
     _note_layout(info, plan.layout, plan.title)
 
-    def batches() -> Iterator[pa.Table]:
-        for cols, rows in read_csv_batches(path, plan):
+    def batches(exact: bool = False) -> Iterator[pa.Table]:
+        for cols, rows in read_csv_batches(path, plan, exact=exact):
             shaped = shape(cols, plan.layout, None, rows)
             info.rows_skipped += shaped.skipped
             yield shaped.table
@@ -103,6 +107,13 @@ def _csv(path: Path, info: ExportInfo) -> Iterator[pa.Table]:
         info.malformed_rows.extend((None, n) for n in plan.malformed)
 
     return batches()
+
+
+def _reset(info: ExportInfo, plan: object) -> None:
+    info.rows_skipped = 0
+    info.malformed_rows.clear()
+    plan.footer_lines = 0
+    plan.malformed.clear()
 
 
 def _workbook(path: Path, info: ExportInfo, limits: Limits) -> Iterator[pa.Table]:

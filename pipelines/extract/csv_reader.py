@@ -25,7 +25,7 @@ from pipelines.vocab import column_map
 
 SNIFF_BYTES = 256 * 1024
 SEPARATORS = (",", ";", "\t", "|")
-BLOCK_BYTES = 48 * 1024 * 1024
+BLOCK_BYTES = 24 * 1024 * 1024  # ~75k rows: large enough to amortise per-batch SQL binding
 SLOW_BATCH = 50_000
 
 
@@ -84,8 +84,42 @@ def plan_csv(path: Path) -> CsvPlan:
     return CsvPlan(encoding, sep, layout, width, rows[: layout.header_row])
 
 
-def read_csv_batches(path: Path, plan: CsvPlan) -> Iterator[tuple[dict[int, pa.Array], pa.Array]]:
-    """Yield (columns by grid position, 1-based record numbers) per block."""
+class NeedsExactPass(Exception):
+    """The fast reader met a malformed or blank record before the footer: read again exactly."""
+
+
+def trailing_nondata(path: Path, plan: CsvPlan) -> int:
+    """How many records at the end of the file are not data-width (blank lines, footer)."""
+    with open(path, "rb") as fh:
+        fh.seek(0, 2)
+        size = fh.tell()
+        fh.seek(max(0, size - 256 * 1024))
+        tail = fh.read()
+    text = tail.decode(plan.encoding.replace("utf-8-sig", "utf-8"), errors="replace")
+    if plan.encoding.startswith("utf-16") and size > len(tail):
+        text = tail[len(tail) % 2:].decode("utf-16-le", errors="replace")
+    records = list(csv.reader(io.StringIO(text.replace("\x00", "")), delimiter=plan.delimiter))
+    count = 0
+    for record in reversed(records[1:]):  # the first record of the tail may be cut
+        if not record:
+            continue  # pyarrow keeps a blank line as an all-null row: it is numbered, not malformed
+        if len(record) == plan.width:
+            break
+        count += 1
+    return count
+
+
+def read_csv_batches(path: Path, plan: CsvPlan, exact: bool = False) -> Iterator[tuple[dict[int, pa.Array], pa.Array]]:
+    """Yield (columns by grid position, 1-based record numbers) per block.
+
+    pyarrow parses blocks ahead and cannot tell where a malformed record sits, so its numbering
+    is exact only when every malformed record is part of the footer. That is checked at the end
+    against the file's tail; otherwise NeedsExactPass asks the caller to read again with
+    exact=True (Python's csv module, slower, every record numbered).
+    """
+    if exact:
+        yield from _slow_path(path, plan, skip_data=0)
+        return
     names = [f"c{j}" for j in range(plan.width)]
     invalid: list[str] = []
 
@@ -110,7 +144,7 @@ def read_csv_batches(path: Path, plan: CsvPlan) -> Iterator[tuple[dict[int, pa.A
         if "Empty CSV file" in str(exc):
             return
         raise FileRejected(f"không đọc được CSV ({exc}) — unreadable CSV")
-    done = 0  # data records delivered so far (all of them well-formed)
+    done = 0
     while True:
         try:
             batch = reader.read_next_batch()
@@ -118,14 +152,15 @@ def read_csv_batches(path: Path, plan: CsvPlan) -> Iterator[tuple[dict[int, pa.A
             break
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
             raise FileRejected(f"không đọc được CSV ({str(exc)[:200]}) — unreadable CSV")
-        if invalid:
-            # a blank, footer or malformed record in this block: number it exactly from here on
-            yield from _slow_path(path, plan, skip_data=done)
-            return
         n = batch.num_rows
         rows = pa.array(range(plan.layout.data_start + done + 1, plan.layout.data_start + done + n + 1), pa.int64())
         yield {j: batch.column(j) for j in range(plan.width)}, rows
         done += n
+    if invalid:
+        footer_like = all(is_footer_text(_first_cell(t, plan.delimiter)) for t in invalid)
+        if not footer_like or len(invalid) != trailing_nondata(path, plan):
+            raise NeedsExactPass()
+        plan.footer_lines += len(invalid)
 
 
 def _first_cell(text: str, sep: str) -> str:
