@@ -117,25 +117,23 @@ def _reset(info: ExportInfo, plan: object) -> None:
 
 
 def _workbook(path: Path, info: ExportInfo, limits: Limits) -> Iterator[pa.Table]:
-    from pipelines.extract.excel_reader import plan_workbook, read_sheet
+    from pipelines.extract.excel_reader import WorkbookPlan, read_workbook
 
-    reader, plan = plan_workbook(path, info.kind, limits)
-    info.skipped_sheets = plan.skipped_sheets
-    if not plan.sheets:
-        raise FileRejected(
-            "không tìm thấy dòng tiêu đề ở trang nào (cần ít nhất 3 cột như Mã hồ sơ, Trạng thái, Ngày tiếp nhận) — "
-            "no header row found in any sheet"
-        )
-    for sheet in plan.sheets:
-        info.sheets.append(sheet.name)
-        _note_layout(info, sheet.layout, sheet.title)
+    plan = WorkbookPlan()
 
     def batches() -> Iterator[pa.Table]:
-        for sheet in plan.sheets:
-            for cols, rows in read_sheet(reader, sheet):
-                shaped = shape(cols, sheet.layout, sheet.name, rows)
-                info.rows_skipped += shaped.skipped
-                yield shaped.table
+        for sheet, cols, rows in read_workbook(path, info.kind, limits, plan):
+            info.sheets.append(sheet.name)
+            _note_layout(info, sheet.layout, sheet.title)
+            shaped = shape(cols, sheet.layout, sheet.name, rows)
+            info.rows_skipped += shaped.skipped
+            yield shaped.table
+        info.skipped_sheets = plan.skipped_sheets
+        if not plan.sheets:
+            raise FileRejected(
+                "không tìm thấy dòng tiêu đề ở trang nào (cần ít nhất 3 cột như Mã hồ sơ, Trạng thái, Ngày tiếp nhận) — "
+                "no header row found in any sheet"
+            )
 
     return batches()
 

@@ -49,45 +49,37 @@ def _grid(batch: pa.RecordBatch) -> list[list[str | None]]:
     return [list(r) for r in zip(*cols)] if cols else []
 
 
-def plan_workbook(path: Path, kind: str, limits: Limits) -> tuple[fastexcel.ExcelReader, WorkbookPlan]:
+def read_workbook(path: Path, kind: str, limits: Limits, plan: WorkbookPlan
+                  ) -> Iterator[tuple[SheetPlan, dict[int, pa.Array], pa.Array]]:
+    """Each sheet with a header: its plan, its columns below the header and Excel row numbers.
+
+    A sheet is parsed once (calamine parses a whole sheet even for its first rows); the header
+    is found in the first rows of that one read. Sheets without a header (a cover sheet, a
+    summary) are listed in plan.skipped_sheets.
+    """
     offsets = inspect_xlsx(path, limits) if kind == "xlsx" else []
     reader = _open(path)
-    plan = WorkbookPlan()
     cmap = column_map()
     for idx, name in enumerate(reader.sheet_names):
         try:
-            head = reader.load_sheet(idx, header_row=None, n_rows=SCAN_ROWS, dtypes="string")
-            batch = head.to_arrow()
-            if head.width > limits.max_columns:
-                raise FileRejected(
-                    f"trang '{name}' có {head.width} cột (tối đa {limits.max_columns}) — sheet too wide"
-                )
-            if head.total_height * max(1, len(batch.columns)) > limits.max_cells:
-                raise FileRejected(f"trang '{name}' quá lớn ({head.total_height} dòng) — sheet over the cell cap")
+            sheet = reader.load_sheet(idx, header_row=None, dtypes="string")
+            if sheet.width > limits.max_columns:
+                raise FileRejected(f"trang '{name}' có {sheet.width} cột (tối đa {limits.max_columns}) — sheet too wide")
+            if sheet.total_height * max(1, sheet.width) > limits.max_cells:
+                raise FileRejected(f"trang '{name}' quá lớn ({sheet.total_height} dòng) — sheet over the cell cap")
+            data = sheet.to_arrow()
         except FileRejected:
             raise
         except Exception as exc:
             raise FileRejected(f"không đọc được trang '{name}' ({str(exc).splitlines()[0][:200]}) — unreadable sheet")
-        grid = _grid(batch)
+        grid = _grid(data.slice(0, SCAN_ROWS))
         layout = detect_header(grid, cmap)
         if layout is None:
             plan.skipped_sheets.append(name)
             continue
-        offset = offsets[idx] if idx < len(offsets) else 0
-        plan.sheets.append(SheetPlan(idx, name, layout, offset, grid[: layout.header_row]))
-    return reader, plan
-
-
-def read_sheet(reader: fastexcel.ExcelReader, sheet: SheetPlan) -> Iterator[tuple[dict[int, pa.Array], pa.Array]]:
-    positions = sorted(sheet.layout.mapping)
-    try:
-        # the whole sheet, sliced below the header: fastexcel trims leading empty rows on a plain
-        # read but counts skip_rows from the sheet's first row, so slicing keeps both in step
-        data = reader.load_sheet(sheet.index, header_row=None, dtypes="string").to_arrow()
-        data = data.slice(sheet.layout.data_start)
-    except Exception as exc:
-        raise FileRejected(f"không đọc được trang '{sheet.name}' ({str(exc).splitlines()[0][:200]}) — unreadable sheet")
-    n = data.num_rows
-    columns = {pos: data.column(pos) for pos in positions if pos < data.num_columns}
-    first = sheet.offset + sheet.layout.data_start + 1
-    yield columns, pa.array(range(first, first + n), pa.int64())
+        sp = SheetPlan(idx, name, layout, offsets[idx] if idx < len(offsets) else 0, grid[: layout.header_row])
+        plan.sheets.append(sp)
+        body = data.slice(layout.data_start)
+        columns = {pos: body.column(pos) for pos in sorted(layout.mapping) if pos < body.num_columns}
+        first = sp.offset + layout.data_start + 1
+        yield sp, columns, pa.array(range(first, first + body.num_rows), pa.int64())
