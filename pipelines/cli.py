@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -58,6 +59,7 @@ def run(
     missing = [p for p in targets if not Path(p).exists()]
     if missing:
         _fail(f"không tìm thấy '{missing[0]}' — no such file or folder")
+    started = time.perf_counter()
     try:
         with console.status("Đang nạp và tính chỉ số…", spinner="dots") if console.is_terminal else _null():
             if no_prefect:
@@ -72,6 +74,7 @@ def run(
         _fail(str(exc))
     except Exception as exc:  # noqa: BLE001 - the user gets one line, the log keeps the rest
         _fail(f"{type(exc).__name__}: {exc}", 2)
+    summary.seconds = round(time.perf_counter() - started, 1)
     _print_summary(summary)
 
 
@@ -94,6 +97,9 @@ def _print_summary(summary) -> None:
                       f"{f.loaded:,}".replace(",", "."), f"{f.quarantined:,}".replace(",", "."),
                       f"{f.duplicate:,}".replace(",", "."), f.message or "")
     console.print(table)
+    for f in summary.files:
+        for note in f.notes:
+            console.print(f"[yellow]⚠[/] {f.name}: {note}")
     n = lambda v: f"{v:,}".replace(",", ".")  # noqa: E731 - Vietnamese thousands separator
     console.print(
         f"Tệp: {summary.count('loaded')} nạp, {summary.count('skipped')} bỏ qua, {summary.count('rejected')} từ chối. "

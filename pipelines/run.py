@@ -32,6 +32,7 @@ class FileOutcome:
     quarantined: int = 0
     duplicate: int = 0
     message: str | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -96,7 +97,7 @@ def publish(staged: list[StagedFile], skipped: list[str], settings: Settings, ru
             counts = load_staged(con, s, run_id, now)
             summary.files.append(FileOutcome(
                 s.name, "loaded" if s.status == "staged" else "rejected", counts["read"], counts["loaded"],
-                counts["quarantined"], counts["duplicate"], s.message,
+                counts["quarantined"], counts["duplicate"], s.message, file_notes(s),
             ))
         build(con, now)
         con.execute(
@@ -110,6 +111,20 @@ def publish(staged: list[StagedFile], skipped: list[str], settings: Settings, ru
         if s.rows_path or s.quarantine_path:
             shutil.rmtree(Path(s.quarantine_path or s.rows_path).parent, ignore_errors=True)
     return summary
+
+
+def file_notes(s: StagedFile) -> list[str]:
+    """One warning line per kind of oddity in a file (unknown columns, unresolved agencies…)."""
+    notes = []
+    if s.unknown_columns:
+        notes.append("cột không nhận diện, bỏ qua: " + ", ".join(s.unknown_columns))
+    if s.shadowed_columns:
+        notes.append("cột trùng nghĩa, bỏ qua: " + ", ".join(s.shadowed_columns))
+    if s.unresolved_agencies:
+        notes.append("cơ quan không xác định được xã: " + ", ".join(sorted(s.unresolved_agencies)[:5]))
+    if s.flags:
+        notes.append("cần kiểm tra: " + ", ".join(f"{k} {v}" for k, v in sorted(s.flags.items())))
+    return notes
 
 
 def new_run_id(settings: Settings) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -64,6 +65,7 @@ class StagedFile:
     unknown_columns: list[str] = field(default_factory=list)
     personal_columns: list[str] = field(default_factory=list)
     shadowed_columns: list[str] = field(default_factory=list)
+    missing_columns: list[str] = field(default_factory=list)
     unresolved_agencies: dict[str, str] = field(default_factory=dict)
     flags: dict[str, int] = field(default_factory=dict)
     reason_counts: dict[str, int] = field(default_factory=dict)
@@ -96,6 +98,12 @@ def stage_file(path: Path, settings: Settings, sha256: str | None = None) -> Sta
         _stage(path, settings, result, parser, rows_path, q_path)
     except FileRejected as exc:
         result.status, result.message = "rejected", exc.message
+        for p in (rows_path, q_path):
+            p.unlink(missing_ok=True)
+    except Exception as exc:  # noqa: BLE001 - one unreadable file must not stop the nightly run
+        logging.getLogger(__name__).exception("unexpected error staging %s", path)
+        result.status = "rejected"
+        result.message = f"lỗi không lường trước khi đọc tệp ({type(exc).__name__}: {str(exc)[:200]}) — unexpected error"
         for p in (rows_path, q_path):
             p.unlink(missing_ok=True)
     finally:
@@ -191,6 +199,7 @@ def _stage(path: Path, settings: Settings, result: StagedFile, parser: BatchPars
     result.sheets = info.sheets
     result.unknown_columns = info.unknown_columns
     result.shadowed_columns = info.shadowed_columns
+    result.missing_columns = info.missing_columns
     result.rows_skipped = info.rows_skipped
     result.unresolved_agencies = dict(parser.unresolved)
     result.flags = {k: v for k, v in out.flags.items() if v}

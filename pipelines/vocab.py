@@ -28,12 +28,17 @@ class ColumnMap:
     # match_key(alias) -> (canonical, rank of alias in its list)
     by_key: dict[str, tuple[str, int]] = field(hash=False)
     personal_keys: frozenset[str] = field(hash=False)
+    ignored_keys: frozenset[str] = field(hash=False, default=frozenset())
 
     def lookup(self, header: object) -> tuple[str, int] | None:
         return self.by_key.get(match_key(header))
 
     def is_personal(self, header: object) -> bool:
         return match_key(header) in self.personal_keys
+
+    def is_ignored(self, header: object) -> bool:
+        """Known columns that carry nothing about the case (STT): dropped without a warning."""
+        return match_key(header) in self.ignored_keys
 
     def names(self) -> list[str]:
         return [c.canonical for c in self.columns]
@@ -72,7 +77,13 @@ def column_map() -> ColumnMap:
     clash = personal & by_key.keys()
     if clash:
         raise ValueError(f"schemas: personal-data aliases also map to columns: {sorted(clash)}")
-    return ColumnMap(tuple(columns), by_key, frozenset(personal))
+    ignored = {
+        match_key(alias)
+        for row in _read_csv("ignored_columns.csv")
+        for alias in row["aliases"].split("|")
+        if alias.strip()
+    }
+    return ColumnMap(tuple(columns), by_key, frozenset(personal), frozenset(ignored))
 
 
 @lru_cache(maxsize=1)

@@ -59,6 +59,8 @@ def _note_layout(info: ExportInfo, layout: HeaderLayout, title: list[list[str | 
             info.shadowed_columns.append(name)
     info.exported_at = info.exported_at or export_time(title)
     _check_required(info, layout)
+    present = set(layout.mapping.values())
+    info.missing_columns = [c for c in column_map().names() if c not in present and c not in info.missing_columns]
 
 
 def _check_required(info: ExportInfo, layout: HeaderLayout) -> None:

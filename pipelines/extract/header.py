@@ -96,7 +96,7 @@ def _layout(grid: list[list[str | None]], i: int, n: int, cmap: ColumnMap) -> He
         if hit is None:
             if cmap.is_personal(name):
                 layout.personal.append(j)
-            else:
+            elif not cmap.is_ignored(name):
                 layout.unknown.append(name)
             continue
         canonical, rank = hit
