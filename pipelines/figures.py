@@ -1,0 +1,101 @@
+"""Figures of one commune and period, read from the published warehouse (read-only).
+
+Both the report text and the sheets take their numbers from here, so the two never differ.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from pipelines.periods import Period
+from pipelines.text import match_key
+
+FORM_COLUMNS = [
+    "received_total", "received_online", "received_offline", "carried_over", "resolved_total",
+    "resolved_early", "resolved_on_time", "resolved_late", "in_progress_total", "in_progress_on_time",
+    "in_progress_overdue", "withdrawn_stopped", "refused_at_intake",
+]
+
+
+class FiguresError(ValueError):
+    """A user-facing problem: unknown commune, no warehouse, …"""
+
+
+@dataclass
+class CommuneRef:
+    code: str
+    name: str
+    unit_type: str
+    district: str | None
+    province: str | None
+
+
+@dataclass
+class Figures:
+    commune: CommuneRef
+    period: Period
+    form: dict[str | None, dict[str, int]]  # sector (None = all) -> Biểu 06 columns
+    indicators: dict[str, dict[str, float | None]]  # code -> {value, numerator, denominator}
+    catalogue: dict[str, float | None] = field(default_factory=dict)
+
+    @property
+    def total(self) -> dict[str, int]:
+        return self.form.get(None) or dict.fromkeys(FORM_COLUMNS, 0)
+
+    def value(self, code: str) -> float | None:
+        return (self.indicators.get(code) or {}).get("value")
+
+
+def connect(db: Path) -> duckdb.DuckDBPyConnection:
+    if not Path(db).exists():
+        raise FiguresError(f"chưa có kho dữ liệu '{db}': hãy chạy 'tthc run' trước — no warehouse yet")
+    return duckdb.connect(str(db), read_only=True)
+
+
+def find_commune(con: duckdb.DuckDBPyConnection, name_or_code: str) -> CommuneRef:
+    rows = con.execute(
+        "select commune_code, commune_name, unit_type, district_name, province_name from communes"
+    ).fetchall()
+    key = match_key(name_or_code)
+    hits = [r for r in rows if r[0] == name_or_code.strip() or match_key(r[1]) == key
+            or match_key(f"{r[2]} {r[1]}") == key]
+    if not hits:
+        known = ", ".join(f"{r[1]} ({r[0]})" for r in rows[:12])
+        raise FiguresError(f"không tìm thấy xã/phường '{name_or_code}'. Có: {known}")
+    if len(hits) > 1:
+        raise FiguresError(f"'{name_or_code}' trùng tên nhiều đơn vị: " + ", ".join(f"{r[1]} ({r[0]})" for r in hits))
+    return CommuneRef(*hits[0])
+
+
+def all_communes(con: duckdb.DuckDBPyConnection) -> list[CommuneRef]:
+    rows = con.execute(
+        "select commune_code, commune_name, unit_type, district_name, province_name from communes order by commune_code"
+    ).fetchall()
+    return [CommuneRef(*r) for r in rows]
+
+
+def load_figures(con: duckdb.DuckDBPyConnection, commune: CommuneRef, period: Period) -> Figures:
+    cols = ", ".join(FORM_COLUMNS)
+    form_rows = con.execute(
+        f"select sector, {cols} from report_form_between(?::date, ?::date) where commune_code = ? "
+        "order by sector nulls first",
+        [period.start, period.end, commune.code],
+    ).fetchall()
+    form = {r[0]: dict(zip(FORM_COLUMNS, r[1:])) for r in form_rows}
+    ind_rows = con.execute(
+        "select indicator, value, numerator, denominator from indicators_between(?::date, ?::date) "
+        "where commune_code = ? and sector is null",
+        [period.start, period.end, commune.code],
+    ).fetchall()
+    indicators = {r[0]: {"value": r[1], "numerator": r[2], "denominator": r[3]} for r in ind_rows}
+    catalogue = dict(con.execute(
+        "select indicator, value from procedure_indicators(?) ", [commune.code]).fetchall()) \
+        if _has_macro(con, "procedure_indicators") else {}
+    return Figures(commune, period, form, indicators, catalogue)
+
+
+def _has_macro(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(con.execute("select 1 from duckdb_functions() where function_name = ?", [name]).fetchall())
