@@ -29,6 +29,7 @@ QUARANTINE_SCHEMA = pa.schema([
     ("source_sheet", pa.string()),
     ("source_row", pa.int64()),
     ("case_id", pa.string()),
+    ("commune_code", pa.string()),
     ("reasons", pa.list_(pa.string())),
     ("raw_values", pa.string()),
 ])
@@ -131,7 +132,9 @@ class _Writer:
         if bad:
             positions = sorted(bad)
             source_pos = pc.take(typed["batch_pos"], pa.array(positions, pa.int64()))
-            self.quarantine.write_table(_quarantine_table(raw.take(source_pos), [bad[p] for p in positions], canonical))
+            communes = pc.take(typed["commune_code"], pa.array(positions, pa.int64()))
+            self.quarantine.write_table(
+                _quarantine_table(raw.take(source_pos), communes, [bad[p] for p in positions], canonical))
             for p in positions:
                 for r in bad[p]:
                     self.reasons[r] = self.reasons.get(r, 0) + 1
@@ -156,6 +159,7 @@ class _Writer:
             "source_sheet": [s for s, _ in malformed],
             "source_row": [r for _, r in malformed],
             "case_id": [None] * n,
+            "commune_code": [None] * n,
             "reasons": [["malformed_row"]] * n,
             "raw_values": [None] * n,  # a broken record cannot be split into columns safely
         }, schema=QUARANTINE_SCHEMA))
@@ -238,7 +242,7 @@ def _max_ts(current: datetime | None, typed: pa.Table) -> datetime | None:
     return current
 
 
-def _quarantine_table(raw: pa.Table, reasons: list[list[str]], canonical: list[str]) -> pa.Table:
+def _quarantine_table(raw: pa.Table, communes: pa.Array, reasons: list[list[str]], canonical: list[str]) -> pa.Table:
     """Raw values of the canonical columns only: personal-data columns were never extracted."""
     cols = {c: raw[c].to_pylist() for c in canonical}
     raw_json = [
@@ -249,6 +253,7 @@ def _quarantine_table(raw: pa.Table, reasons: list[list[str]], canonical: list[s
         "source_sheet": raw["_sheet"],
         "source_row": raw["_row"],
         "case_id": raw["case_id"],
+        "commune_code": communes,
         "reasons": pa.array(reasons, pa.list_(pa.string())),
         "raw_values": pa.array(raw_json, pa.string()),
     }, schema=QUARANTINE_SCHEMA)

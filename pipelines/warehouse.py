@@ -106,7 +106,7 @@ def _load_rows(con: duckdb.DuckDBPyConnection, staged: StagedFile, run_id: str, 
         con.execute(
             """
             insert into quarantine
-            select ?, ?, ?, q.source_sheet, q.source_row, q.case_id, q.reasons,
+            select ?, ?, ?, q.source_sheet, q.source_row, q.case_id, q.commune_code, q.reasons,
                    (select string_agg(coalesce(r.message, u.reason), '; ' order by u.pos)
                     from (select unnest(q.reasons) as reason, generate_subscripts(q.reasons, 1) as pos) u
                     left join reasons r on r.reason = u.reason),

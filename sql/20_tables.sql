@@ -84,6 +84,7 @@ create table if not exists quarantine (
     source_sheet varchar,
     source_row bigint,
     case_id varchar,
+    commune_code varchar,           -- when the row's agency resolved to a commune
     reasons varchar[],
     reason_text varchar,
     raw_values json

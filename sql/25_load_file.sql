@@ -18,7 +18,7 @@ group by case_id;
 
 insert into quarantine
 select
-    $run_id, $file, $sha, i.source_sheet, i.source_row, i.case_id,
+    $run_id, $file, $sha, i.source_sheet, i.source_row, i.case_id, i.commune_code,
     ['conflicting_duplicate'],
     (select message from reasons where reason = 'conflicting_duplicate'),
     to_json(struct_pack(i.case_id, i.procedure_code, i.procedure_name, i.sector, i.agency, i.channel,
