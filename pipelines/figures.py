@@ -71,8 +71,10 @@ def find_commune(con: duckdb.DuckDBPyConnection, name_or_code: str) -> CommuneRe
 
 
 def all_communes(con: duckdb.DuckDBPyConnection) -> list[CommuneRef]:
+    """Communes that have cases (the registry holds a whole province; officials want their own)."""
     rows = con.execute(
-        "select commune_code, commune_name, unit_type, district_name, province_name from communes order by commune_code"
+        "select commune_code, commune_name, unit_type, district_name, province_name from communes "
+        "where commune_code in (select distinct commune_code from cases) order by commune_code"
     ).fetchall()
     return [CommuneRef(*r) for r in rows]
 
