@@ -110,6 +110,80 @@ def _print_summary(summary) -> None:
     console.print(f"Kho dữ liệu: [bold]{summary.db}[/]  (mở: duckdb -readonly {summary.db})")
 
 
+PeriodOption = Annotated[str, typer.Option("--period", "-p", help="Kỳ báo cáo: 2024Q1, 2024Q1@nd09, 2024-03, 2024H1, 2024, 2024-01-01..2024-03-25, 01/01/2024-25/03/2024.")]
+
+
+def _period(text: str):
+    from pipelines.periods import PeriodError, parse_period
+
+    try:
+        return parse_period(text)
+    except PeriodError as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def report(
+    commune: Annotated[str, typer.Option("--commune", "-c", help="Tên hoặc mã xã/phường (vd. 'Mỹ Tân' hoặc 13723).")],
+    period: PeriodOption,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="md (văn bản) hoặc docx.")] = "md",
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Tệp kết quả (mặc định in ra màn hình với md).")] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Viết phần "Cải cách thủ tục hành chính" của báo cáo CCHC cho một xã và một kỳ."""
+    from pipelines.figures import FiguresError, connect, find_commune, load_figures
+    from pipelines.outputs.report import render_markdown, unit_name, write_docx
+
+    if fmt not in ("md", "docx"):
+        _fail("--format chỉ nhận md hoặc docx")
+    p = _period(period)
+    settings = _settings(config, db=db)
+    try:
+        con = connect(settings.db)
+        try:
+            figures = load_figures(con, find_commune(con, commune), p)
+        finally:
+            con.close()
+    except FiguresError as exc:
+        _fail(str(exc))
+    text = render_markdown(figures)
+    if fmt == "md":
+        if out:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(text, encoding="utf-8")
+            console.print(f"Đã ghi {out}")
+        else:
+            typer.echo(text)
+        return
+    target = out or settings.out / f"bao-cao_{figures.commune.code}_{p.label.replace('..', '_').replace('@', '-')}.docx"
+    write_docx(text, target, f"BÁO CÁO KẾT QUẢ CẢI CÁCH THỦ TỤC HÀNH CHÍNH — {unit_name(figures).upper()}")
+    console.print(f"Đã ghi {target}")
+
+
+@app.command()
+def sheets(
+    period: PeriodOption,
+    commune: Annotated[Optional[list[str]], typer.Option("--commune", "-c", help="Chỉ các xã này (lặp lại được).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Thư mục kết quả (mặc định data/out/).")] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Ghi một tệp Excel chỉ số (Biểu 06, chỉ số, theo quý, chất lượng dữ liệu) cho mỗi xã."""
+    from pipelines.figures import FiguresError
+    from pipelines.outputs.sheets import write_sheets
+
+    p = _period(period)
+    settings = _settings(config, db=db)
+    try:
+        paths = write_sheets(settings.db, p, commune or None, out or settings.out)
+    except FiguresError as exc:
+        _fail(str(exc))
+    for path in paths:
+        console.print(f"Đã ghi {path}")
+    console.print(f"{len(paths)} tệp.")
+
+
 def main() -> None:
     try:
         app()

@@ -22,6 +22,7 @@ class Settings:
     out: Path = Path("data/out")
     stage: Path = Path("data/stage")
     communes_file: Path = REFERENCE / "communes.csv"
+    procedures_file: Path = REFERENCE / "procedures.csv"  # the procedure catalogue (danh mục TTHC)
     province: str = "Nam Định"
     district: str = "Mỹ Lộc"
     timezone: str = "Asia/Ho_Chi_Minh"

@@ -93,11 +93,5 @@ def load_figures(con: duckdb.DuckDBPyConnection, commune: CommuneRef, period: Pe
         [period.start, period.end, commune.code],
     ).fetchall()
     indicators = {r[0]: {"value": r[1], "numerator": r[2], "denominator": r[3]} for r in ind_rows}
-    catalogue = dict(con.execute(
-        "select indicator, value from procedure_indicators(?) ", [commune.code]).fetchall()) \
-        if _has_macro(con, "procedure_indicators") else {}
+    catalogue = dict(con.execute("select indicator, value from procedure_indicators(?)", [commune.code]).fetchall())
     return Figures(commune, period, form, indicators, catalogue)
-
-
-def _has_macro(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(con.execute("select 1 from duckdb_functions() where function_name = ?", [name]).fetchall())

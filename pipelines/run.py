@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from pipelines import __version__
+from pipelines.catalogue import load_catalogue
+from pipelines.communes import Registry
 from pipelines.config import Settings
 from pipelines.stage import StagedFile, file_sha256, stage_file
 from pipelines.warehouse import build, building, known_files, load_communes, load_staged
@@ -93,6 +95,8 @@ def publish(staged: list[StagedFile], skipped: list[str], settings: Settings, ru
     now = local_now(settings)
     with building(settings.db) as con:
         load_communes(con, settings.communes_file)
+        load_catalogue(con, settings.procedures_file,
+                       Registry.from_csv(settings.communes_file, settings.province, settings.district))
         for s in staged:
             counts = load_staged(con, s, run_id, now)
             summary.files.append(FileOutcome(

@@ -23,7 +23,7 @@ from pipelines.stage import StagedFile
 from pipelines.vocab import reasons
 
 SCHEMA_FILES = ("00_parse_macros.sql", "01_parse_helpers.sql", "20_tables.sql", "30_classification.sql",
-                "40_report_form.sql", "41_indicators.sql")
+                "40_report_form.sql", "41_indicators.sql", "42_procedure_indicators.sql")
 
 
 class IdentityError(RuntimeError):

@@ -1,0 +1,21 @@
+"""Vietnamese number formats: 1.234 for counts, 97,73 % for rates; unknown says so in words."""
+
+from __future__ import annotations
+
+UNKNOWN = "chưa có số liệu"
+
+
+def vn_int(value: float | int | None) -> str:
+    if value is None:
+        return UNKNOWN
+    return f"{int(round(value)):,}".replace(",", ".")
+
+
+def vn_pct(value: float | None) -> str:
+    """97.73 → '97,73 %'; 100.0 → '100 %' (as reports write a whole rate); None → 'chưa có số liệu'."""
+    if value is None:
+        return UNKNOWN
+    text = f"{value:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    if text.endswith(",00"):
+        text = text[:-3]
+    return f"{text} %"
