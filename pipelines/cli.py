@@ -110,6 +110,7 @@ def _print_summary(summary) -> None:
     console.print(f"Kho dữ liệu: [bold]{summary.db}[/]  (mở: duckdb -readonly {summary.db})")
 
 
+UnitsOption = Annotated[int, typer.Option("--units", help="2024: xã như ghi trên hồ sơ; 2025: gộp về đơn vị sau 01/07/2025.")]
 PeriodOption = Annotated[str, typer.Option("--period", "-p", help="Kỳ báo cáo: 2024Q1, 2024Q1@nd09, 2024-03, 2024H1, 2024, 2024-01-01..2024-03-25, 01/01/2024-25/03/2024.")]
 
 
@@ -128,6 +129,7 @@ def report(
     period: PeriodOption,
     fmt: Annotated[str, typer.Option("--format", "-f", help="md (văn bản) hoặc docx.")] = "md",
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Tệp kết quả (mặc định in ra màn hình với md).")] = None,
+    units: UnitsOption = 2024,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -137,12 +139,14 @@ def report(
 
     if fmt not in ("md", "docx"):
         _fail("--format chỉ nhận md hoặc docx")
+    if units not in (2024, 2025):
+        _fail("--units chỉ nhận 2024 hoặc 2025")
     p = _period(period)
     settings = _settings(config, db=db)
     try:
         con = connect(settings.db)
         try:
-            figures = load_figures(con, find_commune(con, commune), p)
+            figures = load_figures(con, find_commune(con, commune, units), p, units)
         finally:
             con.close()
     except FiguresError as exc:

@@ -7,12 +7,14 @@ name that matches nothing, or two units, stays unresolved (reported, never guess
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipelines.text import match_key
 from pipelines.vocab import agency_prefixes, unit_types
+
+if TYPE_CHECKING:
+    from pipelines.config import Settings
 
 
 @dataclass(frozen=True)
@@ -20,8 +22,8 @@ class Commune:
     code: str
     name: str
     unit_type: str
-    district: str
-    province: str
+    district: str | None
+    province: str | None
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,9 @@ class Resolution:
 
 
 class Registry:
+    """Resolves agency names to the units in scope: the old communes of the configured
+    province/district and the units that succeeded them on 01/07/2025."""
+
     def __init__(self, communes: list[Commune]):
         self.communes = communes
         self._full: dict[str, list[Commune]] = {}
@@ -43,16 +48,11 @@ class Registry:
         self._cache: dict[str, Resolution] = {}
 
     @classmethod
-    def from_csv(cls, path: Path, province: str | None = None, district: str | None = None) -> "Registry":
-        with open(path, encoding="utf-8", newline="") as fh:
-            rows = list(csv.DictReader(fh))
-        keep = [
-            Commune(r["commune_code"], r["commune_name"], r["unit_type"], r["district_name"], r["province_name"])
-            for r in rows
-            if (not province or match_key(r["province_name"]) == match_key(province))
-            and (not district or match_key(r["district_name"]) == match_key(district))
-        ]
-        return cls(keep)
+    def from_settings(cls, settings: "Settings") -> "Registry":
+        old, new = scoped_units(settings)
+        units = [Commune(r["commune_code"], r["commune_name"], r["unit_type"], r.get("district_name"),
+                         r.get("province_name")) for r in list(old) + list(new)]
+        return cls(units)
 
     def resolve(self, agency: str | None) -> Resolution:
         if agency is None:
@@ -73,16 +73,34 @@ class Registry:
                 if key.startswith(prefix) and len(key) > len(prefix):
                     key, stripped = key[len(prefix):], True
                     break
-        candidates = self._full.get(key)
+        candidates = _distinct(self._full.get(key, []))
         if not candidates:
             for type_key in sorted(unit_types(), key=len, reverse=True):
                 if key.startswith(type_key) and key[len(type_key):] in self._name:
                     wanted = unit_types()[type_key]
-                    candidates = [c for c in self._name[key[len(type_key):]] if c.unit_type == wanted]
+                    candidates = _distinct([c for c in self._name[key[len(type_key):]] if c.unit_type == wanted])
                     break
         if not candidates:
-            candidates = self._name.get(key, [])
+            candidates = _distinct(self._name.get(key, []))
         if len(candidates) == 1:
             c = candidates[0]
             return Resolution(c.code, c.name, None)
         return Resolution(None, None, "ambiguous" if candidates else "unresolved")
+
+
+def _distinct(cands: list[Commune]) -> list[Commune]:
+    seen: dict[tuple[str, str], Commune] = {}
+    for c in cands:
+        seen.setdefault((c.code, c.name), c)
+    return list(seen.values())
+
+
+def scoped_units(settings: "Settings") -> tuple[list[dict], list[dict]]:
+    """Old units of the configured province (and district, when set) and their successors."""
+    from pipelines.registry import build_registry
+
+    old, new = build_registry(settings.province, settings.communes_file)
+    if settings.district:
+        old = [r for r in old if r["district_name"] and match_key(r["district_name"]) == match_key(settings.district)]
+    successors = {r["successor_code"] for r in old}
+    return list(old), [r for r in new if r["commune_code"] in successors]

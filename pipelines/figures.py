@@ -55,10 +55,15 @@ def connect(db: Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(db), read_only=True)
 
 
-def find_commune(con: duckdb.DuckDBPyConnection, name_or_code: str) -> CommuneRef:
-    rows = con.execute(
-        "select commune_code, commune_name, unit_type, district_name, province_name from communes"
-    ).fetchall()
+def _units_sql(units: int) -> str:
+    if units == 2025:
+        return "select commune_code, commune_name, unit_type, null as district_name, province_name from communes_2025"
+    return "select commune_code, commune_name, unit_type, district_name, province_name from communes"
+
+
+def find_commune(con: duckdb.DuckDBPyConnection, name_or_code: str, units: int = 2024) -> CommuneRef:
+    """A commune by GSO code or name (any spelling), among the units of 2024 or of 2025."""
+    rows = con.execute(_units_sql(units)).fetchall()
     key = match_key(name_or_code)
     hits = [r for r in rows if r[0] == name_or_code.strip() or match_key(r[1]) == key
             or match_key(f"{r[2]} {r[1]}") == key]
@@ -70,27 +75,29 @@ def find_commune(con: duckdb.DuckDBPyConnection, name_or_code: str) -> CommuneRe
     return CommuneRef(*hits[0])
 
 
-def all_communes(con: duckdb.DuckDBPyConnection) -> list[CommuneRef]:
+def all_communes(con: duckdb.DuckDBPyConnection, units: int = 2024) -> list[CommuneRef]:
     """Communes that have cases (the registry holds a whole province; officials want their own)."""
+    with_cases = ("select distinct coalesce(u.successor_code, c.commune_code) from cases c "
+                  "left join communes u using (commune_code)") if units == 2025 else \
+        "select distinct commune_code from cases"
     rows = con.execute(
-        "select commune_code, commune_name, unit_type, district_name, province_name from communes "
-        "where commune_code in (select distinct commune_code from cases) order by commune_code"
+        f"select * from ({_units_sql(units)}) where commune_code in ({with_cases}) order by commune_code"
     ).fetchall()
     return [CommuneRef(*r) for r in rows]
 
 
-def load_figures(con: duckdb.DuckDBPyConnection, commune: CommuneRef, period: Period) -> Figures:
+def load_figures(con: duckdb.DuckDBPyConnection, commune: CommuneRef, period: Period, units: int = 2024) -> Figures:
     cols = ", ".join(FORM_COLUMNS)
     form_rows = con.execute(
-        f"select sector, {cols} from report_form_between(?::date, ?::date) where commune_code = ? "
+        f"select sector, {cols} from report_form_between(?::date, ?::date, units := ?) where commune_code = ? "
         "order by sector nulls first",
-        [period.start, period.end, commune.code],
+        [period.start, period.end, units, commune.code],
     ).fetchall()
     form = {r[0]: dict(zip(FORM_COLUMNS, r[1:])) for r in form_rows}
     ind_rows = con.execute(
-        "select indicator, value, numerator, denominator from indicators_between(?::date, ?::date) "
+        "select indicator, value, numerator, denominator from indicators_between(?::date, ?::date, units := ?) "
         "where commune_code = ? and sector is null",
-        [period.start, period.end, commune.code],
+        [period.start, period.end, units, commune.code],
     ).fetchall()
     indicators = {r[0]: {"value": r[1], "numerator": r[2], "denominator": r[3]} for r in ind_rows}
     catalogue = dict(con.execute("select indicator, value from procedure_indicators(?)", [commune.code]).fetchall())

@@ -94,9 +94,8 @@ def publish(staged: list[StagedFile], skipped: list[str], settings: Settings, ru
     summary.files.extend(FileOutcome(Path(n).name, "skipped") for n in skipped)
     now = local_now(settings)
     with building(settings.db) as con:
-        load_communes(con, settings.communes_file)
-        load_catalogue(con, settings.procedures_file,
-                       Registry.from_csv(settings.communes_file, settings.province, settings.district))
+        load_communes(con, settings)
+        load_catalogue(con, settings.procedures_file, Registry.from_settings(settings))
         for s in staged:
             counts = load_staged(con, s, run_id, now)
             summary.files.append(FileOutcome(

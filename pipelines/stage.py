@@ -93,7 +93,7 @@ def stage_file(path: Path, settings: Settings, sha256: str | None = None) -> Sta
     out_dir = settings.stage / sha[:16]
     out_dir.mkdir(parents=True, exist_ok=True)
     rows_path, q_path = out_dir / "rows.parquet", out_dir / "quarantine.parquet"
-    registry = Registry.from_csv(settings.communes_file, settings.province, settings.district)
+    registry = Registry.from_settings(settings)
     parser = BatchParser(registry)
     try:
         _stage(path, settings, result, parser, rows_path, q_path)

@@ -15,12 +15,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
-from pipelines.paths import REFERENCE, SQL
+from pipelines.paths import SQL
 from pipelines.stage import StagedFile
 from pipelines.vocab import reasons
+
+if TYPE_CHECKING:
+    from pipelines.config import Settings
 
 SCHEMA_FILES = ("00_parse_macros.sql", "01_parse_helpers.sql", "20_tables.sql", "30_classification.sql",
                 "40_report_form.sql", "41_indicators.sql", "42_procedure_indicators.sql")
@@ -70,12 +74,20 @@ def init_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.executemany("insert into reasons values (?, ?)", list(reasons().items()))
 
 
-def load_communes(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> None:
-    path = path or REFERENCE / "communes.csv"
+def load_communes(con: duckdb.DuckDBPyConnection, settings: "Settings") -> None:
+    """The registry in scope: old communes (with successors) and the units from 01/07/2025."""
+    from pipelines.communes import scoped_units
+    from pipelines.registry import FIELDS, NEW_FIELDS
+
+    old, new = scoped_units(settings)
     con.execute("delete from communes")
-    con.execute(
-        "insert into communes select * from read_csv(?, header = true, all_varchar = true)", [str(path)]
-    )
+    con.execute("delete from communes_2025")
+    if old:
+        con.executemany(f"insert into communes ({', '.join(FIELDS)}) values ({', '.join('?' * len(FIELDS))})",
+                        [[r.get(f) for f in FIELDS] for r in old])
+    if new:
+        con.executemany(f"insert into communes_2025 ({', '.join(NEW_FIELDS)}) values ({', '.join('?' * len(NEW_FIELDS))})",
+                        [[r.get(f) for f in NEW_FIELDS] for r in new])
 
 
 def known_files(con: duckdb.DuckDBPyConnection) -> set[str]:

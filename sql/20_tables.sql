@@ -100,7 +100,18 @@ create table if not exists communes (
     province_name varchar,
     valid_from date,
     valid_to date,
-    successor_code varchar
+    successor_code varchar,         -- the unit it became on 01/07/2025 (communes_2025)
+    successor_name varchar,
+    successor_type varchar
+);
+
+create table if not exists communes_2025 (
+    commune_code varchar primary key,
+    commune_name varchar,
+    unit_type varchar,
+    province_code varchar,
+    province_name varchar,
+    valid_from date
 );
 
 create table if not exists procedures (

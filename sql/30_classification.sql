@@ -37,15 +37,19 @@ create or replace macro tthc_classify(r, f, d, status, channel, s, e, horizon) a
 );
 
 -- every case relevant to each period of period_list (a list of {period, period_start, period_end}),
--- with its classification; the join keeps only cases alive at some point of the period
-create or replace macro classified_for(period_list, as_of) as table
+-- with its classification; the join keeps only cases alive at some point of the period.
+-- units = 2025 reports old communes under the unit they became on 01/07/2025 (communes.successor_*),
+-- so a 2024–2026 series is continuous; units = 2024 keeps the commune recorded on the case.
+create or replace macro classified_for(period_list, as_of, units := 2024) as table
     with p as (
         select *, least(period_end::timestamp + interval 86399 second, as_of) as horizon
         from (select unnest(period_list, recursive := true))
     )
     select
-        c.commune_code,
-        c.commune_name,
+        case when units = 2025 then coalesce(u.successor_code, c.commune_code) else c.commune_code end
+            as commune_code,
+        case when units = 2025 then coalesce(u.successor_name, c.commune_name) else c.commune_name end
+            as commune_name,
         p.period,
         p.period_start,
         p.period_end,
@@ -61,6 +65,7 @@ create or replace macro classified_for(period_list, as_of) as table
         tthc_classify(c.received_at, c.finished_at, c.due_at, c.status, c.channel,
                       p.period_start, p.period_end, p.horizon) as k
     from cases as c
+    left join communes as u on u.commune_code = c.commune_code
     join p
       on c.received_at < p.period_end + interval 1 day
      and (c.finished_at is null or c.finished_at >= p.period_start);

@@ -1,7 +1,7 @@
 -- Biểu số 06/VPCP/KSTT per commune × period × sector, plus the all-sectors row (sector NULL).
-create or replace macro report_form_for(period_list, as_of) as table
+create or replace macro report_form_for(period_list, as_of, units := 2024) as table
     with k as (
-        select * from classified_for(period_list, as_of)
+        select * from classified_for(period_list, as_of, units := units)
     ),
 
     counted as (
@@ -57,8 +57,8 @@ create or replace macro tthc_period_label(s, e) as (
     strftime(s::date, '%Y-%m-%d') || '..' || strftime(e::date, '%Y-%m-%d')
 );
 
-create or replace macro report_form_between(start_date, end_date, as_of := timezone('Asia/Ho_Chi_Minh', now())) as table
+create or replace macro report_form_between(start_date, end_date, as_of := timezone('Asia/Ho_Chi_Minh', now()), units := 2024) as table
     select * from report_form_for(
         [{'period': tthc_period_label(start_date, end_date),
           'period_start': start_date::date, 'period_end': end_date::date}],
-        as_of);
+        as_of, units := units);

@@ -4,9 +4,9 @@ create or replace macro tthc_pct(num, den) as (
     case when den > 0 and num is not null then round(100.0 * num / den, 2) end
 );
 
-create or replace macro indicators_for(period_list, as_of) as table
+create or replace macro indicators_for(period_list, as_of, units := 2024) as table
     with k as (
-        select * from classified_for(period_list, as_of)
+        select * from classified_for(period_list, as_of, units := units)
     ),
 
     sums as (
@@ -72,8 +72,8 @@ create or replace macro indicators_for(period_list, as_of) as table
         end as value
     from long;
 
-create or replace macro indicators_between(start_date, end_date, as_of := timezone('Asia/Ho_Chi_Minh', now())) as table
+create or replace macro indicators_between(start_date, end_date, as_of := timezone('Asia/Ho_Chi_Minh', now()), units := 2024) as table
     select * from indicators_for(
         [{'period': tthc_period_label(start_date, end_date),
           'period_start': start_date::date, 'period_end': end_date::date}],
-        as_of);
+        as_of, units := units);
