@@ -26,15 +26,6 @@ def _settings(tmp: Path, name: str) -> Settings:
     return Settings.load(config_file=tmp / "none.toml", db=tmp / f"{name}.duckdb", stage=tmp / f"stage-{name}")
 
 
-@pytest.fixture(scope="module")
-def warehouse(tmp_path_factory) -> Path:
-    tmp = tmp_path_factory.mktemp("sample")
-    s = _settings(tmp, "w")
-    summary = run_local([SAMPLE], s)
-    assert summary.count("loaded") == len(FILES)
-    return s.db
-
-
 def q(db: Path, sql: str, params: list | None = None) -> list[tuple]:
     con = duckdb.connect(str(db), read_only=True)
     try:
