@@ -188,6 +188,38 @@ def sheets(
     console.print(f"{len(paths)} tệp.")
 
 
+@app.command()
+def quality(
+    run_id: Annotated[str, typer.Option("--run", help="Mã lần chạy, hoặc 'latest'.")] = "latest",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text, md hoặc json.")] = "text",
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Báo cáo chất lượng dữ liệu của một lần chạy: từng tệp, số dòng, lý do cách ly, cột lạ, thay đổi cấu trúc."""
+    import json as _json
+
+    from pipelines.figures import FiguresError, connect
+    from pipelines.quality import quality_report, render_text
+
+    if fmt not in ("text", "md", "json"):
+        _fail("--format chỉ nhận text, md hoặc json")
+    settings = _settings(config, db=db)
+    try:
+        con = connect(settings.db)
+    except FiguresError as exc:
+        _fail(str(exc))
+    try:
+        report = quality_report(con, run_id)
+    finally:
+        con.close()
+    if report["run_id"] is None and run_id != "latest":
+        _fail(f"không có lần chạy '{run_id}'")
+    if fmt == "json":
+        typer.echo(_json.dumps(report, ensure_ascii=False, indent=2, default=str))
+    else:
+        typer.echo(render_text(report, markdown=fmt == "md"))
+
+
 def main() -> None:
     try:
         app()

@@ -14,7 +14,8 @@ from prefect import flow, get_run_logger, task
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipelines.config import Settings
-from pipelines.run import RunSummary, already_loaded, discover, local_now, new_run_id, publish
+from pipelines.run import (RunSummary, already_loaded, discover, for_run, local_now, new_run_id, publish,
+                           run_lock)
 from pipelines.stage import StagedFile, file_sha256, stage_file
 
 
@@ -43,9 +44,15 @@ def publish_task(staged: list[StagedFile], skipped: list[str], settings: Setting
 def tthc_run(paths: list[str], settings: Settings | None = None) -> RunSummary:
     """Ingest the given exports, rebuild the indicators and publish the warehouse."""
     settings = settings or Settings.load()
+    with run_lock(settings):
+        return _tthc_run(paths, settings)
+
+
+def _tthc_run(paths: list[str], settings: Settings) -> RunSummary:
     logger = get_run_logger()
     t0 = time.perf_counter()
     run_id, started = new_run_id(settings), local_now(settings)
+    settings = for_run(settings, run_id)
     files = [str(p) for p in discover([Path(p) for p in paths])]
     known = already_loaded(settings.db)
     shas = [f.result() for f in fingerprint_task.map(files)] if files else []

@@ -5,10 +5,13 @@ discover → skip known → stage each file (parallel-safe) → load all + rebui
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 import time
 import uuid
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -110,9 +113,7 @@ def publish(staged: list[StagedFile], skipped: list[str], settings: Settings, ru
              summary.total("loaded"), summary.total("quarantined"), summary.total("duplicate"), now,
              __version__, None],
         )
-    for s in staged:
-        if s.rows_path or s.quarantine_path:
-            shutil.rmtree(Path(s.quarantine_path or s.rows_path).parent, ignore_errors=True)
+    shutil.rmtree(settings.stage, ignore_errors=True)
     return summary
 
 
@@ -134,10 +135,46 @@ def new_run_id(settings: Settings) -> str:
     return local_now(settings).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
 
 
+class RunLocked(RuntimeError):
+    """Another run holds the warehouse."""
+
+
+@contextmanager
+def run_lock(settings: Settings) -> Iterator[None]:
+    """One run at a time per warehouse. flock is released by the OS when a process dies, even by
+    SIGKILL, so a killed run never leaves a stale lock behind."""
+    path = Path(settings.db).with_name(Path(settings.db).name + ".lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RunLocked(f"một lần chạy khác đang ghi kho dữ liệu {settings.db} — another run is in progress")
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def for_run(settings: Settings, run_id: str) -> Settings:
+    """The run's own staging folder, so two runs (or a killed one) never mix their files.
+
+    Called under the run lock: any other folder there was left by a run that was killed.
+    """
+    shutil.rmtree(settings.stage, ignore_errors=True)
+    return replace(settings, stage=Path(settings.stage) / run_id)
+
+
 def run_local(paths: list[Path], settings: Settings) -> RunSummary:
     """The whole run without Prefect (tests, benchmarks, debugging)."""
+    with run_lock(settings):
+        return _run_local(paths, settings)
+
+
+def _run_local(paths: list[Path], settings: Settings) -> RunSummary:
     t0 = time.perf_counter()
     run_id, started = new_run_id(settings), local_now(settings)
+    settings = for_run(settings, run_id)
     files = discover(paths)
     known = already_loaded(settings.db)
     todo, skipped = [], []

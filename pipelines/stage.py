@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -67,9 +68,12 @@ class StagedFile:
     personal_columns: list[str] = field(default_factory=list)
     shadowed_columns: list[str] = field(default_factory=list)
     missing_columns: list[str] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)  # canonical column -> coarse form of its values
+    family: str = ""  # the file name without its dates and numbers: exports of one source share it
     unresolved_agencies: dict[str, str] = field(default_factory=dict)
     flags: dict[str, int] = field(default_factory=dict)
     reason_counts: dict[str, int] = field(default_factory=dict)
+    examples: dict[str, list[dict]] = field(default_factory=dict)  # rejected files only: a few rows per reason
     seconds: float = 0.0
 
     def to_json(self) -> str:
@@ -89,7 +93,7 @@ def stage_file(path: Path, settings: Settings, sha256: str | None = None) -> Sta
     path = Path(path)
     started = time.perf_counter()
     sha = sha256 or file_sha256(path)
-    result = StagedFile(str(path), path.name, sha, path.stat().st_size)
+    result = StagedFile(str(path), path.name, sha, path.stat().st_size, family=file_family(path.name))
     out_dir = settings.stage / sha[:16]
     out_dir.mkdir(parents=True, exist_ok=True)
     rows_path, q_path = out_dir / "rows.parquet", out_dir / "quarantine.parquet"
@@ -99,6 +103,7 @@ def stage_file(path: Path, settings: Settings, sha256: str | None = None) -> Sta
         _stage(path, settings, result, parser, rows_path, q_path)
     except FileRejected as exc:
         result.status, result.message = "rejected", exc.message
+        result.examples = _examples(q_path)  # nothing of the file is kept, but show why it was refused
         for p in (rows_path, q_path):
             p.unlink(missing_ok=True)
     except Exception as exc:  # noqa: BLE001 - one unreadable file must not stop the nightly run
@@ -124,8 +129,11 @@ class _Writer:
         self.flags = dict.fromkeys(FLAG_COLUMNS, 0)
         self.reasons: dict[str, int] = {}
         self.newest: datetime | None = None
+        self.profile: dict[str, str] = {}
 
     def add(self, raw: pa.Table, parser: BatchParser, canonical: list[str]) -> None:
+        if not self.profile:
+            self.profile = profile_columns(raw, canonical)
         typed = parser.parse(raw)
         bad = row_reasons(typed.select(_check_columns()).to_pandas())  # position in typed -> reasons
         self.read += raw.num_rows
@@ -204,6 +212,7 @@ def _stage(path: Path, settings: Settings, result: StagedFile, parser: BatchPars
     result.unknown_columns = info.unknown_columns
     result.shadowed_columns = info.shadowed_columns
     result.missing_columns = info.missing_columns
+    result.columns = out.profile
     result.rows_skipped = info.rows_skipped
     result.unresolved_agencies = dict(parser.unresolved)
     result.flags = {k: v for k, v in out.flags.items() if v}
@@ -229,6 +238,54 @@ def _stage(path: Path, settings: Settings, result: StagedFile, parser: BatchPars
     result.exported_at = info.exported_at.isoformat() if info.exported_at else None
 
 
+_FORMS = [  # first match wins; a column's form is the form of most of its first values
+    ("empty", re.compile(r"^$")),
+    ("date dd/mm/yyyy", re.compile(r"^\d{1,2}/\d{1,2}/\d{4}( .*)?$")),
+    ("date ISO", re.compile(r"^\d{4}-\d{2}-\d{2}([ T].*)?$")),
+    ("date yyyyMMddHHmmss", re.compile(r"^\d{14}$")),
+    ("integer", re.compile(r"^-?\d+$")),
+    ("number", re.compile(r"^-?[\d.,]+$")),
+    ("text", re.compile(r".")),
+]
+
+
+def profile_columns(raw: pa.Table, canonical: list[str], sample: int = 500) -> dict[str, str]:
+    """Coarse form of each column present (for schema drift between exports of one source)."""
+    out = {}
+    for name in canonical:
+        values = [v.strip() for v in raw[name].slice(0, sample * 4).drop_null().to_pylist()[:sample]]
+        if not values:
+            continue
+        forms = [next(f for f, rx in _FORMS if rx.match(v)) for v in values]
+        out[name] = max(set(forms), key=forms.count)
+    return out
+
+
+def file_family(name: str) -> str:
+    """'2025-01-06_igate_my-ha.csv' and '2025-01-07_igate_my-ha.csv' are one source."""
+    return re.sub(r"[\d]+", "#", name.lower())
+
+
+def _examples(q_path: Path, per_reason: int = 3) -> dict[str, list[dict]]:
+    from pipelines.quality import REASON_COLUMN
+
+    if not q_path.exists() or q_path.stat().st_size < 12:
+        return {}
+    try:
+        rows = pq.read_table(q_path).to_pylist()
+    except (pa.ArrowInvalid, OSError):
+        return {}
+    out: dict[str, list[dict]] = {}
+    for r in rows:
+        raw = json.loads(r["raw_values"] or "{}")
+        for reason in r["reasons"]:
+            bucket = out.setdefault(reason, [])
+            if len(bucket) < per_reason:
+                bucket.append({"sheet": r["source_sheet"], "row": r["source_row"], "case_id": r["case_id"],
+                               "value": raw.get(REASON_COLUMN.get(reason, ""))})
+    return out
+
+
 def _check_columns() -> list[str]:
     from schemas.models import CHECK_COLUMNS
     return CHECK_COLUMNS
@@ -244,6 +301,7 @@ def _max_ts(current: datetime | None, typed: pa.Table) -> datetime | None:
 
 def _quarantine_table(raw: pa.Table, communes: pa.Array, reasons: list[list[str]], canonical: list[str]) -> pa.Table:
     """Raw values of the canonical columns only: personal-data columns were never extracted."""
+    canonical = [c for c in canonical if c != "note"]  # free text may name people: not kept here
     cols = {c: raw[c].to_pylist() for c in canonical}
     raw_json = [
         json.dumps({c: cols[c][i] for c in canonical if cols[c][i] is not None}, ensure_ascii=False)

@@ -153,17 +153,17 @@ def _record_file(con: duckdb.DuckDBPyConnection, s: StagedFile, run_id: str, now
             f"{s.name}: row conservation broken: read {counts['read']} ≠ loaded {counts['loaded']} + "
             f"quarantined {counts['quarantined']} + duplicate {counts['duplicate']}"
         )
-    if status == "rejected":
-        counts.update(loaded=0, quarantined=0, duplicate=0)  # nothing of a rejected file is kept
+    if status == "rejected":  # nothing of a rejected file is kept; quarantined = rows that failed the rules
+        counts.update(loaded=0, quarantined=s.rows_quarantined, duplicate=0)
     con.execute(
-        "insert into ingested_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into ingested_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             s.sha256, s.name, s.path, s.size, s.kind, s.encoding, s.sheets,
             s.exported_at, s.snapshot_at, s.snapshot_source,
             counts["read"], counts["loaded"], counts["quarantined"], counts["duplicate"], s.rows_skipped,
             status, s.message, s.unknown_columns, s.personal_columns, s.shadowed_columns,
             json.dumps(s.unresolved_agencies, ensure_ascii=False), json.dumps(s.flags),
-            json.dumps(s.reason_counts), seq, run_id, now,
+            json.dumps(s.reason_counts), json.dumps(s.examples, ensure_ascii=False), json.dumps(s.columns, ensure_ascii=False), s.family, seq, run_id, now,
         ],
     )
 

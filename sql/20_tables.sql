@@ -41,6 +41,9 @@ create table if not exists ingested_files (
     unresolved_agencies json,
     flags json,
     reason_counts json,
+    examples json,                  -- rejected files: a few rows per reason (their rows are not kept)
+    columns json,                   -- canonical column -> coarse form of its values (schema drift)
+    family varchar,                 -- file name without digits: exports of one source
     file_seq bigint,
     run_id varchar,
     ingested_at timestamp
