@@ -220,6 +220,57 @@ def quality(
         typer.echo(render_text(report, markdown=fmt == "md"))
 
 
+@app.command()
+def serve(
+    cron: Annotated[str, typer.Option("--cron", help="Lịch chạy (cron), giờ Việt Nam.")] = "0 2 * * *",
+    config: ConfigOption = None,
+) -> None:
+    """Chạy định kỳ (mặc định 2 giờ sáng, giờ Asia/Ho_Chi_Minh): nạp hộp thư đến, tính lại, công bố, ghi bảng tính quý."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    if config:
+        os.environ["TTHC_CONFIG"] = str(config)
+    settings = _settings(config)
+    from pipelines.flows import serve as serve_flow
+
+    console.print(f"Phục vụ luồng hằng đêm theo lịch '{cron}' ({settings.timezone}); Ctrl+C để dừng.")
+    serve_flow(cron, settings.timezone)
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="Chỉ hỗ trợ parquet.")] = "parquet",
+    out: Annotated[Path, typer.Option("--out", "-o", help="Thư mục đích.")] = Path("data/out/parquet"),
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Xuất cases và report_form ra Parquet, phân vùng theo năm và quý (Hive), cho Spark, Trino, Polars."""
+    from pipelines.export import export_parquet
+    from pipelines.figures import FiguresError
+
+    if fmt != "parquet":
+        _fail("--format chỉ nhận parquet")
+    settings = _settings(config, db=db)
+    try:
+        written = export_parquet(settings.db, out)
+    except FiguresError as exc:
+        _fail(str(exc))
+    for name, n in written.items():
+        console.print(f"{name}: {n:,} dòng → {out / name}".replace(",", "."))
+
+
+@app.command("config")
+def show_config(config: ConfigOption = None) -> None:
+    """In các giá trị cấu hình đang dùng và nguồn của từng giá trị (mặc định, tệp, biến môi trường)."""
+    settings = _settings(config)
+    table = Table(title="Cấu hình tthc")
+    table.add_column("Khóa")
+    table.add_column("Giá trị")
+    table.add_column("Nguồn")
+    for key, source in settings.sources.items():
+        table.add_row(key, str(getattr(settings, key)), source)
+    console.print(table)
+
+
 def main() -> None:
     try:
         app()

@@ -76,3 +76,36 @@ def run_flow(paths: list[str], settings: Settings) -> RunSummary:
     """Run the flow with a task runner sized to the settings (2 cores: 2 workers)."""
     runner = ThreadPoolTaskRunner(max_workers=max(1, settings.workers))
     return tthc_run.with_options(task_runner=runner)(paths, settings)
+
+
+@task(name="write-sheets", retries=1, retry_delay_seconds=5)
+def sheets_task(settings: Settings, period_label: str) -> list[str]:
+    """Indicator workbooks of every commune for one period, into settings.out."""
+    from pipelines.outputs.sheets import write_sheets
+    from pipelines.periods import parse_period
+
+    return [str(p) for p in write_sheets(settings.db, parse_period(period_label), None, Path(settings.out))]
+
+
+def current_quarter(settings: Settings) -> str:
+    now = local_now(settings)
+    return f"{now.year}Q{(now.month - 1) // 3 + 1}"
+
+
+@flow(name="tthc-nightly", log_prints=True)
+def tthc_nightly() -> RunSummary:
+    """The scheduled job: ingest whatever landed in the inbox, rebuild, publish, write this
+    quarter's sheets. Settings come from the config file and TTHC_* variables of the server."""
+    settings = Settings.load()
+    settings.inbox.mkdir(parents=True, exist_ok=True)
+    summary = tthc_run.fn([str(settings.inbox)], settings)
+    if Path(settings.db).exists():
+        sheets_task(settings, current_quarter(settings))
+    return summary
+
+
+def serve(cron: str, timezone: str) -> None:
+    """Serve the nightly flow on a schedule from this process (systemd keeps it alive)."""
+    from prefect.schedules import Cron
+
+    tthc_nightly.serve(name="tthc-nightly", schedules=[Cron(cron, timezone=timezone)], pause_on_shutdown=False)

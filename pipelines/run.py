@@ -6,6 +6,8 @@ discover → skip known → stage each file (parallel-safe) → load all + rebui
 from __future__ import annotations
 
 import fcntl
+import os
+import signal
 import shutil
 import time
 import uuid
@@ -56,6 +58,12 @@ class RunSummary:
         return sum(1 for f in self.files if f.status == status)
 
 
+def checkpoint(name: str) -> None:
+    """Crash-test hook: with TTHC_KILL_AT=<name> the process kills itself (SIGKILL) right here."""
+    if os.environ.get("TTHC_KILL_AT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
 def local_now(settings: Settings) -> datetime:
     return datetime.now(ZoneInfo(settings.timezone)).replace(tzinfo=None, microsecond=0)
 
@@ -99,13 +107,16 @@ def publish(staged: list[StagedFile], skipped: list[str], settings: Settings, ru
     with building(settings.db) as con:
         load_communes(con, settings)
         load_catalogue(con, settings.procedures_file, Registry.from_settings(settings))
+        checkpoint("staged")
         for s in staged:
             counts = load_staged(con, s, run_id, now)
+            checkpoint("file_loaded")
             summary.files.append(FileOutcome(
                 s.name, "loaded" if s.status == "staged" else "rejected", counts["read"], counts["loaded"],
                 counts["quarantined"], counts["duplicate"], s.message, file_notes(s),
             ))
         build(con, now)
+        checkpoint("built")
         con.execute(
             "insert into runs values (?, ?, ?, 'succeeded', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [run_id, started, local_now(settings), len(summary.files), summary.count("loaded"),

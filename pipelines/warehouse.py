@@ -60,6 +60,9 @@ def building(db: Path, memory_limit: str = "1GB") -> Iterator[duckdb.DuckDBPyCon
         yield con
         con.execute("checkpoint")
         con.close()
+        from pipelines.run import checkpoint
+
+        checkpoint("before_replace")
         os.replace(work, db)
     except BaseException:
         con.close()

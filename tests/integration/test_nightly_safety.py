@@ -1,0 +1,120 @@
+"""Analysts read while the nightly run writes; a run killed at any moment leaves the published
+warehouse as it was, and the next run completes normally."""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing as mp
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.paths import ROOT
+from pipelines.run import run_local
+
+SAMPLE = ROOT / "data" / "sample"
+OLDER = [p for p in sorted(SAMPLE.iterdir()) if p.name.startswith("2024")]
+NEWER = [p for p in sorted(SAMPLE.iterdir()) if p.name.startswith("2025")]
+FIGURES = ("select count(*), sum(received_total), "
+           "count(*) filter (where received_total <> resolved_total + in_progress_total + withdrawn_stopped) "
+           "from report_form where sector is null")
+
+
+def _reader(db: str, seconds: float, out: mp.Queue) -> None:
+    """An analyst's session: read-only, queries in a loop, reconnects now and then."""
+    seen, errors = set(), []
+    deadline = time.time() + seconds
+    con = duckdb.connect(db, read_only=True)
+    i = 0
+    while time.time() < deadline:
+        try:
+            seen.add(con.execute(FIGURES).fetchone())
+            i += 1
+            if i % 5 == 0:
+                con.close()
+                con = duckdb.connect(db, read_only=True)
+        except Exception as exc:  # noqa: BLE001 - reported to the test
+            errors.append(repr(exc))
+        time.sleep(0.01)
+    con.close()
+    out.put((sorted(seen), errors, i))
+
+
+def test_readers_never_block_the_run_nor_see_half_a_warehouse(settings):
+    run_local(OLDER, settings)
+    before = duckdb.connect(str(settings.db), read_only=True).execute(FIGURES).fetchone()
+    ctx = mp.get_context("spawn")
+    out = ctx.Queue()
+    readers = [ctx.Process(target=_reader, args=(str(settings.db), 12.0, out)) for _ in range(3)]
+    for r in readers:
+        r.start()
+    time.sleep(2.0)  # the readers are connected and querying
+    summary = run_local(NEWER, settings)
+    assert summary.count("loaded") == len(NEWER)
+    results = [out.get(timeout=60) for _ in readers]
+    for r in readers:
+        r.join(timeout=30)
+    con = duckdb.connect(str(settings.db), read_only=True)
+    after = con.execute(FIGURES).fetchone()
+    con.close()
+    assert before != after
+    for seen, errors, n in results:
+        assert errors == [] and n > 10
+        assert set(seen) <= {before, after}  # one whole warehouse or the other, never a mix
+        assert all(broken == 0 for _, _, broken in seen)
+
+
+def _sha(path: Path) -> str | None:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+
+
+def _run(db: Path, stage: Path, files: list[Path], kill_at: str | None = None, timeout: float = 120):
+    env = dict(os.environ, TTHC_DB=str(db), TTHC_STAGE=str(stage), TTHC_CONFIG=str(db.parent / "none.toml"))
+    if kill_at:
+        env["TTHC_KILL_AT"] = kill_at
+    return subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--no-prefect", *map(str, files)],
+                          env=env, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+
+
+@pytest.mark.parametrize("kill_at", ["staged", "file_loaded", "built", "before_replace"])
+def test_killed_run_leaves_the_warehouse_as_it_was(tmp_path, kill_at):
+    db, stage = tmp_path / "w.duckdb", tmp_path / "stage"
+    assert _run(db, stage, OLDER).returncode == 0
+    published = _sha(db)
+    killed = _run(db, stage, NEWER, kill_at=kill_at)
+    assert killed.returncode == -signal.SIGKILL
+    assert _sha(db) == published  # untouched
+    again = _run(db, stage, NEWER)  # no stale lock, no half-recorded file
+    assert again.returncode == 0, again.stdout + again.stderr
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        files = con.execute("select file_name, status from ingested_files order by file_name").fetchall()
+        assert [f for f, _ in files] == sorted(p.name for p in OLDER + NEWER)
+        assert {s for _, s in files} == {"loaded"}
+        assert con.execute("select count(*) from runs").fetchone()[0] == 2
+    finally:
+        con.close()
+    assert not (tmp_path / "w.duckdb.building").exists()
+
+
+def test_kill_at_a_random_moment(tmp_path):
+    db, stage = tmp_path / "w.duckdb", tmp_path / "stage"
+    assert _run(db, stage, OLDER).returncode == 0
+    published = _sha(db)
+    env = dict(os.environ, TTHC_DB=str(db), TTHC_STAGE=str(stage), TTHC_CONFIG=str(tmp_path / "none.toml"))
+    for delay in (0.5, 1.5, 2.5):
+        proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "run", "--no-prefect", *map(str, NEWER)],
+                                env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        if proc.returncode == 0:  # it finished before the kill: the new warehouse is whole
+            published = _sha(db)
+        assert _sha(db) == published
+    assert _run(db, stage, NEWER).returncode == 0
