@@ -262,13 +262,9 @@ def export(
 def show_config(config: ConfigOption = None) -> None:
     """In các giá trị cấu hình đang dùng và nguồn của từng giá trị (mặc định, tệp, biến môi trường)."""
     settings = _settings(config)
-    table = Table(title="Cấu hình tthc")
-    table.add_column("Khóa")
-    table.add_column("Giá trị")
-    table.add_column("Nguồn")
+    width = max(len(k) for k in settings.sources)
     for key, source in settings.sources.items():
-        table.add_row(key, str(getattr(settings, key)), source)
-    console.print(table)
+        typer.echo(f"{key:<{width}} = {getattr(settings, key)}    # {source}")
 
 
 def main() -> None:
