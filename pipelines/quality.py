@@ -25,7 +25,7 @@ REASON_COLUMN = {
 
 def resolve_run(con: duckdb.DuckDBPyConnection, run: str) -> str | None:
     if run == "latest":
-        row = con.execute("select run_id from runs order by started_at desc limit 1").fetchone()
+        row = con.execute("select run_id from runs order by started_at desc, rowid desc limit 1").fetchone()
         return row[0] if row else None
     row = con.execute("select run_id from runs where run_id = ? or run_id like ? || '%' order by started_at desc limit 1",
                       [run, run]).fetchone()

@@ -21,6 +21,7 @@ import duckdb
 
 from pipelines.paths import SQL
 from pipelines.stage import StagedFile
+from pipelines.warehouse_docs import apply_comments
 from pipelines.vocab import reasons
 
 if TYPE_CHECKING:
@@ -182,3 +183,4 @@ def build(con: duckdb.DuckDBPyConnection, as_of: datetime) -> None:
     dupes = con.execute(sql_text("61_check_unique_cases.sql")).fetchall()
     if dupes:
         raise IdentityError(f"mã hồ sơ lặp trong bảng cases — duplicate case ids: {dupes}")
+    apply_comments(con)  # CREATE OR REPLACE drops comments: every object gets its own again

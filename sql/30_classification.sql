@@ -42,7 +42,9 @@ create or replace macro tthc_classify(r, f, d, status, channel, s, e, horizon) a
 -- so a 2024–2026 series is continuous; units = 2024 keeps the commune recorded on the case.
 create or replace macro classified_for(period_list, as_of, units := 2024) as table
     with p as (
-        select *, least(period_end::timestamp + interval 86399 second, as_of) as horizon
+        -- as_of NULL means "now" at query time (a macro's default would be frozen at creation)
+        select *, least(period_end::timestamp + interval 86399 second,
+                        coalesce(as_of, timezone('Asia/Ho_Chi_Minh', now()))) as horizon
         from (select unnest(period_list, recursive := true))
     )
     select

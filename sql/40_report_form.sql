@@ -57,7 +57,7 @@ create or replace macro tthc_period_label(s, e) as (
     strftime(s::date, '%Y-%m-%d') || '..' || strftime(e::date, '%Y-%m-%d')
 );
 
-create or replace macro report_form_between(start_date, end_date, as_of := timezone('Asia/Ho_Chi_Minh', now()), units := 2024) as table
+create or replace macro report_form_between(start_date, end_date, as_of := null, units := 2024) as table
     select * from report_form_for(
         [{'period': tthc_period_label(start_date, end_date),
           'period_start': start_date::date, 'period_end': end_date::date}],

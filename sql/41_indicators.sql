@@ -72,7 +72,7 @@ create or replace macro indicators_for(period_list, as_of, units := 2024) as tab
         end as value
     from long;
 
-create or replace macro indicators_between(start_date, end_date, as_of := timezone('Asia/Ho_Chi_Minh', now()), units := 2024) as table
+create or replace macro indicators_between(start_date, end_date, as_of := null, units := 2024) as table
     select * from indicators_for(
         [{'period': tthc_period_label(start_date, end_date),
           'period_start': start_date::date, 'period_end': end_date::date}],

@@ -17,7 +17,7 @@ COMMENT ON COLUMN runs.files_skipped IS 'Files skipped (bỏ qua) because the sa
 COMMENT ON COLUMN runs.files_rejected IS 'Files rejected whole (từ chối): a file-level problem or a quarantined share above reject_share (default 20 %)';
 COMMENT ON COLUMN runs.rows_read IS 'Data rows read (dòng đọc) over all files of the run, rejected files included, so rows_read = loaded + quarantined + duplicate only when no file was rejected';
 COMMENT ON COLUMN runs.rows_loaded IS 'Rows loaded (dòng nạp) by this run: valid and unique within their file, rejected files count 0';
-COMMENT ON COLUMN runs.rows_quarantined IS 'Rows sent to quarantine (cách ly) by this run, rejected files count 0';
+COMMENT ON COLUMN runs.rows_quarantined IS 'Rows that failed the row rules (cách ly) in this run, rows of rejected files included although nothing of them is kept';
 COMMENT ON COLUMN runs.rows_duplicate IS 'Extra identical copies of a case within one file, collapsed to one (dòng trùng), rejected files count 0';
 COMMENT ON COLUMN runs.as_of IS 'The now of the run, naive local time (Asia/Ho_Chi_Minh): horizon for in-progress cases (đang giải quyết) in report_form and indicators, and the cap of the last materialised quarter';
 COMMENT ON COLUMN runs.code_version IS 'Version of the tthc-analytics package that ran (e.g. 0.1.0)';
@@ -37,7 +37,7 @@ COMMENT ON COLUMN ingested_files.snapshot_at IS 'Snapshot time of the file, naiv
 COMMENT ON COLUMN ingested_files.snapshot_source IS 'Where snapshot_at came from: export_line (Ngày xuất), newest_date (newest date in the data) or file_mtime';
 COMMENT ON COLUMN ingested_files.rows_read IS 'Data rows read (dòng đọc), footers and blank lines excluded. For a loaded file rows_read = rows_loaded + rows_quarantined + rows_duplicate';
 COMMENT ON COLUMN ingested_files.rows_loaded IS 'Rows valid and unique within the file (dòng nạp). A row older than the stored snapshot of its case counts here but does not replace it. 0 for a rejected file';
-COMMENT ON COLUMN ingested_files.rows_quarantined IS 'Rows sent to quarantine (cách ly), conflicting duplicates within the file included, 0 for a rejected file';
+COMMENT ON COLUMN ingested_files.rows_quarantined IS 'Rows that failed the row rules (cách ly), conflicting duplicates within the file included. For a rejected file the rows that failed, none of them kept in quarantine';
 COMMENT ON COLUMN ingested_files.rows_duplicate IS 'Extra identical copies of a case within the file, collapsed to one (dòng trùng), 0 for a rejected file';
 COMMENT ON COLUMN ingested_files.rows_skipped IS 'Lines that are not data and are outside rows_read: blank lines, footers (Tổng cộng, signatures, dates) and repeated header rows';
 COMMENT ON COLUMN ingested_files.status IS 'loaded (đã nạp) or rejected (từ chối: nothing of the file is kept, see message)';
@@ -48,6 +48,9 @@ COMMENT ON COLUMN ingested_files.shadowed_columns IS 'Headers ignored because an
 COMMENT ON COLUMN ingested_files.unresolved_agencies IS 'JSON object agency text to problem (unresolved or ambiguous) for agencies not matched to exactly one commune of the registry, their cases have commune_code NULL';
 COMMENT ON COLUMN ingested_files.flags IS 'JSON object flag to row count over loaded rows, non-zero flags only: finished_not_terminal, finished_from_returned, flag_unknown_boolean, flag_bad_fee, flag_unresolved_agency';
 COMMENT ON COLUMN ingested_files.reason_counts IS 'JSON object reason code to number of rows quarantined at validation (see reasons), conflicting_duplicate found at load time not included';
+COMMENT ON COLUMN ingested_files.examples IS 'Rejected files only: JSON object reason code to up to 3 example rows (sheet, row, case_id, value = the raw value of the column at fault, never personal data), {} for a loaded file (its rows are in quarantine)';
+COMMENT ON COLUMN ingested_files.columns IS 'JSON object canonical column to the coarse form of its first values (text, integer, number, date dd/mm/yyyy, date ISO, date yyyyMMddHHmmss, empty), compared across a family to report schema drift';
+COMMENT ON COLUMN ingested_files.family IS 'File name in lower case with every digit run replaced by #: the exports of one source share it (e.g. #-#-#_igate_my-ha.csv)';
 COMMENT ON COLUMN ingested_files.file_seq IS 'Load order of the file (sequence file_seq_counter): on equal snapshot_at the file loaded later wins';
 COMMENT ON COLUMN ingested_files.run_id IS 'Run that loaded or rejected the file (runs.run_id)';
 COMMENT ON COLUMN ingested_files.ingested_at IS 'When the file was loaded: the as_of of that run, naive local time (Asia/Ho_Chi_Minh)';
@@ -92,7 +95,7 @@ COMMENT ON COLUMN quarantine.case_id IS 'Case code (mã hồ sơ) as read, NULL 
 COMMENT ON COLUMN quarantine.commune_code IS 'GSO code of the commune when the agency of the row resolved to one, else NULL';
 COMMENT ON COLUMN quarantine.reasons IS 'Every rule the row broke, as reason codes (reasons.reason), in rule order';
 COMMENT ON COLUMN quarantine.reason_text IS 'The same reasons as Vietnamese messages (lý do, reasons.message), in the same order';
-COMMENT ON COLUMN quarantine.raw_values IS 'JSON object canonical column to the raw cell text as read, non-personal columns only, NULL for a malformed row';
+COMMENT ON COLUMN quarantine.raw_values IS 'JSON object canonical column to the raw cell text as read, non-empty cells only, personal-data columns and the free-text note never included, NULL for a malformed row';
 
 -- reference --------------------------------------------------------------------------------------
 COMMENT ON TABLE communes IS 'Commune registry in scope (danh mục đơn vị hành chính cấp xã): the 2024 GSO units of the deployment district, with the unit each became on 01/07/2025';
@@ -169,8 +172,8 @@ COMMENT ON COLUMN indicators.value IS 'The figure: counts as counts, the _pct in
 COMMENT ON SEQUENCE file_seq_counter IS 'Next ingested_files.file_seq: the load order of files';
 
 -- table macros (use in FROM) ---------------------------------------------------------------------
-COMMENT ON MACRO TABLE report_form_between IS 'Biểu 06 with the columns of report_form for any date range [start_date, end_date], end inclusive, period label yyyy-mm-dd..yyyy-mm-dd. Optional as_of := naive local timestamp judging in-progress cases (default: the time the last run created the macro, DuckDB fixes the now() default then), units := 2025 rolls 2024 communes up into their 01/07/2025 successors (default 2024)';
-COMMENT ON MACRO TABLE indicators_between IS 'The columns of indicators for any date range [start_date, end_date], end inclusive, period label yyyy-mm-dd..yyyy-mm-dd. Optional as_of := naive local timestamp judging in-progress cases (default: the time the last run created the macro), units := 2025 rolls 2024 communes up into their 01/07/2025 successors (default 2024)';
+COMMENT ON MACRO TABLE report_form_between IS 'Biểu 06 with the columns of report_form for any date range [start_date, end_date], end inclusive, period label yyyy-mm-dd..yyyy-mm-dd. Optional as_of := naive local timestamp judging in-progress cases (default: now, at query time), units := 2025 rolls 2024 communes up into their 01/07/2025 successors (default 2024)';
+COMMENT ON MACRO TABLE indicators_between IS 'The columns of indicators for any date range [start_date, end_date], end inclusive, period label yyyy-mm-dd..yyyy-mm-dd. Optional as_of := naive local timestamp judging in-progress cases (default: now, at query time), units := 2025 rolls 2024 communes up into their 01/07/2025 successors (default 2024)';
 COMMENT ON MACRO TABLE procedure_indicators IS 'Catalogue indicators of one commune (GSO code): procedures_published (công khai), procedures_full_online (toàn trình) and procedures_full_online_pct (0 to 100, 2 decimals), value NULL when the commune publishes none. Rows: indicator, numerator, denominator, value';
 COMMENT ON MACRO TABLE classified_for IS 'Every case relevant to each period of period_list (a list of structs period, period_start, period_end) with k = tthc_classify(...), the struct of booleans saying how it counts. as_of: naive local timestamp, in-progress cases judged at min(end of period, as_of). units := 2025 reports communes under their 01/07/2025 successor (default 2024)';
 COMMENT ON MACRO TABLE report_form_for IS 'The columns of report_form for each period of period_list (a list of structs period, period_start, period_end), per commune × sector plus the sector NULL total row, in-progress cases judged at as_of. units := 2025 rolls up into 01/07/2025 units (default 2024)';

@@ -1,0 +1,237 @@
+"""Benchmark harness (issue 5): the project's ingest against the raw floor, side by side.
+
+    .venv/bin/python bench/run_bench.py            # all measurements, writes bench/RESULTS.md
+    .venv/bin/python bench/run_bench.py --quick    # smaller inputs, for trying changes
+
+Every measurement runs in its own child process (fresh memory, fresh caches of this process),
+timed by wall clock and measured for peak RSS through a wrapper that reads RUSAGE_CHILDREN.
+Inputs are written by the project's own generator (pipelines/sample.py) into bench/data/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / "data"
+WORK = ROOT / "bench" / "work"
+PY = sys.executable
+
+WRAP = (
+    "import resource, subprocess, sys, time, json;"
+    "t = time.perf_counter(); r = subprocess.run(sys.argv[1:], capture_output=True, text=True);"
+    "dt = time.perf_counter() - t;"
+    "print(json.dumps({'seconds': dt, 'rss_mb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,"
+    " 'rc': r.returncode, 'out': r.stdout[-4000:], 'err': r.stderr[-2000:]}))"
+)
+
+
+def measure(cmd: list[str], env: dict | None = None, repeat: int = 1) -> dict:
+    """Median wall time and max peak RSS of `cmd` over `repeat` runs, each in a fresh process."""
+    runs = []
+    for _ in range(repeat):
+        out = subprocess.run([PY, "-c", WRAP, *cmd], capture_output=True, text=True, env=env or os.environ.copy())
+        res = json.loads(out.stdout.strip().splitlines()[-1])
+        if res["rc"] != 0:
+            raise RuntimeError(f"{cmd} failed: {res['err']}")
+        runs.append(res)
+    runs.sort(key=lambda r: r["seconds"])
+    mid = runs[len(runs) // 2]
+    return {"seconds": round(mid["seconds"], 2), "rss_mb": round(max(r["rss_mb"] for r in runs)),
+            "out": mid["out"], "runs": [round(r["seconds"], 2) for r in runs]}
+
+
+def py(code: str) -> list[str]:
+    return [PY, "-c", textwrap.dedent(code)]
+
+
+def ensure_inputs(csv_rows: int, xlsx_rows: int, big_rows: int) -> dict[str, Path]:
+    DATA.mkdir(parents=True, exist_ok=True)
+    files = {"csv": DATA / f"cases_{csv_rows}.csv", "xlsx": DATA / f"cases_{xlsx_rows}.xlsx",
+             "big_csv": DATA / f"cases_{big_rows}.csv", "inc": DATA / "increment_10000.csv"}
+    sys.path.insert(0, str(ROOT))
+    from pipelines.sample import write_big_csv, write_big_xlsx
+
+    if not files["csv"].exists():
+        write_big_csv(files["csv"], csv_rows, seed=1)
+    if not files["xlsx"].exists():
+        write_big_xlsx(files["xlsx"], xlsx_rows, seed=2)
+    if big_rows and not files["big_csv"].exists():
+        write_big_csv(files["big_csv"], big_rows, seed=3)
+    if not files["inc"].exists():
+        write_big_csv(files["inc"], 10_000, seed=4)
+    return files
+
+
+def floor_csv(path: Path) -> dict:
+    return measure(py(f"""
+        import pyarrow as pa, pyarrow.csv as pc, duckdb
+        ro = pc.ReadOptions(skip_rows=5, block_size=1 << 24)
+        names = pc.open_csv('{path}', read_options=ro, parse_options=pc.ParseOptions(delimiter=';', invalid_row_handler=lambda r: 'skip')).schema.names
+        t = pc.read_csv('{path}', read_options=ro, parse_options=pc.ParseOptions(delimiter=';', invalid_row_handler=lambda r: 'skip'),
+                        convert_options=pc.ConvertOptions(column_types={{n: pa.string() for n in names}}))
+        duckdb.sql("select \\"Don vi xu ly\\", count(*) from t group by 1").fetchall()
+        print(t.num_rows)
+    """), repeat=3)
+
+
+def floor_xlsx(path: Path) -> dict:
+    return measure(py(f"""
+        import fastexcel, duckdb
+        t = fastexcel.read_excel('{path}').load_sheet(0, header_row=None, dtypes='string').to_arrow()
+        duckdb.sql("select count(*) from t").fetchall()
+        print(t.num_rows)
+    """), repeat=3)
+
+
+def stage_only(path: Path) -> dict:
+    """Extract + parse + validate to Parquet (the per-file work), with pandera's own share."""
+    return measure(py(f"""
+        import time, json
+        from pathlib import Path
+        import pipelines.stage as st
+        spent = [0.0]
+        inner = st.row_reasons
+        def timed(frame):
+            t = time.perf_counter(); r = inner(frame); spent[0] += time.perf_counter() - t; return r
+        st.row_reasons = timed
+        from pipelines.config import Settings
+        s = Settings.load(config_file=Path('/nonexistent'), stage=Path('{WORK}/stage-only'))
+        t = time.perf_counter(); res = st.stage_file(Path('{path}'), s)
+        print(json.dumps({{'stage_s': time.perf_counter() - t, 'pandera_s': spent[0], 'rows': res.rows_read}}))
+    """), repeat=1)
+
+
+def run_cmd(path: Path, db: Path, prefect: bool) -> dict:
+    env = dict(os.environ, TTHC_DB=str(db), TTHC_STAGE=str(WORK / "stage"), TTHC_CONFIG="/nonexistent")
+    if db.exists():
+        db.unlink()
+    cmd = [str(Path(PY).parent / "tthc"), "run", str(path)] + ([] if prefect else ["--no-prefect"])
+    return measure(cmd, env=env)
+
+
+def build_10m(db: Path, n: int) -> dict:
+    """A warehouse of n cases made directly in DuckDB (realistic dates and mixes), then a rebuild."""
+    return measure(py(f"""
+        import time, json, duckdb
+        from datetime import datetime
+        from pipelines.warehouse import init_schema, build
+        from pipelines.config import Settings
+        from pipelines.warehouse import load_communes
+        con = duckdb.connect('{db}')
+        init_schema(con)
+        load_communes(con, Settings.load(config_file=None))
+        con.execute('''insert into cases
+            select
+                '000.' || (i % 7) || '.H40-' || i as case_id, '1.001193', 'Thủ tục đăng ký khai sinh',
+                (['Hộ tịch','Chứng thực','Bảo trợ xã hội','Đất đai','Người có công'])[(i % 5) + 1],
+                'UBND xã', (['13711','13717','13720','13723','13726','13732','13735'])[(i % 7) + 1],
+                (['Mỹ Hà','Mỹ Thắng','Mỹ Trung','Mỹ Tân','Mỹ Phúc','Mỹ Thuận','Mỹ Lộc'])[(i % 7) + 1],
+                case when i % 6 = 0 then 'direct' else 'online' end, 'full',
+                r, r + interval 3 day,
+                case when i % 50 = 0 then null else r + to_minutes((i * 7919) % 6000) end,
+                null, case when i % 50 = 0 then 'processing' else 'returned' end,
+                i % 10 <> 0, case when i % 3 = 0 then 20000 else 0 end, i % 3 = 0, true, null,
+                'bench', 'x', null, i, timestamp '2025-01-06 07:30', 1, timestamp '2025-01-06 08:00'
+            from (select i, timestamp '2022-01-01 07:00' + to_seconds((i * 97) % (3 * 365 * 86400)) as r
+                  from range({n}) t(i))''')
+        con.execute('checkpoint')
+        t = time.perf_counter(); build(con, datetime(2025, 1, 6, 8, 0)); rebuild = time.perf_counter() - t
+        rows = con.execute('select count(*) from report_form').fetchone()[0]
+        con.close()
+        print(json.dumps({{'rebuild_s': rebuild, 'report_rows': rows}}))
+    """))
+
+
+def increment(db: Path, inc: Path) -> dict:
+    env = dict(os.environ, TTHC_DB=str(db), TTHC_STAGE=str(WORK / "stage"), TTHC_CONFIG="/nonexistent")
+    return measure([str(Path(PY).parent / "tthc"), "run", str(inc), "--no-prefect"], env=env)
+
+
+def last_json(out: str) -> dict:
+    for line in reversed(out.strip().splitlines()):
+        if line.startswith("{"):
+            return json.loads(line)
+    return {}
+
+
+def versions() -> dict[str, str]:
+    import importlib.metadata as md
+    return {p: md.version(p) for p in ("pandas", "pandera", "duckdb", "pyarrow", "fastexcel", "prefect")}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="100k csv, 20k xlsx, 1M warehouse")
+    ap.add_argument("--skip-10m-csv", action="store_true", help="skip the 10M-row CSV memory check")
+    args = ap.parse_args()
+    csv_rows, xlsx_rows, wh_rows = (100_000, 20_000, 1_000_000) if args.quick else (1_000_000, 200_000, 10_000_000)
+    big_rows = 0 if (args.quick or args.skip_10m_csv) else 10_000_000
+    WORK.mkdir(parents=True, exist_ok=True)
+    files = ensure_inputs(csv_rows, xlsx_rows, big_rows)
+    r: dict[str, dict] = {}
+    print("floor csv …", flush=True); r["floor_csv"] = floor_csv(files["csv"])
+    print("stage csv …", flush=True); r["stage_csv"] = stage_only(files["csv"])
+    print("tthc run csv (no prefect) …", flush=True); r["run_csv"] = run_cmd(files["csv"], WORK / "csv.duckdb", False)
+    print("tthc run csv (prefect) …", flush=True); r["run_csv_prefect"] = run_cmd(files["csv"], WORK / "csvp.duckdb", True)
+    print("floor xlsx …", flush=True); r["floor_xlsx"] = floor_xlsx(files["xlsx"])
+    print("stage xlsx …", flush=True); r["stage_xlsx"] = stage_only(files["xlsx"])
+    if big_rows:
+        print("tthc run 10M csv (memory) …", flush=True)
+        r["run_big_csv"] = run_cmd(files["big_csv"], WORK / "big.duckdb", False)
+    print(f"warehouse of {wh_rows:,} cases …", flush=True)
+    db = WORK / "wh.duckdb"
+    for p in (db, db.with_name(db.name + ".wal")):
+        p.unlink(missing_ok=True)
+    r["build_wh"] = build_10m(db, wh_rows)
+    print("nightly increment …", flush=True); r["increment"] = increment(db, files["inc"])
+    write_results(r, csv_rows, xlsx_rows, wh_rows, big_rows)
+
+
+def write_results(r: dict, csv_rows: int, xlsx_rows: int, wh_rows: int, big_rows: int) -> None:
+    st_csv, st_xlsx, wh = last_json(r["stage_csv"]["out"]), last_json(r["stage_xlsx"]["out"]), last_json(r["build_wh"]["out"])
+    fc, fx = r["floor_csv"]["seconds"], r["floor_xlsx"]["seconds"]
+    rc, rp = r["run_csv"]["seconds"], r["run_csv_prefect"]["seconds"]
+    lines = [
+        "# Benchmark results", "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        + ", ".join(f"{k} {v}" for k, v in versions().items()) + ".",
+        "Command: `.venv/bin/python bench/run_bench.py`" + (" --quick" if csv_rows < 1_000_000 else "") + ". "
+        "Each figure is the wall time of a fresh process (floors: median of 3) and its peak RSS.", "",
+        "| measurement | seconds | rows/s | peak RSS MB | ratio | target | met |",
+        "|---|---|---|---|---|---|---|",
+        f"| CSV floor: pyarrow all-text read + one DuckDB group-by ({csv_rows:,} rows) | {fc} | {csv_rows / fc:,.0f} | {r['floor_csv']['rss_mb']} | 1 | | |",
+        f"| CSV per-file work: extract+parse+validate → Parquet | {st_csv.get('stage_s', 0):.2f} | {csv_rows / max(st_csv.get('stage_s', 1), 1e-9):,.0f} | {r['stage_csv']['rss_mb']} | {st_csv.get('stage_s', 0) / fc:.1f}× | | |",
+        f"| of which pandera row rules | {st_csv.get('pandera_s', 0):.2f} | | | {100 * st_csv.get('pandera_s', 0) / max(st_csv.get('stage_s', 1), 1e-9):.0f} % of stage | must not dominate | {'yes' if st_csv.get('pandera_s', 0) < 0.5 * st_csv.get('stage_s', 1) else 'no'} |",
+        f"| `tthc run --no-prefect` CSV (data work: stage, load, build, checks, publish) | {rc} | {csv_rows / rc:,.0f} | {r['run_csv']['rss_mb']} | {rc / fc:.1f}× | ≤ 2× floor | {'yes' if rc <= 2 * fc else 'no'} |",
+        f"| `tthc run` CSV with Prefect (whole command) | {rp} | | {r['run_csv_prefect']['rss_mb']} | floor + {rp - fc:.1f} s | ≤ floor + 10 s | {'yes' if rp <= fc + 10 else 'no'} |",
+        f"| peak RSS of `tthc run` on the CSV | | | {r['run_csv']['rss_mb']} | | ≤ 1536 MB | {'yes' if r['run_csv']['rss_mb'] <= 1536 else 'no'} |",
+        f"| XLSX floor: fastexcel → Arrow + one DuckDB query ({xlsx_rows:,} rows) | {fx} | {xlsx_rows / fx:,.0f} | {r['floor_xlsx']['rss_mb']} | 1 | | |",
+        f"| XLSX ingest: extract+parse+validate → Parquet | {st_xlsx.get('stage_s', 0):.2f} | {xlsx_rows / max(st_xlsx.get('stage_s', 1), 1e-9):,.0f} | {r['stage_xlsx']['rss_mb']} | {st_xlsx.get('stage_s', 0) / fx:.2f}× | ≤ 1.3× | {'yes' if st_xlsx.get('stage_s', 0) <= 1.3 * fx else 'no'} |",
+    ]
+    if big_rows:
+        b = r["run_big_csv"]
+        lines.append(f"| `tthc run --no-prefect` {big_rows:,}-row CSV | {b['seconds']} | {big_rows / b['seconds']:,.0f} | {b['rss_mb']} | | RSS ≤ 1536 MB | {'yes' if b['rss_mb'] <= 1536 else 'no'} |")
+    inc = r["increment"]
+    lines += [
+        f"| rebuild report_form + indicators + checks over {wh_rows:,} cases | {wh.get('rebuild_s', 0):.2f} | | {r['build_wh']['rss_mb']} | | ≤ 5 s | {'yes' if wh.get('rebuild_s', 99) <= 5 else 'no'} |",
+        f"| nightly increment: 10,000-row file onto the {wh_rows:,}-case warehouse, end to end | {inc['seconds']} | | {inc['rss_mb']} | | ≤ 15 s | {'yes' if inc['seconds'] <= 15 else 'no'} |",
+        "", "Raw figures:", "", "```json",
+        json.dumps({k: {kk: vv for kk, vv in v.items() if kk != "out"} | {"detail": last_json(v["out"])} for k, v in r.items()},
+                   indent=1, ensure_ascii=False),
+        "```", "",
+    ]
+    (ROOT / "bench" / "RESULTS.md").write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines[:20]))
+
+
+if __name__ == "__main__":
+    main()
