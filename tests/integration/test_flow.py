@@ -85,3 +85,20 @@ def test_export_and_config_commands(tmp_path, settings, monkeypatch):
     (tmp_path / "c.toml").write_text('[tthc]\ndistrict = ""\n', encoding="utf-8")
     out = runner.invoke(app, ["config", "--config", str(tmp_path / "c.toml")]).output
     assert "0.35" in out and "TTHC_REJECT_SHARE" in out and "c.toml" in out
+
+
+def test_flow_on_two_local_worker_processes(tmp_path, settings, prefect_harness, monkeypatch):
+    """The scale-out path: the same flow with files parsed by two worker processes."""
+    import pipelines.flows as flows
+
+    monkeypatch.setattr(flows, "PROCESS_POOL_BYTES", 0)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for i in range(3):
+        (inbox / f"f{i}.csv").write_text(
+            HEADER + f"\nP-{i};Khai sinh;UBND xã Mỹ Tân;Trực tuyến;05/01/2024 08:00;09/01/2024;08/01/2024;Đã trả kết quả\n",
+            encoding="utf-8")
+    settings.workers = 2
+    summary = flows.run_flow([str(inbox)], settings)
+    assert sorted((f.name, f.status, f.loaded) for f in summary.files) == [
+        ("f0.csv", "loaded", 1), ("f1.csv", "loaded", 1), ("f2.csv", "loaded", 1)]
