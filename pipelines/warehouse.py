@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from pipelines.config import Settings
 
 SCHEMA_FILES = ("00_parse_macros.sql", "01_parse_helpers.sql", "20_tables.sql", "30_classification.sql",
-                "40_report_form.sql", "41_indicators.sql", "42_procedure_indicators.sql")
+                "35_period_counts.sql", "40_report_form.sql", "41_indicators.sql",
+                "42_procedure_indicators.sql")
 
 
 class IdentityError(RuntimeError):

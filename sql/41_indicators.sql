@@ -5,38 +5,9 @@ create or replace macro tthc_pct(num, den) as (
 );
 
 create or replace macro indicators_for(period_list, as_of, units := 2024) as table
-    with k as (
-        select * from classified_for(period_list, as_of, units := units)
-    ),
-
-    sums as (
-        select
-            commune_code,
-            commune_name,
-            period,
-            period_start,
-            period_end,
-            sector,
-            count(*) filter (where k.resolved) as resolved_total,
-            count(*) filter (where k.resolved_early) as resolved_early,
-            count(*) filter (where k.resolved_on_time) as resolved_on_time,
-            count(*) filter (where k.resolved_late) as resolved_late,
-            count(*) filter (where k.in_progress_on_time) as in_progress_on_time,
-            count(*) filter (where k.received or k.carried_over) as received_total,
-            count(*) filter (where k.received_online) as received_online,
-            count(*) filter (where k.received) as received_in_period,
-            count(*) filter (where k.resolved and channel = 'online') as resolved_online,
-            count(*) filter (where k.resolved and is_digitized) as resolved_digitized,
-            count(*) filter (where k.received and fee_amount > 0 and is_paid_online) as paid_online,
-            count(*) filter (where k.received and fee_amount > 0 and is_paid_online is not null) as paid_known,
-            count(*) filter (where k.resolved and has_e_result) as e_result,
-            count(*) filter (where k.resolved and has_e_result is not null) as e_result_known,
-            sum(epoch(finished_at - received_at) / 86400.0) filter (where k.resolved) as resolution_days
-        from k
-        group by grouping sets (
-            (commune_code, commune_name, period, period_start, period_end, sector),
-            (commune_code, commune_name, period, period_start, period_end)
-        )
+    with sums as (
+        select *, received_online + received_offline + carried_over as received_total
+        from period_counts(period_list, as_of, units := units)
     ),
 
     long as (
