@@ -115,7 +115,7 @@ def publish(staged: list[StagedFile], skipped: list[str], settings: Settings, ru
                 s.name, "loaded" if s.status == "staged" else "rejected", counts["read"], counts["loaded"],
                 counts["quarantined"], counts["duplicate"], s.message, file_notes(s),
             ))
-        build(con, now)
+        build(con, now, incremental=True)
         checkpoint("built")
         con.execute(
             "insert into runs values (?, ?, ?, 'succeeded', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

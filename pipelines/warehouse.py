@@ -173,10 +173,22 @@ def _record_file(con: duckdb.DuckDBPyConnection, s: StagedFile, run_id: str, now
     )
 
 
-def build(con: duckdb.DuckDBPyConnection, as_of: datetime) -> None:
-    """Rebuild periods, report_form and indicators, then check the identities."""
-    for stmt in statements("50_build.sql"):
-        con.execute(stmt, {"as_of": as_of} if "$as_of" in stmt else None)
+def build(con: duckdb.DuckDBPyConnection, as_of: datetime, incremental: bool = False) -> str:
+    """Rebuild the periods and the marts (all of them, or only the periods the run can have
+    changed), then check the identities. Returns "full" or "incremental"."""
+    def run(name: str, **params: object) -> None:
+        for stmt in statements(name):
+            con.execute(stmt, {k: v for k, v in params.items() if f"${k}" in stmt} or None)
+
+    since = _incremental_since(con) if incremental else None
+    run("50_periods.sql", as_of=as_of)
+    if since is None:
+        run("51_build_full.sql", as_of=as_of)
+        mode = "full"
+    else:
+        run("52_build_increment.sql", as_of=as_of, since=since)
+        mode = "incremental"
+    con.execute("drop table if exists touched_since")
     broken = con.execute(sql_text("60_checks.sql")).fetchall()
     if broken:
         sample = "; ".join(f"{c} {p} {s or 'tổng'}: {b}" for c, p, s, b in broken[:5])
@@ -185,3 +197,20 @@ def build(con: duckdb.DuckDBPyConnection, as_of: datetime) -> None:
     if dupes:
         raise IdentityError(f"mã hồ sơ lặp trong bảng cases — duplicate case ids: {dupes}")
     apply_comments(con)  # CREATE OR REPLACE drops comments: every object gets its own again
+    return mode
+
+
+def _incremental_since(con: duckdb.DuckDBPyConnection):
+    """The date from which periods must be rebuilt, or None when only a full rebuild is right
+    (first run, or the previous run was made by another version of the code)."""
+    from pipelines import __version__
+
+    prev = con.execute("select as_of, code_version from runs order by started_at desc, rowid desc limit 1").fetchone()
+    has_marts = con.execute("select count(*) from duckdb_tables() where table_name in ('report_form', 'indicators')"
+                            ).fetchone()[0] == 2
+    if prev is None or prev[1] != __version__ or not has_marts:
+        return None
+    touched = con.execute("select min(ts) from touched_since").fetchone()[0] if con.execute(
+        "select count(*) from duckdb_tables() where table_name = 'touched_since'").fetchone()[0] else None
+    since = prev[0].date()
+    return min(since, touched.date()) if touched else since

@@ -8,7 +8,7 @@ writes the page for the warehouse DB (default data/warehouse.duckdb) to OUT (def
 docs/warehouse.md). The comments are applied to a temporary writable copy first, so the command
 works on any warehouse, even one opened read-only by analysts, and never changes DB.
 
-`apply_comments` must run after every build: 50_build.sql recreates periods, report_form and
+`apply_comments` must run after every build: 51_build_full.sql recreates periods, report_form and
 indicators and init_schema recreates every macro, and both drop their comments.
 """
 

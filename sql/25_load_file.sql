@@ -33,6 +33,14 @@ from incoming i
 join incoming_groups g using (case_id)
 where g.variants = 1 and i.source_row = g.first_row;
 
+-- 3a. the earliest date whose figures this file can change (the incremental rebuild starts there)
+create temp table if not exists touched_since (ts timestamp);
+
+insert into touched_since
+select least(min(f.received_at), min(c.received_at))
+from incoming_final f
+left join cases c using (case_id);
+
 -- 3. newest snapshot wins; on a tie the file ingested later wins
 delete from cases
 where case_id in (

@@ -1,5 +1,6 @@
--- Biểu số 06/VPCP/KSTT per commune × period × sector, plus the all-sectors row (sector NULL).
-create or replace macro report_form_for(period_list, as_of, units := 2024) as table
+-- Biểu số 06/VPCP/KSTT per commune × period × sector, plus the all-sectors row (sector NULL),
+-- as columns of a period_counts result named `counts` (a table or a CTE).
+create or replace macro report_form_of(counts) as table
     select
         commune_code,
         commune_name,
@@ -20,7 +21,13 @@ create or replace macro report_form_for(period_list, as_of, units := 2024) as ta
         in_progress_overdue,
         withdrawn_stopped,
         refused_at_intake
-    from period_counts(period_list, as_of, units := units);
+    from query_table(counts);
+
+create or replace macro report_form_for(period_list, as_of, units := 2024) as table
+    with pc as (
+        select * from period_counts(period_list, as_of, units := units)
+    )
+    select * from report_form_of('pc');
 
 create or replace macro tthc_period_label(s, e) as (
     strftime(s::date, '%Y-%m-%d') || '..' || strftime(e::date, '%Y-%m-%d')

@@ -4,10 +4,11 @@ create or replace macro tthc_pct(num, den) as (
     case when den > 0 and num is not null then round(100.0 * num / den, 2) end
 );
 
-create or replace macro indicators_for(period_list, as_of, units := 2024) as table
+-- the indicators of a period_counts result named `counts` (a table or a CTE)
+create or replace macro indicators_of(counts) as table
     with sums as (
         select *, received_online + received_offline + carried_over as received_total
-        from period_counts(period_list, as_of, units := units)
+        from query_table(counts)
     ),
 
     long as (
@@ -42,6 +43,12 @@ create or replace macro indicators_for(period_list, as_of, units := 2024) as tab
             else numerator
         end as value
     from long;
+
+create or replace macro indicators_for(period_list, as_of, units := 2024) as table
+    with pc as (
+        select * from period_counts(period_list, as_of, units := units)
+    )
+    select * from indicators_of('pc');
 
 create or replace macro indicators_between(start_date, end_date, as_of := null, units := 2024) as table
     select * from indicators_for(

@@ -1,6 +1,6 @@
 -- One-line description of every table, column, sequence and macro of the warehouse (COMMENT ON).
 -- Applied by pipelines.warehouse_docs.apply_comments after every build: periods, report_form and
--- indicators are recreated by 50_build.sql and the macros by init_schema, which drops their comments.
+-- indicators are recreated by 51_build_full.sql and the macros by init_schema, which drops their comments.
 -- Every object named here must exist at that point (a missing one is an error, never skipped).
 -- Rules: one statement per line, single-quoted strings with '' escaping, no semicolon inside a string.
 -- Times in the warehouse are naive TIMESTAMPs in local time (Asia/Ho_Chi_Minh), never UTC.
@@ -173,6 +173,8 @@ COMMENT ON SEQUENCE file_seq_counter IS 'Next ingested_files.file_seq: the load 
 
 -- table macros (use in FROM) ---------------------------------------------------------------------
 COMMENT ON MACRO TABLE period_counts IS 'Counts of every classification group (Biểu 06 columns and the indicator numerators and denominators) per commune × period × sector and all sectors (sector NULL), for a list of {period, period_start, period_end}, the one aggregation behind report_form_for and indicators_for';
+COMMENT ON MACRO TABLE report_form_of IS 'Biểu 06 columns (report_form) shaped from a period_counts result, given by the name of a table or CTE holding it';
+COMMENT ON MACRO TABLE indicators_of IS 'The long-form indicators (indicators) computed from a period_counts result, given by the name of a table or CTE holding it';
 COMMENT ON MACRO TABLE report_form_between IS 'Biểu 06 with the columns of report_form for any date range [start_date, end_date], end inclusive, period label yyyy-mm-dd..yyyy-mm-dd. Optional as_of := naive local timestamp judging in-progress cases (default: now, at query time), units := 2025 rolls 2024 communes up into their 01/07/2025 successors (default 2024)';
 COMMENT ON MACRO TABLE indicators_between IS 'The columns of indicators for any date range [start_date, end_date], end inclusive, period label yyyy-mm-dd..yyyy-mm-dd. Optional as_of := naive local timestamp judging in-progress cases (default: now, at query time), units := 2025 rolls 2024 communes up into their 01/07/2025 successors (default 2024)';
 COMMENT ON MACRO TABLE procedure_indicators IS 'Catalogue indicators of one commune (GSO code): procedures_published (công khai), procedures_full_online (toàn trình) and procedures_full_online_pct (0 to 100, 2 decimals), value NULL when the commune publishes none. Rows: indicator, numerator, denominator, value';

@@ -166,3 +166,23 @@ def test_no_personal_data_in_the_warehouse(warehouse):
     raw = warehouse.read_bytes()
     leaked = [v for v in values if v.isascii() and v.encode() in raw]
     assert not leaked, leaked[:5]
+
+
+def test_incremental_rebuild_equals_a_full_rebuild(tmp_path):
+    from pipelines.warehouse import build
+
+    s = _settings(tmp_path, "inc")
+    run_local([f for f in FILES if f.name.startswith("2024")], s)
+    run_local([f for f in FILES if f.name.startswith("2025")], s)  # an incremental rebuild
+    copy = tmp_path / "full.duckdb"
+    shutil.copy(s.db, copy)
+    con = duckdb.connect(str(copy))
+    try:
+        as_of = con.execute("select max(as_of) from runs").fetchone()[0]
+        incremental = con.execute("select * from report_form order by all").fetchall()
+        inc_ind = con.execute("select * from indicators order by all").fetchall()
+        assert build(con, as_of) == "full"
+        assert con.execute("select * from report_form order by all").fetchall() == incremental
+        assert con.execute("select * from indicators order by all").fetchall() == inc_ind
+    finally:
+        con.close()

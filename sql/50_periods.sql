@@ -1,4 +1,4 @@
--- Materialise every calendar quarter and year present in the data (as of $as_of).
+-- Every calendar quarter and year present in the data (as of $as_of): the periods materialised.
 create or replace table periods as
 with bounds as (
     select
@@ -28,19 +28,3 @@ select distinct
     make_date(year(period_start), 12, 31) as period_end
 from quarters
 order by period_start, period_kind;
-
-create or replace table report_form as
-select * from report_form_for(
-    (select coalesce(list({'period': period, 'period_start': period_start, 'period_end': period_end}),
-                     [{'period': 'none', 'period_start': date '1900-01-01', 'period_end': date '1899-12-31'}][1:0])
-     from periods),
-    $as_of)
-order by period_start, period_end, commune_code, sector nulls first;
-
-create or replace table indicators as
-select * from indicators_for(
-    (select coalesce(list({'period': period, 'period_start': period_start, 'period_end': period_end}),
-                     [{'period': 'none', 'period_start': date '1900-01-01', 'period_end': date '1899-12-31'}][1:0])
-     from periods),
-    $as_of)
-order by period_start, period_end, commune_code, sector nulls first, indicator;
