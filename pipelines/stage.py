@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 
 from pipelines.communes import Registry
 from pipelines.config import Settings
-from pipelines.extract import FileRejected, Limits, NeedsExactPass, open_export
+from pipelines.extract import Budget, FileRejected, Limits, NeedsExactPass, open_export
 from pipelines.parse import BatchParser
 from pipelines.validate import row_reasons
 from pipelines.vocab import column_map
@@ -88,6 +88,17 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def one_line(message: str) -> str:
+    return " ".join(str(message).split())
+
+
+def file_limits(settings: Settings) -> Limits:
+    """The caps of one file; `max_seconds` (the per-file time budget) is read from the settings
+    when they carry it."""
+    seconds = float(getattr(settings, "max_seconds", Limits.max_seconds) or 0)
+    return Limits(max_file_bytes=settings.max_file_mb * 2**20, max_seconds=seconds if seconds > 0 else None)
+
+
 def stage_file(path: Path, settings: Settings, sha256: str | None = None) -> StagedFile:
     """Never raises for bad input: a file problem becomes status='rejected' with its message."""
     path = Path(path)
@@ -100,16 +111,19 @@ def stage_file(path: Path, settings: Settings, sha256: str | None = None) -> Sta
     registry = Registry.from_settings(settings)
     parser = BatchParser(registry)
     try:
-        _stage(path, settings, result, parser, rows_path, q_path)
+        _stage(path, settings, result, parser, rows_path, q_path, Budget(file_limits(settings).max_seconds, started))
     except FileRejected as exc:
-        result.status, result.message = "rejected", exc.message
+        result.status, result.message = "rejected", one_line(exc.message)
         result.examples = _examples(q_path)  # nothing of the file is kept, but show why it was refused
         for p in (rows_path, q_path):
             p.unlink(missing_ok=True)
-    except Exception as exc:  # noqa: BLE001 - one unreadable file must not stop the nightly run
+    except BaseException as exc:  # noqa: BLE001 - one unreadable file must not stop the nightly run
+        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+            raise  # KeyboardInterrupt, SystemExit; a Rust panic in a reader is a bad file
         logging.getLogger(__name__).exception("unexpected error staging %s", path)
         result.status = "rejected"
-        result.message = f"lỗi không lường trước khi đọc tệp ({type(exc).__name__}: {str(exc)[:200]}) — unexpected error"
+        result.message = one_line(
+            f"lỗi không lường trước khi đọc tệp ({type(exc).__name__}: {str(exc)[:200]}) — unexpected error")
         for p in (rows_path, q_path):
             p.unlink(missing_ok=True)
     finally:
@@ -187,9 +201,8 @@ class _Writer:
 
 
 def _stage(path: Path, settings: Settings, result: StagedFile, parser: BatchParser,
-           rows_path: Path, q_path: Path) -> None:
-    limits = Limits(max_file_bytes=settings.max_file_mb * 2**20)
-    info, batches = open_export(path, limits)
+           rows_path: Path, q_path: Path, budget: Budget) -> None:
+    info, batches = open_export(path, file_limits(settings), budget)
     result.kind, result.encoding = info.kind, info.encoding
     result.personal_columns = info.personal_columns
     canonical = column_map().names()
@@ -197,17 +210,22 @@ def _stage(path: Path, settings: Settings, result: StagedFile, parser: BatchPars
     try:
         try:
             for raw in batches:
+                budget.check("đọc dữ liệu")
                 if raw.num_rows:
                     out.add(raw, parser, canonical)
         except NeedsExactPass:
             out.discard()
+            budget.check("đọc lại từng dòng")
             out = _Writer(rows_path, q_path)
             for raw in info.restart():
+                budget.check("đọc dữ liệu")
                 if raw.num_rows:
                     out.add(raw, parser, canonical)
         out.add_malformed(info.malformed_rows)
+        budget.check("kiểm tra dữ liệu")
     finally:
         out.close()
+    result.kind, result.encoding = info.kind, info.encoding
     result.sheets = info.sheets
     result.unknown_columns = info.unknown_columns
     result.shadowed_columns = info.shadowed_columns

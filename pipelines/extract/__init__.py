@@ -15,7 +15,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from pipelines.extract.errors import FileRejected
-from pipelines.extract.guard import Limits, check_size
+from pipelines.extract.guard import NO_BUDGET, Budget, Limits, check_size
 from pipelines.extract.header import HeaderLayout, export_time
 from pipelines.extract.shape import shape
 from pipelines.extract.sniff import sniff
@@ -23,7 +23,7 @@ from pipelines.vocab import column_map
 
 from pipelines.extract.csv_reader import NeedsExactPass
 
-__all__ = ["FileRejected", "Limits", "ExportInfo", "NeedsExactPass", "open_export"]
+__all__ = ["Budget", "FileRejected", "Limits", "ExportInfo", "NeedsExactPass", "open_export"]
 
 
 @dataclass
@@ -74,29 +74,31 @@ def _check_required(info: ExportInfo, layout: HeaderLayout) -> None:
         raise FileRejected(f"thiếu cột bắt buộc: {labels} — required column(s) missing: {', '.join(missing)}")
 
 
-def open_export(path: Path, limits: Limits | None = None) -> tuple[ExportInfo, Iterator[pa.Table]]:
+def open_export(path: Path, limits: Limits | None = None, budget: Budget = NO_BUDGET
+                ) -> tuple[ExportInfo, Iterator[pa.Table]]:
     """Plan the file (may raise FileRejected) and return an iterator of canonical tables.
 
     Planning reads only headers; the iterator streams the data. The iterator may also
-    raise FileRejected (e.g. an unreadable block deep in a CSV).
+    raise FileRejected (e.g. an unreadable block deep in a CSV, a workbook over a cap, the
+    time budget spent).
     """
     limits = limits or Limits()
     path = Path(path)
     info = ExportInfo(path=str(path))
     check_size(path, limits)
-    info.kind = sniff(path)
+    info.kind = sniff(path, limits)
     if info.kind == "csv":
         return info, _csv(path, info)
     if info.kind == "html":
-        return info, _html(path, info)
-    return info, _workbook(path, info, limits)
+        return info, _html(path, info, limits)
+    return info, _workbook(path, info, limits, budget)
 
 
 def _csv(path: Path, info: ExportInfo) -> Iterator[pa.Table]:
     from pipelines.extract.csv_reader import plan_csv, read_csv_batches
 
     plan = plan_csv(path)
-    info.encoding = plan.encoding
+    info.encoding = plan.label
     info.restart = lambda: (_reset(info, plan), batches(exact=True))[1]
     _note_layout(info, plan.layout, plan.title)
 
@@ -112,19 +114,20 @@ def _csv(path: Path, info: ExportInfo) -> Iterator[pa.Table]:
 
 
 def _reset(info: ExportInfo, plan: object) -> None:
+    info.encoding = plan.label  # a UTF-8 file found to hold Windows-1258 lines past its head
     info.rows_skipped = 0
     info.malformed_rows.clear()
     plan.footer_lines = 0
     plan.malformed.clear()
 
 
-def _workbook(path: Path, info: ExportInfo, limits: Limits) -> Iterator[pa.Table]:
+def _workbook(path: Path, info: ExportInfo, limits: Limits, budget: Budget) -> Iterator[pa.Table]:
     from pipelines.extract.excel_reader import WorkbookPlan, read_workbook
 
     plan = WorkbookPlan()
 
     def batches() -> Iterator[pa.Table]:
-        for sheet, cols, rows in read_workbook(path, info.kind, limits, plan):
+        for sheet, cols, rows in read_workbook(path, info.kind, limits, plan, budget):
             info.sheets.append(sheet.name)
             _note_layout(info, sheet.layout, sheet.title)
             shaped = shape(cols, sheet.layout, sheet.name, rows)
@@ -140,10 +143,10 @@ def _workbook(path: Path, info: ExportInfo, limits: Limits) -> Iterator[pa.Table
     return batches()
 
 
-def _html(path: Path, info: ExportInfo) -> Iterator[pa.Table]:
+def _html(path: Path, info: ExportInfo, limits: Limits) -> Iterator[pa.Table]:
     from pipelines.extract.html_reader import plan_html, read_html_grid
 
-    found = plan_html(path)
+    found = plan_html(path, limits)
     if not found:
         raise FileRejected("không tìm thấy bảng có dòng tiêu đề trong tệp HTML — no header row found")
     for _, layout, title in found:

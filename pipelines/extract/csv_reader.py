@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,33 @@ from pipelines.extract.shape import is_footer_text
 from pipelines.vocab import column_map
 
 SNIFF_BYTES = 256 * 1024
+MAX_FIELD = 256 * 1024 * 1024  # Python's csv module refuses fields over 128 kB by default
+csv.field_size_limit(MAX_FIELD)
+FALLBACK = "tthc-cp1258"  # decode error handler: a byte that is not UTF-8 is read as Windows-1258
+
+
+def _cp1258_fallback(err: UnicodeError) -> tuple[str, int]:
+    """A UTF-8 file with some lines saved in Windows-1258 (an office pasted old rows in): the
+    bytes that are not valid UTF-8 are read as Windows-1258, so both kinds of lines read right."""
+    if not isinstance(err, UnicodeDecodeError):
+        raise err
+    return err.object[err.start:err.end].decode("cp1258", errors="replace"), err.end
+
+
+codecs.register_error(FALLBACK, _cp1258_fallback)
+
+
+def _quiet_invalid_rows(unraisable: object, _previous=sys.unraisablehook) -> None:
+    """pyarrow decodes a malformed row to hand it to our handler; when the row is not UTF-8 that
+    fails inside pyarrow, which then raises ArrowInvalid (and we read the file exactly) but first
+    prints the decode error as an 'unraisable' traceback. That one is expected: keep it quiet."""
+    if getattr(unraisable, "exc_type", None) is UnicodeDecodeError and \
+            getattr(getattr(unraisable, "object", None), "__name__", "") == "on_invalid":
+        return
+    _previous(unraisable)
+
+
+sys.unraisablehook = _quiet_invalid_rows
 SEPARATORS = (",", ";", "\t", "|")
 BLOCK_BYTES = 24 * 1024 * 1024  # ~75k rows: large enough to amortise per-batch SQL binding
 SLOW_BATCH = 50_000
@@ -38,6 +66,15 @@ class CsvPlan:
     title: list[list[str | None]]
     malformed: list[int] = field(default_factory=list)  # record numbers
     footer_lines: int = 0
+    mixed: bool = False  # UTF-8 with some Windows-1258 lines: read by the exact reader only
+
+    @property
+    def errors(self) -> str:
+        return FALLBACK if self.encoding in ("utf-8", "utf-8-sig") else "replace"
+
+    @property
+    def label(self) -> str:
+        return self.encoding + "+cp1258" if self.mixed else self.encoding
 
 
 def detect_encoding(head: bytes) -> str:
@@ -56,11 +93,30 @@ def detect_encoding(head: bytes) -> str:
         return "cp1258"
 
 
+def mixed_utf8(head: bytes) -> bool:
+    """Some lines valid multi-byte UTF-8 and others not: a UTF-8 file with Windows-1258 lines.
+    (A Windows-1258 file almost never holds a valid UTF-8 multi-byte sequence.)"""
+    lines = head.split(b"\n")[:-1]  # the last line of the sample may be cut
+    utf8 = other = 0
+    for line in lines:
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            utf8 += 1
+        except UnicodeDecodeError:
+            other += 1
+    return utf8 > 0 and other > 0
+
+
 def plan_csv(path: Path) -> CsvPlan:
     with open(path, "rb") as fh:
         head = fh.read(SNIFF_BYTES)
     encoding = detect_encoding(head)
-    text = head.decode(encoding, errors="replace")
+    mixed = encoding == "cp1258" and mixed_utf8(head)
+    if mixed:
+        encoding = "utf-8"
+    text = head.decode(encoding, errors=FALLBACK if encoding.startswith("utf-8") else "replace")
     lines = text.splitlines(keepends=True)
     if len(head) == SNIFF_BYTES and len(lines) > 1:
         lines = lines[:-1]  # the last line of the sample may be cut
@@ -68,7 +124,10 @@ def plan_csv(path: Path) -> CsvPlan:
     cmap = column_map()
     best: tuple[int, str, HeaderLayout, list[list[str]]] | None = None
     for sep in SEPARATORS:
-        rows = list(csv.reader(io.StringIO(sample), delimiter=sep))
+        try:
+            rows = list(csv.reader(io.StringIO(sample, newline=""), delimiter=sep))
+        except csv.Error:  # e.g. a bare CR inside a field: not this separator's layout
+            continue
         layout = detect_header(rows, cmap)
         if layout and (best is None or len(layout.mapping) > best[0]):
             best = (len(layout.mapping), sep, layout, rows)
@@ -81,7 +140,7 @@ def plan_csv(path: Path) -> CsvPlan:
     _, sep, layout, rows = best
     data_rows = rows[layout.data_start : layout.data_start + 50]
     width = max([len(layout.names)] + [len(r) for r in data_rows if len(r) > 1] or [len(layout.names)])
-    return CsvPlan(encoding, sep, layout, width, rows[: layout.header_row])
+    return CsvPlan(encoding, sep, layout, width, rows[: layout.header_row], mixed=mixed)
 
 
 class NeedsExactPass(Exception):
@@ -98,7 +157,10 @@ def trailing_nondata(path: Path, plan: CsvPlan) -> int:
     text = tail.decode(plan.encoding.replace("utf-8-sig", "utf-8"), errors="replace")
     if plan.encoding.startswith("utf-16") and size > len(tail):
         text = tail[len(tail) % 2:].decode("utf-16-le", errors="replace")
-    records = list(csv.reader(io.StringIO(text.replace("\x00", "")), delimiter=plan.delimiter))
+    try:
+        records = list(csv.reader(io.StringIO(text.replace("\x00", ""), newline=""), delimiter=plan.delimiter))
+    except csv.Error:
+        return -1  # the tail cannot be split into records: the exact pass will number them
     count = 0
     for record in reversed(records[1:]):  # the first record of the tail may be cut
         if not record:
@@ -117,7 +179,7 @@ def read_csv_batches(path: Path, plan: CsvPlan, exact: bool = False) -> Iterator
     against the file's tail; otherwise NeedsExactPass asks the caller to read again with
     exact=True (Python's csv module, slower, every record numbered).
     """
-    if exact:
+    if exact or plan.mixed:
         yield from _slow_path(path, plan, skip_data=0)
         return
     names = [f"c{j}" for j in range(plan.width)]
@@ -140,10 +202,10 @@ def read_csv_batches(path: Path, plan: CsvPlan, exact: bool = False) -> Iterator
     )
     try:
         reader = pacsv.open_csv(path, read_options=read_opts, parse_options=parse_opts, convert_options=conv_opts)
-    except pa.ArrowInvalid as exc:
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         if "Empty CSV file" in str(exc):
             return
-        raise FileRejected(f"không đọc được CSV ({exc}) — unreadable CSV")
+        _needs_exact(plan, exc)
     done = 0
     while True:
         try:
@@ -151,7 +213,7 @@ def read_csv_batches(path: Path, plan: CsvPlan, exact: bool = False) -> Iterator
         except StopIteration:
             break
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-            raise FileRejected(f"không đọc được CSV ({str(exc)[:200]}) — unreadable CSV")
+            _needs_exact(plan, exc)
         n = batch.num_rows
         rows = pa.array(range(plan.layout.data_start + done + 1, plan.layout.data_start + done + n + 1), pa.int64())
         yield {j: batch.column(j) for j in range(plan.width)}, rows
@@ -163,6 +225,14 @@ def read_csv_batches(path: Path, plan: CsvPlan, exact: bool = False) -> Iterator
         plan.footer_lines += len(invalid)
 
 
+def _needs_exact(plan: CsvPlan, exc: Exception) -> None:
+    """What pyarrow cannot read (bytes that are not UTF-8 past the sniffed head, a line longer
+    than a block) the exact reader can: read the file again with it."""
+    if "utf8" in str(exc).lower().replace("-", "") and plan.encoding.startswith("utf-8"):
+        plan.mixed = True
+    raise NeedsExactPass() from exc
+
+
 def _first_cell(text: str, sep: str) -> str:
     for cell in text.split(sep):
         if cell.strip().strip('"'):
@@ -172,8 +242,14 @@ def _first_cell(text: str, sep: str) -> str:
 
 def _slow_path(path: Path, plan: CsvPlan, skip_data: int) -> Iterator[tuple[dict[int, pa.Array], pa.Array]]:
     """Exact record numbers; rows of the wrong width are recorded as malformed (or footer)."""
-    encoding = plan.encoding
-    with open(path, encoding=encoding, errors="replace", newline="") as fh:
+    try:
+        yield from _slow_records(path, plan, skip_data)
+    except (csv.Error, UnicodeError, OverflowError, MemoryError) as exc:
+        raise FileRejected(f"không đọc được CSV ({' '.join(str(exc).split())[:200]}) — unreadable CSV")
+
+
+def _slow_records(path: Path, plan: CsvPlan, skip_data: int) -> Iterator[tuple[dict[int, pa.Array], pa.Array]]:
+    with open(path, encoding=plan.encoding, errors=plan.errors, newline="") as fh:
         reader = csv.reader(fh, delimiter=plan.delimiter)
         cols: list[list[str | None]] = [[] for _ in range(plan.width)]
         rows: list[int] = []

@@ -10,12 +10,20 @@ from lxml import etree, html
 
 from pipelines.extract.csv_reader import detect_encoding
 from pipelines.extract.errors import FileRejected
+from pipelines.extract.guard import Limits
 from pipelines.extract.header import HeaderLayout, detect_header
 from pipelines.vocab import column_map
 
 
-def html_grids(path: Path) -> list[list[list[str | None]]]:
+def html_grids(path: Path, limits: Limits | None = None) -> list[list[list[str | None]]]:
     """Each <table> as a grid of cell texts; colspan is expanded so positions line up."""
+    limits = limits or Limits()
+    size = path.stat().st_size
+    if size > limits.max_html_bytes:  # the whole tree is held in memory, ~10x the file
+        raise FileRejected(
+            f"tệp HTML quá lớn để đọc ({size / 2**20:.0f} MiB > {limits.max_html_bytes / 2**20:.0f} MiB) — "
+            "HTML export over the size cap"
+        )
     raw = path.read_bytes()
     encoding = detect_encoding(raw[:256 * 1024])
     parser = html.HTMLParser(encoding=encoding.replace("utf-8-sig", "utf-8"), no_network=True, huge_tree=False,
@@ -28,6 +36,7 @@ def html_grids(path: Path) -> list[list[list[str | None]]]:
     if root is None:
         raise FileRejected("tệp HTML rỗng — empty HTML file")
     grids = []
+    cells = 0
     for table in root.iter("table"):
         grid = []
         for tr in table.iter("tr"):
@@ -36,18 +45,22 @@ def html_grids(path: Path) -> list[list[list[str | None]]]:
                 if cell.tag not in ("td", "th"):
                     continue
                 text = " ".join(cell.itertext()).strip() or None
-                span = int(cell.get("colspan", "1") or 1) if str(cell.get("colspan", "1")).isdigit() else 1
+                span = int(cell.get("colspan", "1") or 1) if str(cell.get("colspan", "1")).isdecimal() else 1
                 row.append(text)
                 row.extend([None] * (min(span, 100) - 1))
+            cells += len(row)
+            if cells > limits.max_cells:
+                raise FileRejected(f"bảng HTML quá lớn (hơn {limits.max_cells} ô) — HTML table over the cell cap")
             grid.append(row)
         grids.append(grid)
     return grids
 
 
-def plan_html(path: Path) -> list[tuple[list[list[str | None]], HeaderLayout, list[list[str | None]]]]:
+def plan_html(path: Path, limits: Limits | None = None
+              ) -> list[tuple[list[list[str | None]], HeaderLayout, list[list[str | None]]]]:
     cmap = column_map()
     found = []
-    for grid in html_grids(path):
+    for grid in html_grids(path, limits):
         layout = detect_header(grid, cmap)
         if layout:
             found.append((grid, layout, grid[: layout.header_row]))

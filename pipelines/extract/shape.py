@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -21,6 +22,9 @@ _FOOTER_MARKERS = (
     "kyten", "kyghirohoten", "trang", "page", "ghichu", "total",
 )
 _DATE_LINE = re.compile(r"ngay\d*thang\d*nam")
+# control characters (tab, LF, CR excepted): NULs from a broken save, terminal escapes. They
+# would reach the quality report's terminal output and break the .xlsx/.docx writers.
+_CONTROL = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]"
 
 
 def canonical_schema() -> pa.Schema:
@@ -47,7 +51,7 @@ def shape(
     out: dict[str, pa.Array] = {}
     for j, canonical in layout.mapping.items():
         arr = columns.get(j)
-        out[canonical] = arr if arr is not None else pa.nulls(n, pa.string())
+        out[canonical] = strip_controls(arr) if arr is not None else pa.nulls(n, pa.string())
     for name in column_map().names():
         out.setdefault(name, pa.nulls(n, pa.string()))
     out["_sheet"] = pa.array([sheet] * n, pa.string()) if n else pa.array([], pa.string())
@@ -58,6 +62,31 @@ def shape(
         return Shaped(table, 0)
     kept = table.filter(keep)
     return Shaped(kept, n - kept.num_rows)
+
+
+def _has_controls(arr: pa.Array) -> bool:
+    """A byte-level look at the value buffer (a superset of the values when sliced): no regex
+    runs over a column unless one of its bytes is a control character."""
+    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    for chunk in chunks:
+        if chunk.null_count == len(chunk) or not pa.types.is_string(chunk.type):
+            continue
+        data = chunk.buffers()[2]
+        if data is None or data.size == 0:
+            continue
+        b = np.frombuffer(data, np.uint8)
+        low = b < 32
+        if not low.any() and not (b == 127).any():
+            continue
+        if (low & (b != 9) & (b != 10) & (b != 13)).any() or (b == 127).any():
+            return True
+    return False
+
+
+def strip_controls(arr: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    if not _has_controls(arr):
+        return arr
+    return pc.replace_substring_regex(arr, _CONTROL, "")
 
 
 def _blank(arr: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -82,10 +111,17 @@ def _data_rows(table: pa.Table, layout: HeaderLayout) -> pa.Array | None:
     candidates = pc.or_(pc.fill_null(empty, True), repeated)
     if not pc.any(candidates).as_py():
         return None
+    blank = pc.fill_null(empty, True)  # rows with nothing in any mapped column: dropped without a look
+    for name in mapped:
+        if name not in core:
+            blank = pc.and_(blank, pc.fill_null(_blank(table[name]), True))
+    candidates = pc.and_(candidates, pc.invert(blank))
+    if not pc.any(candidates).as_py():
+        return pc.invert(blank)
     idx = pc.indices_nonzero(candidates).to_pylist()  # few rows: decide each in Python
     rep = set(pc.indices_nonzero(repeated).to_pylist())
     cells = {name: pc.take(table[name], pa.array(idx, pa.int64())).to_pylist() for name in mapped}
-    keep = [True] * table.num_rows
+    keep = np.invert(np.asarray(blank.to_numpy(zero_copy_only=False), dtype=bool))
     for k, i in enumerate(idx):
         texts = [cells[name][k] for name in mapped if cells[name][k] and str(cells[name][k]).strip()]
         if i in rep or all(is_footer_text(t) for t in texts):
