@@ -31,7 +31,7 @@ select
     returned_ts as returned_at,
     status_c as status,
     coalesce(digitized_c, false) as is_digitized,
-    case when fee >= 0 then fee end as fee_amount,
+    case when fee >= 0 and isfinite(fee) then fee end as fee_amount,
     paid_online_c as is_paid_online,
     e_result_c as has_e_result,
     case when note is not null then tthc_scrub(note) end as note,
@@ -52,6 +52,6 @@ select
     (nullif(trim(is_digitized), '') is not null and digitized_c is null)
         or (nullif(trim(is_paid_online), '') is not null and paid_online_c is null)
         or (nullif(trim(has_e_result), '') is not null and e_result_c is null) as flag_unknown_boolean,
-    (nullif(trim(fee_amount), '') is not null and (fee is null or fee < 0)) as flag_bad_fee,
+    (nullif(trim(fee_amount), '') is not null and (fee is null or fee < 0 or not isfinite(fee))) as flag_bad_fee,
     (agency is not null and commune_code is null) as flag_unresolved_agency
 from parsed
