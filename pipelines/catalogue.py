@@ -12,7 +12,8 @@ import fastexcel
 import pyarrow as pa
 
 from pipelines.communes import Registry
-from pipelines.extract import FileRejected
+from pipelines.extract import FileRejected, Limits
+from pipelines.extract.guard import inspect_xlsx
 from pipelines.paths import SCHEMAS
 from pipelines.text import clean_text, match_key
 from pipelines.vocab import vocabularies
@@ -27,7 +28,14 @@ def _aliases() -> dict[str, str]:
 
 def _rows(path: Path) -> list[list[str | None]]:
     if path.suffix.lower() in (".xlsx", ".xls", ".ods"):
-        sheet = fastexcel.read_excel(path).load_sheet(0, header_row=None, dtypes="string").to_arrow()
+        if path.suffix.lower() == ".xlsx":
+            inspect_xlsx(path, Limits())  # the same caps as case exports: no zip bombs, no entities
+        try:
+            sheet = fastexcel.read_excel(path).load_sheet(0, header_row=None, dtypes="string").to_arrow()
+        except BaseException as exc:  # calamine reports some corrupt files as Rust panics
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
+            raise FileRejected(f"danh mục TTHC '{path.name}': không đọc được ({str(exc)[:160]})")
         cols = [c.to_pylist() for c in sheet.columns]
         return [list(r) for r in zip(*cols)]
     raw = path.read_bytes()

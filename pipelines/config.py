@@ -28,6 +28,7 @@ class Settings:
     timezone: str = "Asia/Ho_Chi_Minh"
     reject_share: float = 0.20  # a file whose quarantine share exceeds this is rejected whole
     max_file_mb: int = 512
+    max_seconds: float = 300.0  # per-file time budget for extract + validate; 0 disables it
     workers: int = 2
     sources: dict[str, str] = field(default_factory=dict, repr=False)
 
