@@ -56,9 +56,9 @@ def building(db: Path, memory_limit: str = "1GB") -> Iterator[duckdb.DuckDBPyCon
         stale.unlink(missing_ok=True)
     if db.exists():
         shutil.copy2(db, work)
-    con = duckdb.connect(str(work), config={"memory_limit": memory_limit, "preserve_insertion_order": False,
-                                            "enable_progress_bar": False})
+    con = duckdb.connect(str(work), config={"memory_limit": memory_limit, "preserve_insertion_order": False})
     try:
+        con.execute("set enable_progress_bar = false")  # nightly logs, not a terminal
         init_schema(con)
         yield con
         con.execute("checkpoint")
