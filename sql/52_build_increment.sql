@@ -6,11 +6,7 @@ create or replace temp table affected as
 select * from periods where period_end >= $since;
 
 create or replace temp table period_counts_new as
-select * from period_counts(
-    (select coalesce(list({'period': period, 'period_start': period_start, 'period_end': period_end}),
-                     [{'period': 'none', 'period_start': date '1900-01-01', 'period_end': date '1899-12-31'}][1:0])
-     from affected),
-    $as_of);
+select * from period_counts(tthc_period_list('affected'), $as_of);
 
 delete from report_form
 where period not in (select period from periods) or period in (select period from affected);

@@ -173,6 +173,7 @@ COMMENT ON SEQUENCE file_seq_counter IS 'Next ingested_files.file_seq: the load 
 
 -- table macros (use in FROM) ---------------------------------------------------------------------
 COMMENT ON MACRO TABLE period_counts IS 'Counts of every classification group (Biểu 06 columns and the indicator numerators and denominators) per commune × period × sector and all sectors (sector NULL), for a list of {period, period_start, period_end}, the one aggregation behind report_form_for and indicators_for';
+COMMENT ON MACRO tthc_period_list IS 'The rows of a table shaped like periods (period, period_start, period_end), given by its name, as the list of structs period_counts takes (an empty table gives an empty list)';
 COMMENT ON MACRO TABLE report_form_of IS 'Biểu 06 columns (report_form) shaped from a period_counts result, given by the name of a table or CTE holding it';
 COMMENT ON MACRO TABLE indicators_of IS 'The long-form indicators (indicators) computed from a period_counts result, given by the name of a table or CTE holding it';
 COMMENT ON MACRO TABLE report_form_between IS 'Biểu 06 with the columns of report_form for any date range [start_date, end_date], end inclusive, period label yyyy-mm-dd..yyyy-mm-dd. Optional as_of := naive local timestamp judging in-progress cases (default: now, at query time), units := 2025 rolls 2024 communes up into their 01/07/2025 successors (default 2024)';
