@@ -27,14 +27,35 @@ def sector_label(raw: str | None) -> str | None:
     return text
 
 
-def map_distinct(column: pa.ChunkedArray, fn: Callable[[str | None], object], type_: pa.DataType,
-                 fill: str | None = None) -> pa.ChunkedArray:
-    """Apply fn to each distinct value only, then spread the results back (vectorised take)."""
+def map_distinct(column: pa.ChunkedArray | pa.Array, fn: Callable[[str | None], object], type_: pa.DataType,
+                 fill: str | None = None, dictionary: bool = False) -> pa.Array:
+    """Apply fn to each distinct value only, then spread the results back (one dictionary
+    encoding and one vectorised take: a column of a million cells has a few dozen values).
+
+    dictionary=True returns the result dictionary-encoded instead of spreading it (no strings
+    are copied); Parquet and DuckDB read it as plain text."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
     if fill is not None:
         column = pc.fill_null(column, fill)
-    uniq = pc.unique(column)
-    mapped = pa.array([fn(v) for v in uniq.to_pylist()], type_)
-    return pc.take(mapped, pc.index_in(column, value_set=uniq))
+    encoded = pc.dictionary_encode(column)
+    mapped = pa.array([fn(v) for v in encoded.dictionary.to_pylist()], type_)
+    if dictionary:  # a NULL result is a NULL index, so is_null and every reader agree on it
+        missing = pc.take(pc.is_null(mapped), encoded.indices)
+        indices = pc.if_else(missing, pa.scalar(None, encoded.indices.type), encoded.indices)
+        return pa.DictionaryArray.from_arrays(indices, mapped)
+    return pc.take(mapped, encoded.indices)
+
+
+def given(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """Something other than blanks was written in the cell."""
+    return pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(column), ""), False)
+
+
+def text_or_null(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """Trimmed text; blank becomes NULL (identifiers such as case ids and procedure codes)."""
+    trimmed = pc.utf8_trim_whitespace(column)
+    return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
 
 
 class BatchParser:
@@ -64,35 +85,76 @@ class BatchParser:
             self.unresolved[clean_text(v) or v] = res.problem
         return res.code, res.name
 
-    def enrich(self, raw: pa.Table) -> pa.Table:
-        status = map_distinct(raw["status"], self._vocab("status"), pa.string())
-        agency_pairs = {v: self._agency(v) for v in pc.unique(raw["agency"]).to_pylist()}
-        cols = {
-            "batch_pos": pa.array(range(raw.num_rows), pa.int64()),
-            "channel_c": map_distinct(raw["channel"], self._vocab("channel"), pa.string(), fill=""),
-            "status_c": status,
-            "is_terminal": map_distinct(status, lambda s: None if s is None else s in self.terminal, pa.bool_()),
-            "service_level_c": map_distinct(raw["service_level"], self._vocab("service_level"), pa.string(), fill=""),
-            "digitized_c": map_distinct(raw["is_digitized"], self._boolean, pa.bool_()),
-            "paid_online_c": map_distinct(raw["is_paid_online"], self._boolean, pa.bool_()),
-            "e_result_c": map_distinct(raw["has_e_result"], self._boolean, pa.bool_()),
-            "sector_c": map_distinct(raw["sector"], sector_label, pa.string()),
-            "procedure_name_c": map_distinct(raw["procedure_name"], clean_text, pa.string()),
-            "agency_c": map_distinct(raw["agency"], clean_text, pa.string()),
-            "commune_code": map_distinct(raw["agency"], lambda v: agency_pairs[v][0], pa.string()),
-            "commune_name": map_distinct(raw["agency"], lambda v: agency_pairs[v][1], pa.string()),
-        }
-        for name, arr in cols.items():
-            raw = raw.append_column(name, arr)
-        return raw
-
     def parse(self, raw: pa.Table) -> pa.Table:
-        """Typed rows; `batch_pos` ties each back to its row in `raw` (DuckDB may reorder)."""
-        self.con.register("raw_batch", self.enrich(raw))
+        """Typed rows in the order of `raw`, with the facts the row rules and the quality report
+        use. Vocabularies and text run in Arrow on distinct values; dates and amounts in DuckDB."""
+        n = raw.num_rows
+        status = map_distinct(raw["status"], self._vocab("status"), pa.string())
+        is_terminal = pc.fill_null(map_distinct(status, lambda s: None if s is None else s in self.terminal,
+                                                pa.bool_()), False)
+        agency_pairs = {v: self._agency(v) for v in pc.unique(raw["agency"]).to_pylist()}
+        sql_in = raw.select(["received_at", "due_at", "finished_at", "returned_at", "fee_amount", "note"])
+        sql_in = sql_in.append_column("is_terminal", is_terminal)
+        sql_in = sql_in.append_column("batch_pos", pa.array(range(n), pa.int64()))
+        self.con.register("raw_batch", sql_in)
         try:
-            return self.con.sql(self.sql).to_arrow_table()
+            parsed = self.con.sql(self.sql).to_arrow_table()
         finally:
             self.con.unregister("raw_batch")
+        if parsed.num_rows != n or not pc.all(pc.equal(parsed["batch_pos"], sql_in["batch_pos"])).as_py():
+            parsed = parsed.sort_by("batch_pos")  # DuckDB keeps a projection's order; make sure
+        digitized = map_distinct(raw["is_digitized"], self._boolean, pa.bool_())
+        paid_online = map_distinct(raw["is_paid_online"], self._boolean, pa.bool_())
+        e_result = map_distinct(raw["has_e_result"], self._boolean, pa.bool_())
+        sector = map_distinct(raw["sector"], lambda v: sector_label(v) or "Chưa phân loại", pa.string(),
+                              dictionary=True)
+        commune_code = map_distinct(raw["agency"], lambda v: agency_pairs[v][0], pa.string(), dictionary=True)
+        level = self._vocab("service_level")
+        service_level = map_distinct(raw["service_level"], lambda v: level(v) or "none",
+                                     pa.string(), fill="", dictionary=True)
+
+        def unknown(text: pa.ChunkedArray, mapped: pa.Array) -> pa.Array:
+            return pc.and_(given(text), pc.is_null(mapped))
+
+        cols = {
+            "batch_pos": parsed["batch_pos"],
+            "case_id": text_or_null(raw["case_id"]),
+            "procedure_code": text_or_null(raw["procedure_code"]),
+            "procedure_name": map_distinct(raw["procedure_name"], clean_text, pa.string(), dictionary=True),
+            "sector": sector,
+            "agency": map_distinct(raw["agency"], clean_text, pa.string(), dictionary=True),
+            "commune_code": commune_code,
+            "commune_name": map_distinct(raw["agency"], lambda v: agency_pairs[v][1], pa.string(), dictionary=True),
+            "channel": map_distinct(raw["channel"], self._vocab("channel"), pa.string(), fill=""),
+            "service_level": service_level,
+            "received_at": parsed["received_at"],
+            "due_at": parsed["due_at"],
+            "finished_at": parsed["finished_at"],
+            "returned_at": parsed["returned_at"],
+            "status": status,
+            "is_digitized": pc.fill_null(digitized, False),
+            "fee_amount": parsed["fee_amount"],
+            "is_paid_online": paid_online,
+            "has_e_result": e_result,
+            "note": parsed["note"],
+            "source_sheet": raw["_sheet"],
+            "source_row": raw["_row"],
+            "status_given": given(raw["status"]),
+            "received_given": parsed["received_given"],
+            "due_given": parsed["due_given"],
+            "finished_bad": parsed["finished_bad"],
+            "returned_bad": parsed["returned_bad"],
+            "out_of_range": parsed["out_of_range"],
+            "is_terminal": is_terminal,
+            "finished_from_returned": parsed["finished_from_returned"],
+            "finished_not_terminal": parsed["finished_not_terminal"],
+            "flag_unknown_boolean": pc.or_(pc.or_(unknown(raw["is_digitized"], digitized),
+                                                  unknown(raw["is_paid_online"], paid_online)),
+                                           unknown(raw["has_e_result"], e_result)),
+            "flag_bad_fee": parsed["flag_bad_fee"],
+            "flag_unresolved_agency": pc.and_(pc.is_valid(raw["agency"]), pc.is_null(commune_code)),
+        }
+        return pa.table(cols)
 
     def close(self) -> None:
         self.con.close()

@@ -13,15 +13,19 @@ from __future__ import annotations
 
 import csv
 import json
+import importlib.util
 import sqlite3
 from functools import lru_cache
 from pathlib import Path
 
-import vietnamadminunits
-
 from pipelines.text import match_key
 
-PACKAGE_DATA = Path(vietnamadminunits.__file__).parent / "data"
+# Only the package's data files are read. Importing the package itself loads its address
+# parsers (0.6 s per process, paid again by every worker), so its folder is found without it.
+_SPEC = importlib.util.find_spec("vietnamadminunits")
+if _SPEC is None or not _SPEC.submodule_search_locations:
+    raise ImportError("the vietnamadminunits package is required for the commune registry")
+PACKAGE_DATA = Path(list(_SPEC.submodule_search_locations)[0]) / "data"
 FIELDS = ["commune_code", "commune_name", "unit_type", "district_code", "district_name", "province_code",
           "province_name", "valid_from", "valid_to", "successor_code", "successor_name", "successor_type"]
 NEW_FIELDS = ["commune_code", "commune_name", "unit_type", "province_code", "province_name", "valid_from"]

@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from pipelines.batching import coalesce, prefetch
 from pipelines.communes import Registry
 from pipelines.config import Settings
 from pipelines.extract import Budget, FileRejected, Limits, NeedsExactPass, open_export
@@ -154,7 +155,7 @@ class _Writer:
         if bad:
             positions = sorted(bad)
             source_pos = pc.take(typed["batch_pos"], pa.array(positions, pa.int64()))
-            communes = pc.take(typed["commune_code"], pa.array(positions, pa.int64()))
+            communes = pc.cast(pc.take(typed["commune_code"], pa.array(positions, pa.int64())), pa.string())
             self.quarantine.write_table(
                 _quarantine_table(raw.take(source_pos), communes, [bad[p] for p in positions], canonical))
             for p in positions:
@@ -209,7 +210,7 @@ def _stage(path: Path, settings: Settings, result: StagedFile, parser: BatchPars
     out = _Writer(rows_path, q_path)
     try:
         try:
-            for raw in batches:
+            for raw in prefetch(coalesce(batches)):
                 budget.check("đọc dữ liệu")
                 if raw.num_rows:
                     out.add(raw, parser, canonical)
@@ -217,7 +218,7 @@ def _stage(path: Path, settings: Settings, result: StagedFile, parser: BatchPars
             out.discard()
             budget.check("đọc lại từng dòng")
             out = _Writer(rows_path, q_path)
-            for raw in info.restart():
+            for raw in prefetch(coalesce(info.restart())):
                 budget.check("đọc dữ liệu")
                 if raw.num_rows:
                     out.add(raw, parser, canonical)
