@@ -108,6 +108,7 @@ def publish(staged: list[StagedFile], skipped: list[str], settings: Settings, ru
         load_communes(con, settings)
         load_catalogue(con, settings.procedures_file, Registry.from_settings(settings))
         checkpoint("staged")
+        first_seq = _next_seq(con)
         for s in staged:
             counts = load_staged(con, s, run_id, now)
             checkpoint("file_loaded")
@@ -115,7 +116,7 @@ def publish(staged: list[StagedFile], skipped: list[str], settings: Settings, ru
                 s.name, "loaded" if s.status == "staged" else "rejected", counts["read"], counts["loaded"],
                 counts["quarantined"], counts["duplicate"], s.message, file_notes(s),
             ))
-        build(con, now, incremental=True)
+        build(con, now, incremental=True, new_since_seq=first_seq)
         checkpoint("built")
         con.execute(
             "insert into runs values (?, ?, ?, 'succeeded', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -126,6 +127,11 @@ def publish(staged: list[StagedFile], skipped: list[str], settings: Settings, ru
         )
     shutil.rmtree(settings.stage, ignore_errors=True)
     return summary
+
+
+def _next_seq(con: duckdb.DuckDBPyConnection) -> int:
+    """The file_seq the next loaded file will get (the sequence is not advanced)."""
+    return int(con.execute("select coalesce(max(file_seq), 0) + 1 from ingested_files").fetchone()[0])
 
 
 def file_notes(s: StagedFile) -> list[str]:

@@ -174,9 +174,11 @@ def _record_file(con: duckdb.DuckDBPyConnection, s: StagedFile, run_id: str, now
     )
 
 
-def build(con: duckdb.DuckDBPyConnection, as_of: datetime, incremental: bool = False) -> str:
+def build(con: duckdb.DuckDBPyConnection, as_of: datetime, incremental: bool = False,
+          new_since_seq: int = 0) -> str:
     """Rebuild the periods and the marts (all of them, or only the periods the run can have
-    changed), then check the identities. Returns "full" or "incremental"."""
+    changed), then check the identities, and the uniqueness of the case ids of the files
+    numbered new_since_seq and later (0: of every case). Returns "full" or "incremental"."""
     def run(name: str, **params: object) -> None:
         for stmt in statements(name):
             con.execute(stmt, {k: v for k, v in params.items() if f"${k}" in stmt} or None)
@@ -194,7 +196,7 @@ def build(con: duckdb.DuckDBPyConnection, as_of: datetime, incremental: bool = F
     if broken:
         sample = "; ".join(f"{c} {p} {s or 'tổng'}: {b}" for c, p, s, b in broken[:5])
         raise IdentityError(f"{len(broken)} dòng Biểu 06 sai đẳng thức — identities broken: {sample}")
-    dupes = con.execute(sql_text("61_check_unique_cases.sql")).fetchall()
+    dupes = con.execute(sql_text("61_check_unique_cases.sql"), {"since_seq": new_since_seq}).fetchall()
     if dupes:
         raise IdentityError(f"mã hồ sơ lặp trong bảng cases — duplicate case ids: {dupes}")
     apply_comments(con)  # CREATE OR REPLACE drops comments: every object gets its own again

@@ -1,42 +1,75 @@
 -- Counts of every classification group per commune × period × sector (and all sectors, sector NULL):
--- the one aggregation behind report_form (Biểu 06) and indicators.
+-- the one aggregation behind report_form (Biểu 06) and indicators. Cases are classified and
+-- counted once per sector; the all-sectors row adds up the sector rows (a few hundred rows, not
+-- a second pass over the classified cases).
 create or replace macro period_counts(period_list, as_of, units := 2024) as table
     with k as (
         select * from classified_for(period_list, as_of, units := units)
+    ),
+
+    by_sector as (
+        select
+            commune_code,
+            commune_name,
+            period,
+            period_start,
+            period_end,
+            sector,
+            count(*) filter (where k.received_online) as received_online,
+            count(*) filter (where k.received_offline) as received_offline,
+            count(*) filter (where k.carried_over) as carried_over,
+            count(*) filter (where k.resolved) as resolved_total,
+            count(*) filter (where k.resolved_early) as resolved_early,
+            count(*) filter (where k.resolved_on_time) as resolved_on_time,
+            count(*) filter (where k.resolved_late) as resolved_late,
+            count(*) filter (where k.in_progress) as in_progress_total,
+            count(*) filter (where k.in_progress_on_time) as in_progress_on_time,
+            count(*) filter (where k.in_progress_overdue) as in_progress_overdue,
+            count(*) filter (where k.withdrawn_stopped) as withdrawn_stopped,
+            count(*) filter (where k.refused_at_intake) as refused_at_intake,
+            count(*) filter (where k.received) as received_in_period,
+            count(*) filter (where k.resolved and channel = 'online') as resolved_online,
+            count(*) filter (where k.resolved and is_digitized) as resolved_digitized,
+            count(*) filter (where k.received and fee_amount > 0 and is_paid_online) as paid_online,
+            count(*) filter (where k.received and fee_amount > 0 and is_paid_online is not null) as paid_known,
+            count(*) filter (where k.resolved and has_e_result) as e_result,
+            count(*) filter (where k.resolved and has_e_result is not null) as e_result_known,
+            sum(epoch(finished_at - received_at) / 86400.0) filter (where k.resolved) as resolution_days
+        from k
+        group by commune_code, commune_name, period, period_start, period_end, sector
     )
 
+    select * from by_sector
+    union all
     select
         commune_code,
         commune_name,
         period,
         period_start,
         period_end,
-        sector,
-        count(*) filter (where k.received_online) as received_online,
-        count(*) filter (where k.received_offline) as received_offline,
-        count(*) filter (where k.carried_over) as carried_over,
-        count(*) filter (where k.resolved) as resolved_total,
-        count(*) filter (where k.resolved_early) as resolved_early,
-        count(*) filter (where k.resolved_on_time) as resolved_on_time,
-        count(*) filter (where k.resolved_late) as resolved_late,
-        count(*) filter (where k.in_progress) as in_progress_total,
-        count(*) filter (where k.in_progress_on_time) as in_progress_on_time,
-        count(*) filter (where k.in_progress_overdue) as in_progress_overdue,
-        count(*) filter (where k.withdrawn_stopped) as withdrawn_stopped,
-        count(*) filter (where k.refused_at_intake) as refused_at_intake,
-        count(*) filter (where k.received) as received_in_period,
-        count(*) filter (where k.resolved and channel = 'online') as resolved_online,
-        count(*) filter (where k.resolved and is_digitized) as resolved_digitized,
-        count(*) filter (where k.received and fee_amount > 0 and is_paid_online) as paid_online,
-        count(*) filter (where k.received and fee_amount > 0 and is_paid_online is not null) as paid_known,
-        count(*) filter (where k.resolved and has_e_result) as e_result,
-        count(*) filter (where k.resolved and has_e_result is not null) as e_result_known,
-        sum(epoch(finished_at - received_at) / 86400.0) filter (where k.resolved) as resolution_days
-    from k
-    group by grouping sets (
-        (commune_code, commune_name, period, period_start, period_end, sector),
-        (commune_code, commune_name, period, period_start, period_end)
-    );
+        null as sector,
+        sum(received_online)::bigint as received_online,
+        sum(received_offline)::bigint as received_offline,
+        sum(carried_over)::bigint as carried_over,
+        sum(resolved_total)::bigint as resolved_total,
+        sum(resolved_early)::bigint as resolved_early,
+        sum(resolved_on_time)::bigint as resolved_on_time,
+        sum(resolved_late)::bigint as resolved_late,
+        sum(in_progress_total)::bigint as in_progress_total,
+        sum(in_progress_on_time)::bigint as in_progress_on_time,
+        sum(in_progress_overdue)::bigint as in_progress_overdue,
+        sum(withdrawn_stopped)::bigint as withdrawn_stopped,
+        sum(refused_at_intake)::bigint as refused_at_intake,
+        sum(received_in_period)::bigint as received_in_period,
+        sum(resolved_online)::bigint as resolved_online,
+        sum(resolved_digitized)::bigint as resolved_digitized,
+        sum(paid_online)::bigint as paid_online,
+        sum(paid_known)::bigint as paid_known,
+        sum(e_result)::bigint as e_result,
+        sum(e_result_known)::bigint as e_result_known,
+        sum(resolution_days) as resolution_days
+    from by_sector
+    group by commune_code, commune_name, period, period_start, period_end;
 
 -- the rows of a periods-shaped table (period, period_start, period_end), given by name, as the
 -- list period_counts takes; an empty table gives a typed empty list

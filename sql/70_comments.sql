@@ -186,6 +186,9 @@ COMMENT ON MACRO TABLE indicators_for IS 'The columns of indicators for each per
 -- scalar macros: counting ------------------------------------------------------------------------
 COMMENT ON MACRO tthc_deadline IS 'Deadline D of a due time d (hạn giải quyết): d itself when it has a time of day, else 23:59:59 of that day (00:00 means no time)';
 COMMENT ON MACRO tthc_classify IS 'The one definition of how a case counts in period [s, e] (indicators.md): struct of booleans received, received_online, received_offline, carried_over, refused_at_intake, resolved, resolved_early, resolved_on_time, resolved_late, withdrawn_stopped, in_progress, in_progress_on_time, in_progress_overdue. r, f, d = received_at, finished_at, due_at, s and e dates with e inclusive to 23:59:59, horizon = when in-progress cases are judged';
+COMMENT ON MACRO tthc_is_received IS 'Part of tthc_classify: a case received (not refused) within [s, e], r = received_at, s and e dates, e inclusive to 23:59:59';
+COMMENT ON MACRO tthc_is_resolved IS 'Part of tthc_classify: a case resolved (not refused, withdrawn or stopped) with finished_at within [s, e] and received before the end of e';
+COMMENT ON MACRO tthc_is_in_progress IS 'Part of tthc_classify: a case received by the end of e (not refused) and not finished by then (f NULL or after e)';
 COMMENT ON MACRO tthc_pct IS 'Percentage 100 × num / den rounded to 2 decimals, NULL when den is 0 or NULL or num is NULL';
 COMMENT ON MACRO tthc_period_label IS 'Label of a custom period: yyyy-mm-dd..yyyy-mm-dd from its first and last day';
 

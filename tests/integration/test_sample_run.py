@@ -186,3 +186,24 @@ def test_incremental_rebuild_equals_a_full_rebuild(tmp_path):
         assert con.execute("select * from indicators order by all").fetchall() == inc_ind
     finally:
         con.close()
+
+
+def test_a_duplicate_case_id_written_by_the_run_fails_the_build(warehouse, tmp_path):
+    """The uniqueness check looks at the case ids of the run's own files: a copy of a case
+    written with a new file number breaks the build; rows of earlier files are not re-scanned."""
+    from pipelines.warehouse import IdentityError, build
+
+    copy = tmp_path / "dup.duckdb"
+    shutil.copy(warehouse, copy)
+    con = duckdb.connect(str(copy))
+    try:
+        as_of = con.execute("select max(as_of) from runs").fetchone()[0]
+        new_seq = con.execute("select max(file_seq) + 1 from cases").fetchone()[0]
+        assert build(con, as_of, new_since_seq=new_seq) == "full"  # nothing new: nothing to find
+        con.execute("insert into cases select * replace (? as file_seq) from cases limit 1", [new_seq])
+        with pytest.raises(IdentityError, match="duplicate case ids"):
+            build(con, as_of, new_since_seq=new_seq)
+        with pytest.raises(IdentityError, match="duplicate case ids"):
+            build(con, as_of)  # 0: every case
+    finally:
+        con.close()
