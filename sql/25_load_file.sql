@@ -1,19 +1,29 @@
 -- Load one staged file (its valid rows as Parquet) into the warehouse.
 -- Parameters: $rows_path, $sha, $file, $snapshot_at, $file_seq, $run_id, $ingested_at.
 
--- 1. the file's rows, with a fingerprint of everything but their position in the file
+-- 1. the file's rows
 create or replace temp table incoming as
-select
-    *,
-    hash(procedure_code, procedure_name, sector, agency, commune_code, channel, service_level,
-         received_at, due_at, finished_at, returned_at, status, is_digitized, fee_amount,
-         is_paid_online, has_e_result, note) as fingerprint
-from read_parquet($rows_path);
+select * from read_parquet($rows_path);
 
--- 2. the same case twice in one file: identical rows collapse, conflicting rows all go to quarantine
+-- 2. the same case twice in one file: identical rows collapse, conflicting rows all go to quarantine.
+-- Only ids that occur more than once are fingerprinted (everything but the position in the file):
+-- in a normal export there are none, and hashing 17 columns of every row is then wasted.
 create or replace temp table incoming_groups as
-select case_id, count(*) as n, count(distinct fingerprint) as variants, min(source_row) as first_row
+with repeated as (
+    select case_id
+    from incoming
+    group by case_id
+    having count(*) > 1
+)
+
+select
+    case_id,
+    count(*) as n,
+    count(distinct hash(procedure_code, procedure_name, sector, agency, commune_code, channel, service_level,
+                        received_at, due_at, finished_at, returned_at, status, is_digitized, fee_amount,
+                        is_paid_online, has_e_result, note)) as variants
 from incoming
+semi join repeated using (case_id)
 group by case_id;
 
 insert into quarantine
@@ -27,11 +37,29 @@ from incoming i
 join incoming_groups g using (case_id)
 where g.variants > 1;
 
-create or replace temp table incoming_final as
-select i.* exclude (fingerprint)
+-- the rows that load: every row of an id seen once, the first row (sheet, row) of a repeated
+-- identical case; none of a conflicting one
+create or replace temp table incoming_dropped as
+select case_id, source_sheet, source_row
+from (
+    select
+        i.case_id,
+        i.source_sheet,
+        i.source_row,
+        g.variants,
+        row_number() over (partition by i.case_id order by i.source_sheet nulls first, i.source_row) as copy
+    from incoming i
+    join incoming_groups g using (case_id)
+)
+where variants > 1 or copy > 1;
+
+create or replace temp view incoming_final as
+select i.*
 from incoming i
-join incoming_groups g using (case_id)
-where g.variants = 1 and i.source_row = g.first_row;
+anti join incoming_dropped d
+    on i.case_id = d.case_id
+   and i.source_row = d.source_row
+   and i.source_sheet is not distinct from d.source_sheet;
 
 -- 3a. the earliest date whose figures this file can change (the incremental rebuild starts there)
 create temp table if not exists touched_since (ts timestamp);

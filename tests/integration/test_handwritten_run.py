@@ -84,3 +84,36 @@ def test_handwritten_xlsx_with_leading_sheet_and_formula_like_text(tmp_path, set
         assert con.execute("select commune_name from cases").fetchone() == ("Mỹ Hà",)
     finally:
         con.close()
+
+
+def test_same_case_on_two_sheets_at_the_same_row(tmp_path, settings):
+    """Row numbers repeat across sheets: an identical case on two sheets at row 2 of each loads
+    once (counted as a duplicate); a case that differs between two sheets goes to quarantine."""
+    wb = openpyxl.Workbook()
+    first = wb.active
+    first.title = "Hộ tịch"
+    second = wb.create_sheet("Chứng thực")
+    same = ["C-1", "Khai sinh", "Hộ tịch", "UBND xã Mỹ Tân", "Qua mạng", "01/04/2024 08:00", "03/04/2024",
+            "02/04/2024 08:00", "Đã trả", "x", "Ngô Văn Quý", "Xóm Bảy"]
+    other = ["C-2", "Chứng thực", "Chứng thực", "UBND xã Mỹ Tân", "Trực tiếp", "02/04/2024 08:00", "04/04/2024",
+             "03/04/2024 08:00", "Đã trả", "x", "Ngô Thị Hoa", "Xóm Tám"]
+    changed = list(other)
+    changed[7] = "05/04/2024 08:00"
+    ok = ["C-3", "Chứng thực", "Chứng thực", "UBND xã Mỹ Tân", "Trực tiếp", "02/04/2024 09:00", "04/04/2024",
+          "03/04/2024 09:00", "Đã trả", "x", "Ngô Thị Mai", "Xóm Chín"]
+    for ws, rows in ((first, [same, other, ok]), (second, [same, changed])):
+        ws.append(HEADER)
+        for r in rows:
+            ws.append(r)
+    wb.save(tmp_path / "two-sheets.xlsx")
+    settings.reject_share = 0.5
+    f = run_local([tmp_path / "two-sheets.xlsx"], settings).files[0]
+    assert (f.status, f.read, f.loaded, f.quarantined, f.duplicate) == ("loaded", 5, 2, 2, 1)
+    con = duckdb.connect(str(settings.db), read_only=True)
+    try:
+        assert con.execute("select case_id, source_sheet, source_row from cases order by case_id").fetchall() == [
+            ("C-1", "Chứng thực", 2), ("C-3", "Hộ tịch", 4)]
+        assert con.execute("select case_id, source_sheet, source_row from quarantine order by source_sheet"
+                           ).fetchall() == [("C-2", "Chứng thực", 3), ("C-2", "Hộ tịch", 3)]
+    finally:
+        con.close()
