@@ -24,15 +24,20 @@ TARGET_ROWS = 250_000
 
 
 def coalesce(tables: Iterable[pa.Table], target_rows: int = TARGET_ROWS) -> Iterator[pa.Table]:
-    """Concatenate consecutive tables (same schema) until at least target_rows rows."""
+    """Concatenate consecutive tables (same schema) until at least target_rows rows.
+
+    The first table is passed on alone, so the work starts as soon as the reader has one block
+    (the reader then runs ahead while it is parsed)."""
     pending: list[pa.Table] = []
     rows = 0
+    first = True
     for table in tables:
         if not table.num_rows:
             continue
         pending.append(table)
         rows += table.num_rows
-        if rows >= target_rows:
+        if rows >= target_rows or first:
+            first = False
             yield pa.concat_tables(pending) if len(pending) > 1 else pending[0]
             pending, rows = [], 0
     if pending:
