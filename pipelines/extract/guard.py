@@ -50,6 +50,12 @@ class Budget:
         self.seconds = seconds
         self.started = time.perf_counter() if started is None else started
 
+    def remaining(self) -> float | None:
+        """Seconds left (None: no budget), never negative."""
+        if self.seconds is None:
+            return None
+        return max(0.0, self.seconds - (time.perf_counter() - self.started))
+
     def check(self, step: str) -> None:
         if self.seconds is not None and time.perf_counter() - self.started > self.seconds:
             raise FileRejected(

@@ -31,6 +31,7 @@ import pytest
 
 from pipelines.run import run_local
 from pipelines.stage import StagedFile, stage_file
+from pipelines.extract import FileRejected, Limits
 from tests.integration.test_extract_forms import to_cp1258
 
 HEADER = ["STT", "Mã hồ sơ", "Tên thủ tục", "Cơ quan giải quyết", "Kênh nộp", "Ngày tiếp nhận", "Ngày hẹn trả",
@@ -804,3 +805,18 @@ def test_bombs_under_a_memory_limit(bombs, tmp_path):
     for name, word in expected.items():
         status, message = out[name]
         assert status == "rejected" and word in message and "\n" not in message, (name, status, message)
+
+
+@pytest.mark.parametrize("name", ["sparse_bomb", "sparse_bomb_sneaky"])
+def test_calamine_failing_ends_only_its_worker(bombs, name, monkeypatch):
+    """With the guard's caps opened wide, the bomb reaches calamine, which runs out of its 512 MiB
+    address space (or aborts): the worker process ends, this process rejects the file and goes on."""
+    from pipelines.extract import excel_reader
+
+    monkeypatch.setattr(excel_reader, "WORKER_ADDRESS_SPACE", 512 * 2**20)
+    wide_open = Limits(max_cells=10**13, max_columns=10**6)
+    with pytest.raises(FileRejected) as err:
+        for _ in excel_reader.read_workbook(bombs[name], "xlsx", wide_open, excel_reader.WorkbookPlan()):
+            pass
+    message = err.value.message
+    assert "bộ đọc bảng tính dừng bất thường" in message or "không đọc được trang" in message, message
