@@ -6,7 +6,9 @@ Why a process: calamine is native code. On a hostile workbook it can abort the w
 can only end this process, under an address-space cap. And it lets the parent check the archive
 (pipelines/extract/guard.py) at the same time, on the other core, instead of before.
 
-    python -m pipelines.extract.excel_worker WORKBOOK OUT_DIR MAX_COLUMNS MAX_CELLS ADDRESS_SPACE
+    python pipelines/extract/excel_worker.py WORKBOOK OUT_DIR MAX_COLUMNS MAX_CELLS ADDRESS_SPACE
+
+It imports nothing of this project (a standalone script keeps its start-up short).
 
 OUT_DIR/manifest.json lists, in workbook order, each sheet with its Arrow file or the error that
 stopped it; an error opening the workbook is the manifest's "open_error".
