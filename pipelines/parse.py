@@ -39,12 +39,18 @@ def map_distinct(column: pa.ChunkedArray | pa.Array, fn: Callable[[str | None], 
     if fill is not None:
         column = pc.fill_null(column, fill)
     encoded = pc.dictionary_encode(column)
-    mapped = pa.array([fn(v) for v in encoded.dictionary.to_pylist()], type_)
-    if dictionary:  # a NULL result is a NULL index, so is_null and every reader agree on it
-        missing = pc.take(pc.is_null(mapped), encoded.indices)
-        indices = pc.if_else(missing, pa.scalar(None, encoded.indices.type), encoded.indices)
-        return pa.DictionaryArray.from_arrays(indices, mapped)
-    return pc.take(mapped, encoded.indices)
+    results = [fn(v) for v in encoded.dictionary.to_pylist()]
+    if dictionary:
+        # a NULL result is a NULL index and never a dictionary entry: Parquet cannot write a
+        # dictionary holding NULL, and is_null looks at the indices
+        position, kept = [], []
+        for r in results:
+            position.append(None if r is None else len(kept))
+            if r is not None:
+                kept.append(r)
+        indices = pc.take(pa.array(position, pa.int32()), encoded.indices)
+        return pa.DictionaryArray.from_arrays(indices, pa.array(kept, type_))
+    return pc.take(pa.array(results, type_), encoded.indices)
 
 
 def given(column: pa.ChunkedArray | pa.Array) -> pa.Array:

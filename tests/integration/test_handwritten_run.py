@@ -6,6 +6,7 @@ from __future__ import annotations
 import duckdb
 import openpyxl
 
+from pipelines.communes import Registry
 from pipelines.run import run_local
 from tests.integration.test_extract_forms import to_cp1258
 
@@ -115,5 +116,27 @@ def test_same_case_on_two_sheets_at_the_same_row(tmp_path, settings):
             ("C-1", "Chứng thực", 2), ("C-3", "Hộ tịch", 4)]
         assert con.execute("select case_id, source_sheet, source_row from quarantine order by source_sheet"
                            ).fetchall() == [("C-2", "Chứng thực", 3), ("C-2", "Hộ tịch", 3)]
+    finally:
+        con.close()
+
+
+def test_an_agency_outside_the_area_loads_without_a_commune(tmp_path, settings):
+    """A case of an agency the registry cannot place (another district) still loads, with no
+    commune, and the file lists the agency; a blank procedure name stays blank (NULL)."""
+    rows = [list(ROWS[0]), list(ROWS[1]), list(ROWS[3])]
+    rows[1][3] = "UBND xã Mỹ Hưng"  # not in huyện Mỹ Lộc
+    rows[2][1] = " "
+    text = "\n".join(",".join(f'"{c}"' for c in r) for r in [HEADER] + rows) + "\n"
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "ngoai-dia-ban.csv").write_text(text, encoding="utf-8")
+    f = run_local([tmp_path / "in"], settings).files[0]
+    assert (f.status, f.read, f.loaded) == ("loaded", 3, 3), f.message
+    MY_TAN = Registry.from_settings(settings).resolve("UBND xã Mỹ Tân").code
+    con = duckdb.connect(str(settings.db), read_only=True)
+    try:
+        assert con.execute("select case_id, commune_code, procedure_name from cases order by case_id").fetchall() == [
+            ("A-1", MY_TAN, "Khai sinh"), ("A-2", None, "Chứng thực"), ("A-4", MY_TAN, None)]
+        assert con.execute("select unresolved_agencies from ingested_files").fetchone()[0] == \
+            '{"UBND xã Mỹ Hưng": "unresolved"}'
     finally:
         con.close()
