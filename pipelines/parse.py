@@ -31,6 +31,7 @@ def map_distinct(column: pa.ChunkedArray | pa.Array, fn: Callable[[str | None], 
                  fill: str | None = None, dictionary: bool = False) -> pa.Array:
     """Apply fn to each distinct value only, then spread the results back (one dictionary
     encoding and one vectorised take: a column of a million cells has a few dozen values).
+    NULL cells stay NULL without calling fn; give `fill` to map them like that text instead.
 
     dictionary=True returns the result dictionary-encoded instead of spreading it (no strings
     are copied); Parquet and DuckDB read it as plain text."""
@@ -112,8 +113,10 @@ class BatchParser:
         digitized = map_distinct(raw["is_digitized"], self._boolean, pa.bool_())
         paid_online = map_distinct(raw["is_paid_online"], self._boolean, pa.bool_())
         e_result = map_distinct(raw["has_e_result"], self._boolean, pa.bool_())
+        # fill="": a blank or missing sector is "Chưa phân loại", never NULL (NULL is the report's
+        # all-sectors row)
         sector = map_distinct(raw["sector"], lambda v: sector_label(v) or "Chưa phân loại", pa.string(),
-                              dictionary=True)
+                              fill="", dictionary=True)
         commune_code = map_distinct(raw["agency"], lambda v: agency_pairs[v][0], pa.string(), dictionary=True)
         level = self._vocab("service_level")
         service_level = map_distinct(raw["service_level"], lambda v: level(v) or "none",

@@ -1,9 +1,10 @@
 -- Load one staged file (its valid rows as Parquet) into the warehouse.
 -- Parameters: $rows_path, $sha, $file, $snapshot_at, $file_seq, $run_id, $ingested_at.
 
--- 1. the file's rows
+-- 1. the file's rows; file_row_number is each row's own position in the staged file (unique,
+-- unlike sheet + row number, which a broken reader could repeat)
 create or replace temp table incoming as
-select * from read_parquet($rows_path);
+select * from read_parquet($rows_path, file_row_number = true);
 
 -- 2. the same case twice in one file: identical rows collapse, conflicting rows all go to quarantine.
 -- Only ids that occur more than once are fingerprinted (everything but the position in the file):
@@ -40,26 +41,22 @@ where g.variants > 1;
 -- the rows that load: every row of an id seen once, the first row (sheet, row) of a repeated
 -- identical case; none of a conflicting one
 create or replace temp table incoming_dropped as
-select case_id, source_sheet, source_row
+select file_row_number
 from (
     select
-        i.case_id,
-        i.source_sheet,
-        i.source_row,
+        i.file_row_number,
         g.variants,
-        row_number() over (partition by i.case_id order by i.source_sheet nulls first, i.source_row) as copy
+        row_number() over (partition by i.case_id
+                           order by i.source_sheet nulls first, i.source_row, i.file_row_number) as copy
     from incoming i
     join incoming_groups g using (case_id)
 )
 where variants > 1 or copy > 1;
 
 create or replace temp view incoming_final as
-select i.*
+select i.* exclude (file_row_number)
 from incoming i
-anti join incoming_dropped d
-    on i.case_id = d.case_id
-   and i.source_row = d.source_row
-   and i.source_sheet is not distinct from d.source_sheet;
+anti join incoming_dropped d using (file_row_number);
 
 -- 3a. the earliest date whose figures this file can change (the incremental rebuild starts there)
 create temp table if not exists touched_since (ts timestamp);

@@ -43,7 +43,10 @@ class WorkbookPlan:
     skipped_sheets: list[str] = field(default_factory=list)
 
 
-WORKER_ADDRESS_SPACE = 4 * 2**30  # the worker's cap; the guard's cell cap keeps real sheets far below
+def worker_address_space(limits: Limits) -> int:
+    """The worker's address-space cap: room for the largest sheet the guard lets through
+    (calamine and Arrow take ~100 bytes of address space per cell, measured) plus 1 GiB."""
+    return 2**30 + 128 * limits.max_cells
 
 
 def _open_failure(msg: str) -> FileRejected:
@@ -52,19 +55,30 @@ def _open_failure(msg: str) -> FileRejected:
     return FileRejected(f"không mở được bảng tính ({msg}) — unreadable workbook")
 
 
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return str(number)
+
+
 class SheetWorker:
     """The calamine process of one workbook: started at once, collected with `sheets()`."""
 
     def __init__(self, path: Path, limits: Limits):
         self.limits = limits
         self.dir = Path(tempfile.mkdtemp(prefix="tthc-sheets-"))
-        self.stderr = open(self.dir / "stderr.txt", "wb")
-        # run as a script, not `-m pipelines.extract.…`: the package's imports would cost the worker 0.1 s
-        self.proc = subprocess.Popen(
-            [sys.executable, str(Path(__file__).with_name("excel_worker.py")), str(path), str(self.dir),
-             str(limits.max_columns), str(limits.max_cells), str(WORKER_ADDRESS_SPACE)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.stderr,
-        )
+        try:
+            self.stderr = open(self.dir / "stderr.txt", "wb")
+            # run as a script, not `-m pipelines.extract.…`: the package's imports would cost the worker 0.1 s
+            self.proc = subprocess.Popen(
+                [sys.executable, str(Path(__file__).with_name("excel_worker.py")), str(path), str(self.dir),
+                 str(limits.max_columns), str(limits.max_cells), str(worker_address_space(limits))],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.stderr,
+            )
+        except BaseException:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            raise
 
     def sheets(self, budget: Budget) -> list[tuple[int, str, pa.RecordBatch]]:
         """Wait for the worker; every sheet it read, memory-mapped; FileRejected for what it could not."""
@@ -77,7 +91,7 @@ class SheetWorker:
                 "over the per-file time budget (max_seconds)") from None
         manifest_path = self.dir / "manifest.json"
         if code != 0 or not manifest_path.exists():
-            how = f"tín hiệu {signal.Signals(-code).name}" if code < 0 else f"mã thoát {code}"
+            how = f"tín hiệu {_signal_name(-code)}" if code < 0 else f"mã thoát {code}"
             raise FileRejected(
                 f"bộ đọc bảng tính dừng bất thường khi đọc tệp này ({how}) — the workbook reader crashed on this file")
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))

@@ -140,3 +140,28 @@ def test_an_agency_outside_the_area_loads_without_a_commune(tmp_path, settings):
             '{"UBND xã Mỹ Hưng": "unresolved"}'
     finally:
         con.close()
+
+
+def test_a_blank_or_missing_sector_is_unclassified_not_the_total(tmp_path, settings):
+    """NULL sector is the all-sectors row of Biểu 06: a case without a sector must not become one."""
+    rows = [list(ROWS[0]), list(ROWS[1])]
+    rows[1][2] = ""
+    text = "\n".join(",".join(f'"{c}"' for c in r) for r in [HEADER] + rows) + "\n"
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "thieu-linh-vuc.csv").write_text(text, encoding="utf-8")
+    no_column = [[c for k, c in enumerate(r) if k != 2] for r in [HEADER] + [list(ROWS[3])]]
+    (tmp_path / "in" / "khong-co-cot-linh-vuc.csv").write_text(
+        "\n".join(",".join(f'"{c}"' for c in r) for r in no_column) + "\n", encoding="utf-8")
+    summary = run_local([tmp_path / "in"], settings)
+    assert [f.loaded for f in summary.files] == [1, 2]
+    con = duckdb.connect(str(settings.db), read_only=True)
+    try:
+        assert con.execute("select case_id, sector from cases order by case_id").fetchall() == [
+            ("A-1", "Hộ tịch"), ("A-2", "Chưa phân loại"), ("A-4", "Chưa phân loại")]
+        totals = con.execute("select count(*), sum(received_total) from report_form "
+                             "where period = '2024Q1' and sector is null").fetchone()
+        by_sector = con.execute("select sum(received_total) from report_form "
+                                "where period = '2024Q1' and sector is not null").fetchone()[0]
+        assert totals == (1, by_sector) == (1, 3)
+    finally:
+        con.close()

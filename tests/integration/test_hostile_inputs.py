@@ -813,7 +813,7 @@ def test_calamine_failing_ends_only_its_worker(bombs, name, monkeypatch):
     address space (or aborts): the worker process ends, this process rejects the file and goes on."""
     from pipelines.extract import excel_reader
 
-    monkeypatch.setattr(excel_reader, "WORKER_ADDRESS_SPACE", 512 * 2**20)
+    monkeypatch.setattr(excel_reader, "worker_address_space", lambda limits: 512 * 2**20)
     wide_open = Limits(max_cells=10**13, max_columns=10**6)
     with pytest.raises(FileRejected) as err:
         for _ in excel_reader.read_workbook(bombs[name], "xlsx", wide_open, excel_reader.WorkbookPlan()):
