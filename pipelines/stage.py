@@ -1,7 +1,8 @@
 """Per file: extract → parse → validate → two Parquet files (rows, quarantine) in the stage dir.
 
-This is the unit of parallel work: it touches no warehouse, holds at most one batch in memory,
-and returns a small summary (`StagedFile`) that a Prefect task can pass on.
+This is the unit of parallel work: it touches no warehouse, holds a few batches of ~250k rows in
+memory (the one being parsed, the one read ahead, the reader's blocks), whatever the file's
+size, and returns a small summary (`StagedFile`) that a Prefect task can pass on.
 """
 
 from __future__ import annotations
