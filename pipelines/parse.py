@@ -27,6 +27,14 @@ def sector_label(raw: str | None) -> str | None:
     return text
 
 
+def encode(column: pa.ChunkedArray | pa.Array, fill: str | None = None) -> pa.DictionaryArray:
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    if fill is not None:
+        column = pc.fill_null(column, fill)
+    return pc.dictionary_encode(column)
+
+
 def map_distinct(column: pa.ChunkedArray | pa.Array, fn: Callable[[str | None], object], type_: pa.DataType,
                  fill: str | None = None, dictionary: bool = False) -> pa.Array:
     """Apply fn to each distinct value only, then spread the results back (one dictionary
@@ -34,12 +42,9 @@ def map_distinct(column: pa.ChunkedArray | pa.Array, fn: Callable[[str | None], 
     NULL cells stay NULL without calling fn; give `fill` to map them like that text instead.
 
     dictionary=True returns the result dictionary-encoded instead of spreading it (no strings
-    are copied); Parquet and DuckDB read it as plain text."""
-    if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks()
-    if fill is not None:
-        column = pc.fill_null(column, fill)
-    encoded = pc.dictionary_encode(column)
+    are copied); Parquet and DuckDB read it as plain text. A column already dictionary-encoded
+    (several mappings of one column) is used as it is."""
+    encoded = column if isinstance(column, pa.DictionaryArray) else encode(column, fill)
     results = [fn(v) for v in encoded.dictionary.to_pylist()]
     if dictionary:
         # a NULL result is a NULL index and never a dictionary entry: Parquet cannot write a
@@ -99,7 +104,8 @@ class BatchParser:
         status = map_distinct(raw["status"], self._vocab("status"), pa.string())
         is_terminal = pc.fill_null(map_distinct(status, lambda s: None if s is None else s in self.terminal,
                                                 pa.bool_()), False)
-        agency_pairs = {v: self._agency(v) for v in pc.unique(raw["agency"]).to_pylist()}
+        agency = encode(raw["agency"])  # mapped three ways: encoded once
+        agency_pairs = {v: self._agency(v) for v in agency.dictionary.to_pylist()}
         sql_in = raw.select(["received_at", "due_at", "finished_at", "returned_at", "fee_amount", "note"])
         sql_in = sql_in.append_column("is_terminal", is_terminal)
         sql_in = sql_in.append_column("batch_pos", pa.array(range(n), pa.int64()))
@@ -117,7 +123,7 @@ class BatchParser:
         # all-sectors row)
         sector = map_distinct(raw["sector"], lambda v: sector_label(v) or "Chưa phân loại", pa.string(),
                               fill="", dictionary=True)
-        commune_code = map_distinct(raw["agency"], lambda v: agency_pairs[v][0], pa.string(), dictionary=True)
+        commune_code = map_distinct(agency, lambda v: agency_pairs[v][0], pa.string(), dictionary=True)
         level = self._vocab("service_level")
         service_level = map_distinct(raw["service_level"], lambda v: level(v) or "none",
                                      pa.string(), fill="", dictionary=True)
@@ -131,9 +137,9 @@ class BatchParser:
             "procedure_code": text_or_null(raw["procedure_code"]),
             "procedure_name": map_distinct(raw["procedure_name"], clean_text, pa.string(), dictionary=True),
             "sector": sector,
-            "agency": map_distinct(raw["agency"], clean_text, pa.string(), dictionary=True),
+            "agency": map_distinct(agency, clean_text, pa.string(), dictionary=True),
             "commune_code": commune_code,
-            "commune_name": map_distinct(raw["agency"], lambda v: agency_pairs[v][1], pa.string(), dictionary=True),
+            "commune_name": map_distinct(agency, lambda v: agency_pairs[v][1], pa.string(), dictionary=True),
             "channel": map_distinct(raw["channel"], self._vocab("channel"), pa.string(), fill=""),
             "service_level": service_level,
             "received_at": parsed["received_at"],
