@@ -234,7 +234,7 @@ def _init_worker(seed: int) -> None:
 def _stage_one(name: str, index: int) -> dict:
     import shutil
 
-    from pipelines.stage import stage_file
+    from pipelines.transform.stage import stage_file
 
     try:
         mutator, data = mutant(_W["samples"], name, index, _W["seed"])

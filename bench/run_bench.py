@@ -105,7 +105,7 @@ def stage_only(path: Path) -> dict:
     return measure(py(f"""
         import time, json
         from pathlib import Path
-        import pipelines.stage as st
+        import pipelines.transform.stage as st
         spent = [0.0]
         inner = st.row_reasons
         def timed(frame):

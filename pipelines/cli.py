@@ -115,7 +115,7 @@ PeriodOption = Annotated[str, typer.Option("--period", "-p", help="Kỳ báo cá
 
 
 def _period(text: str):
-    from pipelines.periods import PeriodError, parse_period
+    from pipelines.rules.periods import PeriodError, parse_period
 
     try:
         return parse_period(text)
@@ -134,7 +134,7 @@ def report(
     config: ConfigOption = None,
 ) -> None:
     """Viết phần "Cải cách thủ tục hành chính" của báo cáo CCHC cho một xã và một kỳ."""
-    from pipelines.figures import FiguresError, connect, find_commune, load_figures
+    from pipelines.outputs.figures import FiguresError, connect, find_commune, load_figures
     from pipelines.outputs.report import render_markdown, unit_name, write_docx
 
     if fmt not in ("md", "docx"):
@@ -174,7 +174,7 @@ def sheets(
     config: ConfigOption = None,
 ) -> None:
     """Ghi một tệp Excel chỉ số (Biểu 06, chỉ số, theo quý, chất lượng dữ liệu) cho mỗi xã."""
-    from pipelines.figures import FiguresError
+    from pipelines.outputs.figures import FiguresError
     from pipelines.outputs.sheets import write_sheets
 
     p = _period(period)
@@ -198,8 +198,8 @@ def quality(
     """Báo cáo chất lượng dữ liệu của một lần chạy: từng tệp, số dòng, lý do cách ly, cột lạ, thay đổi cấu trúc."""
     import json as _json
 
-    from pipelines.figures import FiguresError, connect
-    from pipelines.quality import quality_report, render_text
+    from pipelines.outputs.figures import FiguresError, connect
+    from pipelines.outputs.quality import quality_report, render_text
 
     if fmt not in ("text", "md", "json"):
         _fail("--format chỉ nhận text, md hoặc json")
@@ -244,8 +244,8 @@ def export(
     config: ConfigOption = None,
 ) -> None:
     """Xuất cases và report_form ra Parquet, phân vùng theo năm và quý (Hive), cho Spark, Trino, Polars."""
-    from pipelines.export import export_parquet
-    from pipelines.figures import FiguresError
+    from pipelines.outputs.export import export_parquet
+    from pipelines.outputs.figures import FiguresError
 
     if fmt != "parquet":
         _fail("--format chỉ nhận parquet")

@@ -10,7 +10,7 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from pipelines.paths import REFERENCE
+from pipelines.resources import REFERENCE
 
 DEFAULT_CONFIG_FILE = Path("tthc.toml")
 

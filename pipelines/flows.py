@@ -16,7 +16,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 from pipelines.config import Settings
 from pipelines.run import (RunSummary, already_loaded, discover, for_run, local_now, new_run_id, publish,
                            run_lock)
-from pipelines.stage import StagedFile, file_sha256, stage_file
+from pipelines.transform.stage import StagedFile, file_sha256, stage_file
 
 
 @task(name="fingerprint", retries=2, retry_delay_seconds=2)
@@ -96,7 +96,7 @@ def run_flow(paths: list[str], settings: Settings) -> RunSummary:
 def sheets_task(settings: Settings, period_label: str) -> list[str]:
     """Indicator workbooks of every commune for one period, into settings.out."""
     from pipelines.outputs.sheets import write_sheets
-    from pipelines.periods import parse_period
+    from pipelines.rules.periods import parse_period
 
     return [str(p) for p in write_sheets(settings.db, parse_period(period_label), None, Path(settings.out))]
 

@@ -21,10 +21,11 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from pipelines import __version__
-from pipelines.catalogue import load_catalogue
-from pipelines.communes import Registry
+from pipelines.reference.catalogue import load_catalogue
+from pipelines.reference.communes import Registry
 from pipelines.config import Settings
-from pipelines.stage import StagedFile, file_sha256, stage_file
+from pipelines.crashpoints import checkpoint
+from pipelines.transform.stage import StagedFile, file_sha256, stage_file
 from pipelines.warehouse import build, building, known_files, load_communes, load_staged
 
 EXPORT_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".txt", ".tsv", ".htm", ".html", ".ods"}
@@ -56,12 +57,6 @@ class RunSummary:
 
     def count(self, status: str) -> int:
         return sum(1 for f in self.files if f.status == status)
-
-
-def checkpoint(name: str) -> None:
-    """Crash-test hook: with TTHC_KILL_AT=<name> the process kills itself (SIGKILL) right here."""
-    if os.environ.get("TTHC_KILL_AT") == name:
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def local_now(settings: Settings) -> datetime:

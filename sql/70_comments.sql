@@ -1,5 +1,5 @@
 -- One-line description of every table, column, sequence and macro of the warehouse (COMMENT ON).
--- Applied by pipelines.warehouse_docs.apply_comments after every build: periods, report_form and
+-- Applied by pipelines.warehouse.docs.apply_comments after every build: periods, report_form and
 -- indicators are recreated by 51_build_full.sql and the macros by init_schema, which drops their comments.
 -- Every object named here must exist at that point (a missing one is an error, never skipped).
 -- Rules: one statement per line, single-quoted strings with '' escaping, no semicolon inside a string.

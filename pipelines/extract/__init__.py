@@ -19,7 +19,7 @@ from pipelines.extract.guard import NO_BUDGET, Budget, Limits, check_size
 from pipelines.extract.header import HeaderLayout, export_time
 from pipelines.extract.shape import shape
 from pipelines.extract.sniff import sniff
-from pipelines.vocab import column_map
+from pipelines.rules.vocab import column_map
 
 from pipelines.extract.csv_reader import NeedsExactPass
 

@@ -22,7 +22,7 @@ import pyarrow.csv as pacsv
 from pipelines.extract.errors import FileRejected
 from pipelines.extract.header import HeaderLayout, detect_header, export_time
 from pipelines.extract.shape import is_footer_text
-from pipelines.vocab import column_map
+from pipelines.rules.vocab import column_map
 
 SNIFF_BYTES = 256 * 1024
 MAX_FIELD = 256 * 1024 * 1024  # Python's csv module refuses fields over 128 kB by default

@@ -25,7 +25,7 @@ import pyarrow as pa
 from pipelines.extract.errors import FileRejected
 from pipelines.extract.guard import NO_BUDGET, Budget, Limits, inspect_xlsx
 from pipelines.extract.header import SCAN_ROWS, HeaderLayout, detect_header
-from pipelines.vocab import column_map
+from pipelines.rules.vocab import column_map
 
 
 @dataclass

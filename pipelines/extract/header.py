@@ -14,8 +14,8 @@ from datetime import datetime
 
 import unicodedata
 
-from pipelines.text import clean_text, match_key, strip_diacritics
-from pipelines.vocab import ColumnMap
+from pipelines.rules.text import clean_text, match_key, strip_diacritics
+from pipelines.rules.vocab import ColumnMap
 
 MIN_MATCHES = 3
 SCAN_ROWS = 60

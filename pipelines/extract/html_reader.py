@@ -12,7 +12,7 @@ from pipelines.extract.csv_reader import detect_encoding
 from pipelines.extract.errors import FileRejected
 from pipelines.extract.guard import Limits
 from pipelines.extract.header import HeaderLayout, detect_header
-from pipelines.vocab import column_map
+from pipelines.rules.vocab import column_map
 
 
 def html_grids(path: Path, limits: Limits | None = None) -> list[list[list[str | None]]]:

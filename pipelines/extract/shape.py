@@ -14,8 +14,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines.extract.header import HeaderLayout
-from pipelines.text import match_key
-from pipelines.vocab import column_map
+from pipelines.rules.text import match_key
+from pipelines.rules.vocab import column_map
 
 _FOOTER_MARKERS = (
     "tongcong", "tongso", "cong", "nguoilap", "nguoilapbieu", "thutruong", "lanhdao", "xacnhan",

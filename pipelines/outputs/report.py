@@ -12,7 +12,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from pipelines.figures import Figures
+from pipelines.outputs.figures import Figures
 from pipelines.outputs.vnformat import UNKNOWN, vn_int, vn_pct
 
 TEMPLATES = Path(__file__).parent / "templates"

@@ -37,9 +37,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipelines.figures import FORM_COLUMNS, CommuneRef, Figures, all_communes, connect, find_commune, load_figures
-from pipelines.periods import ROMAN, Period
-from pipelines.text import strip_diacritics
+from pipelines.outputs.figures import FORM_COLUMNS, CommuneRef, Figures, all_communes, connect, find_commune, load_figures
+from pipelines.rules.periods import ROMAN, Period
+from pipelines.rules.text import strip_diacritics
 
 FONT_NAME = "Times New Roman"
 FMT_COUNT = "#,##0"  # shown 1.234 in a Vietnamese locale

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.config import Settings
-from pipelines.paths import ROOT
+from tests.paths import REPO as ROOT
 from pipelines.run import run_local
 
 SAMPLE = ROOT / "data" / "sample"

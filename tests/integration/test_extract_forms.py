@@ -13,7 +13,7 @@ import pyarrow as pa
 import pytest
 
 from pipelines.extract import FileRejected, open_export
-from pipelines.stage import stage_file
+from pipelines.transform.stage import stage_file
 
 HEADER = ["STT", "Mã hồ sơ", "Tên thủ tục", "Cơ quan giải quyết", "Kênh nộp", "Ngày tiếp nhận", "Ngày hẹn trả",
           "Ngày có kết quả", "Trạng thái", "Chủ hồ sơ", "Số điện thoại"]

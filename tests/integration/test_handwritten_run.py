@@ -6,7 +6,7 @@ from __future__ import annotations
 import duckdb
 import openpyxl
 
-from pipelines.communes import Registry
+from pipelines.reference.communes import Registry
 from pipelines.run import run_local
 from tests.integration.test_extract_forms import to_cp1258
 

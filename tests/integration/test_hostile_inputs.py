@@ -30,7 +30,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipelines.run import run_local
-from pipelines.stage import StagedFile, stage_file
+from pipelines.transform.stage import StagedFile, stage_file
 from pipelines.extract import FileRejected, Limits
 from tests.integration.test_extract_forms import to_cp1258
 
@@ -778,7 +778,7 @@ _CAPPED = textwrap.dedent("""
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     from pathlib import Path
     from pipelines.config import Settings
-    from pipelines.stage import stage_file
+    from pipelines.transform.stage import stage_file
     tmp = Path(sys.argv[1])
     settings = Settings.load(config_file=tmp / "none.toml", db=tmp / "w.duckdb", stage=tmp / "stage")
     out = {}

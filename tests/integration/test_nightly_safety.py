@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.paths import ROOT
+from tests.paths import REPO as ROOT
 from pipelines.run import run_local
 
 SAMPLE = ROOT / "data" / "sample"

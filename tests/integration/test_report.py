@@ -10,10 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from pipelines.cli import app
-from pipelines.figures import connect, find_commune, load_figures
+from pipelines.outputs.figures import connect, find_commune, load_figures
 from pipelines.outputs.report import docx_text, render_markdown, write_docx
 from pipelines.outputs.vnformat import vn_int, vn_pct
-from pipelines.periods import parse_period
+from pipelines.rules.periods import parse_period
 
 SEED_SENTENCES = [
     "Từ ngày 01/01/2024 đến ngày 25/03/2024 đã giải quyết:",

@@ -13,9 +13,9 @@ import openpyxl
 import pytest
 
 from pipelines.config import Settings
-from pipelines.paths import ROOT
+from tests.paths import REPO as ROOT
 from pipelines.run import run_local
-from pipelines.vocab import column_map
+from pipelines.rules.vocab import column_map
 
 SAMPLE = ROOT / "data" / "sample"
 FILES = sorted(SAMPLE.iterdir())

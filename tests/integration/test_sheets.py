@@ -17,11 +17,11 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from pipelines.config import Settings
-from pipelines.figures import FORM_COLUMNS
+from pipelines.outputs.figures import FORM_COLUMNS
 from pipelines.outputs.sheets import (FMT_COUNT, FMT_PCT, NO_DATA, SHEET_FORM, SHEET_INDICATORS, SHEET_QUALITY,
                                       SHEET_SERIES, safe_text, write_sheets)
-from pipelines.paths import ROOT
-from pipelines.periods import parse_period
+from tests.paths import REPO as ROOT
+from pipelines.rules.periods import parse_period
 from pipelines.run import run_local
 from pipelines.warehouse import build
 

@@ -9,9 +9,9 @@ import duckdb
 import pytest
 
 from pipelines.config import Settings
-from pipelines.paths import ROOT
+from tests.paths import REPO as ROOT
 from pipelines.run import run_local
-from pipelines.warehouse_docs import (
+from pipelines.warehouse.docs import (
     PAGE,
     CommentError,
     apply_comments,
@@ -22,7 +22,7 @@ from pipelines.warehouse_docs import (
 
 REGENERATE = (
     ".venv/bin/tthc run data/sample --db /tmp/w.duckdb --no-prefect && "
-    ".venv/bin/python -m pipelines.warehouse_docs /tmp/w.duckdb docs/warehouse.md"
+    ".venv/bin/python -m pipelines.warehouse.docs /tmp/w.duckdb docs/warehouse.md"
 )
 SEED_QUERY = "report_form_between(date '2024-01-01', date '2024-03-25')"
 

@@ -9,7 +9,7 @@ import time
 import pyarrow as pa
 import pytest
 
-from pipelines.batching import coalesce, prefetch
+from pipelines.transform.batching import coalesce, prefetch
 
 
 def _tables(sizes: list[int]) -> list[pa.Table]:

@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from pipelines.communes import Commune, Registry, scoped_units
+from pipelines.reference.communes import Commune, Registry, scoped_units
 from pipelines.config import Settings
 
 

@@ -5,7 +5,7 @@ from datetime import datetime
 import duckdb
 import pytest
 
-from pipelines.paths import SQL
+from pipelines.resources import SQL
 
 
 @pytest.fixture(scope="module")

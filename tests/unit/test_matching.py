@@ -6,9 +6,9 @@ import unicodedata
 
 import pytest
 
-from pipelines.paths import SCHEMAS
-from pipelines.text import match_key
-from pipelines.vocab import column_map, vocabularies
+from pipelines.resources import SCHEMAS
+from pipelines.rules.text import match_key
+from pipelines.rules.vocab import column_map, vocabularies
 
 
 def _variants(text: str) -> list[str]:

@@ -9,7 +9,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
-from pipelines.parse import map_distinct
+from pipelines.transform.parse import map_distinct
 
 
 @pytest.mark.parametrize("dictionary", [False, True])

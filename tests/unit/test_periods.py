@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from pipelines.periods import PeriodError, parse_period
+from pipelines.rules.periods import PeriodError, parse_period
 
 
 @pytest.mark.parametrize(

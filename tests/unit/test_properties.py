@@ -20,10 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipelines.config import Settings
-from pipelines.paths import SQL
+from pipelines.resources import SQL
 from pipelines.run import run_local
-from pipelines.text import match_key
-from pipelines.vocab import column_map, vocabularies
+from pipelines.rules.text import match_key
+from pipelines.rules.vocab import column_map, vocabularies
 from pipelines.warehouse import init_schema
 
 FAST = settings(max_examples=60, deadline=None)
@@ -102,7 +102,7 @@ def _aliases() -> list[tuple[str, str]]:
 
 def _values() -> list[tuple[str, str, str]]:
     import csv as _csv
-    from pipelines.paths import SCHEMAS
+    from pipelines.resources import SCHEMAS
 
     with open(SCHEMAS / "vocabularies.csv", encoding="utf-8", newline="") as fh:
         return [(r["domain"], r["value"], r["canonical"]) for r in _csv.DictReader(fh)]

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.periods import Period
-from pipelines.text import match_key
+from pipelines.rules.periods import Period
+from pipelines.rules.text import match_key
 
 FORM_COLUMNS = [
     "received_total", "received_online", "received_offline", "carried_over", "resolved_total",

@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from pipelines.paths import SQL
-from pipelines.stage import StagedFile
-from pipelines.warehouse_docs import apply_comments
-from pipelines.vocab import reasons
+from pipelines.crashpoints import checkpoint
+from pipelines.resources import SQL
+from pipelines.transform.stage import StagedFile
+from pipelines.warehouse.docs import apply_comments
+from pipelines.rules.vocab import reasons
 
 if TYPE_CHECKING:
     from pipelines.config import Settings
@@ -63,8 +64,6 @@ def building(db: Path, memory_limit: str = "1GB") -> Iterator[duckdb.DuckDBPyCon
         yield con
         con.execute("checkpoint")
         con.close()
-        from pipelines.run import checkpoint
-
         checkpoint("before_replace")
         os.replace(work, db)
     except BaseException:
@@ -82,8 +81,8 @@ def init_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 def load_communes(con: duckdb.DuckDBPyConnection, settings: "Settings") -> None:
     """The registry in scope: old communes (with successors) and the units from 01/07/2025."""
-    from pipelines.communes import scoped_units
-    from pipelines.registry import FIELDS, NEW_FIELDS
+    from pipelines.reference.communes import scoped_units
+    from pipelines.reference.registry import FIELDS, NEW_FIELDS
 
     old, new = scoped_units(settings)
     con.execute("delete from communes")

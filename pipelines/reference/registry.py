@@ -18,7 +18,7 @@ import sqlite3
 from functools import lru_cache
 from pathlib import Path
 
-from pipelines.text import match_key
+from pipelines.rules.text import match_key
 
 # Only the package's data files are read. Importing the package itself loads its address
 # parsers (0.6 s per process, paid again by every worker), so its folder is found without it.

@@ -20,13 +20,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipelines.batching import coalesce, prefetch
-from pipelines.communes import Registry
+from pipelines.transform.batching import coalesce, prefetch
+from pipelines.reference.communes import Registry
 from pipelines.config import Settings
 from pipelines.extract import Budget, FileRejected, Limits, NeedsExactPass, open_export
-from pipelines.parse import BatchParser
-from pipelines.validate import row_reasons
-from pipelines.vocab import column_map
+from pipelines.transform.parse import BatchParser
+from pipelines.transform.validate import row_reasons
+from pipelines.rules.vocab import column_map
 
 QUARANTINE_SCHEMA = pa.schema([
     ("source_sheet", pa.string()),
@@ -290,7 +290,7 @@ def file_family(name: str) -> str:
 
 
 def _examples(q_path: Path, per_reason: int = 3) -> dict[str, list[dict]]:
-    from pipelines.quality import REASON_COLUMN
+    from pipelines.outputs.quality import REASON_COLUMN
 
     if not q_path.exists() or q_path.stat().st_size < 12:
         return {}

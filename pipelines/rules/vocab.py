@@ -9,8 +9,8 @@ import csv
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pipelines.paths import SCHEMAS
-from pipelines.text import match_key
+from pipelines.resources import SCHEMAS
+from pipelines.rules.text import match_key
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pipelines.text import match_key
-from pipelines.vocab import agency_prefixes, unit_types
+from pipelines.rules.text import match_key
+from pipelines.rules.vocab import agency_prefixes, unit_types
 
 if TYPE_CHECKING:
     from pipelines.config import Settings
@@ -97,7 +97,7 @@ def _distinct(cands: list[Commune]) -> list[Commune]:
 
 def scoped_units(settings: "Settings") -> tuple[list[dict], list[dict]]:
     """Old units of the configured province (and district, when set) and their successors."""
-    from pipelines.registry import build_registry
+    from pipelines.reference.registry import build_registry
 
     old, new = build_registry(settings.province, settings.communes_file)
     if settings.district:

@@ -11,12 +11,12 @@ import duckdb
 import fastexcel
 import pyarrow as pa
 
-from pipelines.communes import Registry
+from pipelines.reference.communes import Registry
 from pipelines.extract import FileRejected, Limits
 from pipelines.extract.guard import inspect_xlsx
-from pipelines.paths import SCHEMAS
-from pipelines.text import clean_text, match_key
-from pipelines.vocab import vocabularies
+from pipelines.resources import SCHEMAS
+from pipelines.rules.text import clean_text, match_key
+from pipelines.rules.vocab import vocabularies
 
 COMMUNE_LEVEL = {"capxa", "xa", "xaphuongthitran", "capxaphuongthitran"}
 

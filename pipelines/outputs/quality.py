@@ -12,7 +12,7 @@ from typing import Any
 
 import duckdb
 
-from pipelines.vocab import reasons
+from pipelines.rules.vocab import reasons
 
 EXAMPLES = 3
 # the column whose raw value explains a reason (shown in examples; none is personal data)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from pipelines.figures import connect
+from pipelines.outputs.figures import connect
 
 QUERIES = {
     "cases": "select *, year(received_at) as year, quarter(received_at) as quarter from cases",

@@ -13,10 +13,10 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines.communes import Registry
-from pipelines.paths import SQL
-from pipelines.text import clean_text, match_key
-from pipelines.vocab import terminal_statuses, vocabularies
+from pipelines.reference.communes import Registry
+from pipelines.resources import SQL
+from pipelines.rules.text import clean_text, match_key
+from pipelines.rules.vocab import terminal_statuses, vocabularies
 
 
 def sector_label(raw: str | None) -> str | None:
