@@ -12,15 +12,9 @@ from typing import Any
 
 import duckdb
 
-from pipelines.rules.vocab import reasons
+from pipelines.rules.vocab import reason_column, reasons
 
 EXAMPLES = 3
-# the column whose raw value explains a reason (shown in examples; none is personal data)
-REASON_COLUMN = {
-    "received_at_unparseable": "received_at", "due_at_unparseable": "due_at",
-    "finished_at_unparseable": "finished_at", "returned_at_unparseable": "returned_at",
-    "status_unknown": "status", "channel_unknown": "channel", "date_out_of_range": "received_at",
-}
 
 
 def resolve_run(con: duckdb.DuckDBPyConnection, run: str) -> str | None:
@@ -48,7 +42,7 @@ def quality_report(con: duckdb.DuckDBPyConnection, run: str = "latest") -> dict[
         counts = json.loads(reason_counts or "{}")
         examples = json.loads(kept_examples or "{}")
         for reason in (r for r in counts if r not in examples):
-            column = REASON_COLUMN.get(reason)
+            column = reason_column(reason)
             ex = con.execute(
                 "select source_sheet, source_row, case_id, "
                 + (f"json_extract_string(raw_values, '$.{column}')" if column else "null")

@@ -97,6 +97,7 @@ def vocabularies() -> dict[str, dict[str, str]]:
 
 @lru_cache(maxsize=1)
 def statuses() -> dict[str, dict[str, str]]:
+    """status -> its row of schemas/statuses.csv (code, terminal, group, label)."""
     return {row["status"]: row for row in _read_csv("statuses.csv")}
 
 
@@ -104,9 +105,34 @@ def terminal_statuses() -> list[str]:
     return [s for s, row in statuses().items() if row["terminal"] == "yes"]
 
 
+def status_group(status: str | None) -> str | None:
+    """How a status counts (schemas/statuses.csv `group`): refused (never accepted, counts only
+    as refused at intake), withdrawn_stopped (ended without a result), active, resolved."""
+    row = statuses().get(status) if status is not None else None
+    return row["group"] if row else None
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    column: str | None  # the canonical column whose raw value explains the reason, if one does
+    message: str
+
+
 @lru_cache(maxsize=1)
+def reason_table() -> dict[str, Reason]:
+    return {row["reason"]: Reason(row["reason"], row["column"] or None, row["message"])
+            for row in _read_csv("reasons.csv")}
+
+
 def reasons() -> dict[str, str]:
-    return {row["reason"]: row["message"] for row in _read_csv("reasons.csv")}
+    """reason code -> the Vietnamese message officials read."""
+    return {code: r.message for code, r in reason_table().items()}
+
+
+def reason_column(code: str) -> str | None:
+    r = reason_table().get(code)
+    return r.column if r else None
 
 
 @lru_cache(maxsize=1)

@@ -26,7 +26,7 @@ from pipelines.config import Settings
 from pipelines.extract import Budget, FileRejected, Limits, NeedsExactPass, open_export
 from pipelines.transform.parse import BatchParser
 from pipelines.transform.validate import row_reasons
-from pipelines.rules.vocab import column_map
+from pipelines.rules.vocab import column_map, reason_column
 
 QUARANTINE_SCHEMA = pa.schema([
     ("source_sheet", pa.string()),
@@ -290,8 +290,6 @@ def file_family(name: str) -> str:
 
 
 def _examples(q_path: Path, per_reason: int = 3) -> dict[str, list[dict]]:
-    from pipelines.outputs.quality import REASON_COLUMN
-
     if not q_path.exists() or q_path.stat().st_size < 12:
         return {}
     try:
@@ -305,7 +303,7 @@ def _examples(q_path: Path, per_reason: int = 3) -> dict[str, list[dict]]:
             bucket = out.setdefault(reason, [])
             if len(bucket) < per_reason:
                 bucket.append({"sheet": r["source_sheet"], "row": r["source_row"], "case_id": r["case_id"],
-                               "value": raw.get(REASON_COLUMN.get(reason, ""))})
+                               "value": raw.get(reason_column(reason) or "")})
     return out
 
 
