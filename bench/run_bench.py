@@ -5,7 +5,7 @@
 
 Every measurement runs in its own child process (fresh memory, fresh caches of this process),
 timed by wall clock and measured for peak RSS through a wrapper that reads RUSAGE_CHILDREN.
-Inputs are written by the project's own generator (pipelines/sample.py) into bench/data/.
+Inputs are written by the project's own generator (tools/sample/) into bench/data/.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def ensure_inputs(csv_rows: int, xlsx_rows: int, big_rows: int) -> dict[str, Pat
     files = {"csv": DATA / f"cases_{csv_rows}.csv", "xlsx": DATA / f"cases_{xlsx_rows}.xlsx",
              "big_csv": DATA / f"cases_{big_rows}.csv", "inc": DATA / "increment_10000.csv"}
     sys.path.insert(0, str(ROOT))
-    from pipelines.sample import write_big_csv, write_big_xlsx
+    from tools.sample import write_big_csv, write_big_xlsx
 
     if not files["csv"].exists():
         write_big_csv(files["csv"], csv_rows, seed=1)
@@ -190,8 +190,8 @@ def build_10m(db: Path, n: int) -> dict:
         new_seq = con.execute('select max(file_seq) + 1 from cases').fetchone()[0]
         t = time.perf_counter(); build(con, datetime(2025, 1, 6, 8, 0), new_since_seq=new_seq)
         rebuild = time.perf_counter() - t
-        from pipelines.warehouse import sql_text
-        t = time.perf_counter(); con.execute(sql_text('61_check_unique_cases.sql'), {{'since_seq': 0}}).fetchall()
+        from pipelines.sqlfiles import run_file
+        t = time.perf_counter(); run_file(con, 'checks/unique_case_ids.sql', since_seq=0).fetchall()
         unique_all = time.perf_counter() - t
         rows = con.execute('select count(*) from report_form').fetchone()[0]
         con.close()

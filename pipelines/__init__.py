@@ -1,3 +1,6 @@
-"""tthc-analytics: portal case exports → DuckDB warehouse → Biểu 06 indicators."""
+"""tthc-analytics: portal case exports → DuckDB warehouse → Biểu 06 indicators.
 
-__version__ = "0.1.0"
+The version is defined here only (pyproject.toml reads it); runs record it in runs.code_version.
+"""
+
+__version__ = "0.2.0"

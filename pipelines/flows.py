@@ -14,9 +14,10 @@ from prefect import flow, get_run_logger, task
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
 from pipelines.config import Settings
-from pipelines.run import (RunSummary, already_loaded, discover, for_run, local_now, new_run_id, publish,
-                           run_lock)
-from pipelines.transform.stage import StagedFile, file_sha256, stage_file
+from pipelines.handover import RunSummary, StagedFile
+from pipelines.rules.periods import quarter_of
+from pipelines.run import already_loaded, discover, for_run, local_now, new_run_id, publish, run_lock, split_known
+from pipelines.transform.stage import file_sha256, stage_file
 
 
 @task(name="fingerprint", retries=2, retry_delay_seconds=2)
@@ -54,19 +55,15 @@ def _tthc_run(paths: list[str], settings: Settings) -> RunSummary:
     run_id, started = new_run_id(settings), local_now(settings)
     settings = for_run(settings, run_id)
     files = [str(p) for p in discover([Path(p) for p in paths])]
-    known = already_loaded(settings.db)
     shas = [f.result() for f in fingerprint_task.map(files)] if files else []
-    todo, skipped, seen = [], [], set(known)
-    for path, sha in zip(files, shas):
-        (skipped if sha in seen else todo).append((path, sha))
-        seen.add(sha)
+    todo, skipped = split_known(files, shas, already_loaded(settings.db))
     logger.info("%d tệp: %d mới, %d đã nạp trước đó", len(files), len(todo), len(skipped))
     futures = [stage_task.submit(p, sha, settings) for p, sha in todo]
     staged = [f.result() for f in futures]
     for s in staged:
         if s.status == "rejected":
             logger.warning("Từ chối tệp %s: %s", s.name, s.message)
-    summary = publish_task(staged, [p for p, _ in skipped], settings, run_id, started.isoformat())
+    summary = publish_task(staged, skipped, settings, run_id, started.isoformat())
     summary.seconds = round(time.perf_counter() - t0, 2)
     logger.info("Xong: %s", asdict(summary) | {"files": len(summary.files)})
     return summary
@@ -102,8 +99,7 @@ def sheets_task(settings: Settings, period_label: str) -> list[str]:
 
 
 def current_quarter(settings: Settings) -> str:
-    now = local_now(settings)
-    return f"{now.year}Q{(now.month - 1) // 3 + 1}"
+    return quarter_of(local_now(settings).date()).label
 
 
 @flow(name="tthc-nightly", log_prints=True)

@@ -6,14 +6,12 @@ discover → skip known → stage each file (parallel-safe) → load all + rebui
 from __future__ import annotations
 
 import fcntl
-import os
-import signal
 import shutil
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -21,42 +19,17 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from pipelines import __version__
-from pipelines.reference.catalogue import load_catalogue
-from pipelines.reference.communes import Registry
 from pipelines.config import Settings
 from pipelines.crashpoints import checkpoint
-from pipelines.transform.stage import StagedFile, file_sha256, stage_file
-from pipelines.warehouse import build, building, known_files, load_communes, load_staged
+from pipelines.handover import FileOutcome, RunSummary, StagedFile
+from pipelines.reference.catalogue import load_catalogue
+from pipelines.reference.communes import Registry
+from pipelines.transform.stage import file_sha256, stage_file
+from pipelines.warehouse import (build, building, init_schema, known_files, load_communes, load_staged,
+                                 next_file_seq, rules_hash)
+from pipelines.warehouse.load import insert_row
 
 EXPORT_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".txt", ".tsv", ".htm", ".html", ".ods"}
-
-
-@dataclass
-class FileOutcome:
-    name: str
-    status: str  # loaded | skipped | rejected
-    read: int = 0
-    loaded: int = 0
-    quarantined: int = 0
-    duplicate: int = 0
-    message: str | None = None
-    notes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class RunSummary:
-    run_id: str
-    db: str
-    files: list[FileOutcome] = field(default_factory=list)
-    seconds: float = 0.0
-    status: str = "succeeded"
-    message: str | None = None
-
-    def total(self, attr: str) -> int:
-        return sum(getattr(f, attr) for f in self.files)
-
-    def count(self, status: str) -> int:
-        return sum(1 for f in self.files if f.status == status)
 
 
 def local_now(settings: Settings) -> datetime:
@@ -78,8 +51,17 @@ def discover(paths: list[Path]) -> list[Path]:
     return found
 
 
-def fingerprint(paths: list[Path]) -> list[tuple[str, str]]:
-    return [(str(p), file_sha256(p)) for p in paths]
+def split_known(files: list[str], shas: list[str], known: set[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """(path, sha256) of the files to stage, and the paths to skip: bytes already loaded by an
+    earlier run, or seen earlier in this run (the same bytes twice load once)."""
+    todo, skipped, seen = [], [], set(known)
+    for path, sha in zip(files, shas):
+        if sha in seen:
+            skipped.append(path)
+        else:
+            todo.append((path, sha))
+            seen.add(sha)
+    return todo, skipped
 
 
 def already_loaded(db: Path) -> set[str]:
@@ -100,10 +82,11 @@ def publish(staged: list[StagedFile], skipped: list[str], settings: Settings, ru
     summary.files.extend(FileOutcome(Path(n).name, "skipped") for n in skipped)
     now = local_now(settings)
     with building(settings.db) as con:
+        init_schema(con, settings)
         load_communes(con, settings)
         load_catalogue(con, settings.procedures_file, Registry.from_settings(settings))
         checkpoint("staged")
-        first_seq = _next_seq(con)
+        first_seq = next_file_seq(con)
         for s in staged:
             counts = load_staged(con, s, run_id, now)
             checkpoint("file_loaded")
@@ -113,20 +96,16 @@ def publish(staged: list[StagedFile], skipped: list[str], settings: Settings, ru
             ))
         build(con, now, incremental=True, new_since_seq=first_seq)
         checkpoint("built")
-        con.execute(
-            "insert into runs values (?, ?, ?, 'succeeded', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [run_id, started, local_now(settings), len(summary.files), summary.count("loaded"),
-             summary.count("skipped"), summary.count("rejected"), summary.total("read"),
-             summary.total("loaded"), summary.total("quarantined"), summary.total("duplicate"), now,
-             __version__, None],
-        )
+        insert_row(con, "runs", {
+            "run_id": run_id, "started_at": started, "finished_at": local_now(settings), "status": "succeeded",
+            "files_seen": len(summary.files), "files_loaded": summary.count("loaded"),
+            "files_skipped": summary.count("skipped"), "files_rejected": summary.count("rejected"),
+            "rows_read": summary.total("read"), "rows_loaded": summary.total("loaded"),
+            "rows_quarantined": summary.total("quarantined"), "rows_duplicate": summary.total("duplicate"),
+            "as_of": now, "code_version": __version__, "rules_hash": rules_hash(),
+        })
     shutil.rmtree(settings.stage, ignore_errors=True)
     return summary
-
-
-def _next_seq(con: duckdb.DuckDBPyConnection) -> int:
-    """The file_seq the next loaded file will get (the sequence is not advanced)."""
-    return int(con.execute("select coalesce(max(file_seq), 0) + 1 from ingested_files").fetchone()[0])
 
 
 def file_notes(s: StagedFile) -> list[str]:
@@ -188,12 +167,8 @@ def _run_local(paths: list[Path], settings: Settings) -> RunSummary:
     run_id, started = new_run_id(settings), local_now(settings)
     settings = for_run(settings, run_id)
     files = discover(paths)
-    known = already_loaded(settings.db)
-    todo, skipped = [], []
-    for path, sha in fingerprint(files):
-        (skipped if sha in known else todo).append((path, sha))
-        known.add(sha)  # the same bytes twice in one run load once
+    todo, skipped = split_known([str(f) for f in files], [file_sha256(f) for f in files], already_loaded(settings.db))
     staged = [stage_file(Path(p), settings, sha) for p, sha in todo]
-    summary = publish(staged, [p for p, _ in skipped], settings, run_id, started)
+    summary = publish(staged, skipped, settings, run_id, started)
     summary.seconds = round(time.perf_counter() - t0, 2)
     return summary

@@ -1,6 +1,6 @@
 """The row rules of export-format.md as a pandera model.
 
-The frame it checks is the parsed batch (sql/10_parse_batch.sql): dates already parsed in
+The frame it checks is the parsed batch (sql/staging/parse_batch.sql): dates already parsed in
 DuckDB, vocabularies already mapped, plus a few boolean facts (`received_given`, ...) so each
 rule is one vectorised expression. Every check's name is a reason code of schemas/reasons.csv.
 """
@@ -16,8 +16,10 @@ class CaseRows(pa.DataFrameModel):
     case_id: Series[str] = pa.Field(nullable=True)
     received_at: Series[pd.Timestamp] = pa.Field(nullable=True)
     due_at: Series[pd.Timestamp] = pa.Field(nullable=True)
+    due_deadline: Series[pd.Timestamp] = pa.Field(nullable=True)
     finished_at: Series[pd.Timestamp] = pa.Field(nullable=True)
     status: Series[str] = pa.Field(nullable=True)
+    status_group: Series[str] = pa.Field(nullable=True)
     channel: Series[str] = pa.Field(nullable=True)
     status_given: Series[bool]
     received_given: Series[bool]
@@ -57,7 +59,7 @@ class CaseRows(pa.DataFrameModel):
 
     @pa.dataframe_check(name="due_at_missing")
     def _due_missing(cls, df: pd.DataFrame) -> Series[bool]:
-        return df["due_given"] | (df["status"] == "refused").fillna(False)
+        return df["due_given"] | (df["status_group"] == "refused").fillna(False)
 
     @pa.dataframe_check(name="due_at_unparseable")
     def _due_bad(cls, df: pd.DataFrame) -> Series[bool]:
@@ -84,14 +86,15 @@ class CaseRows(pa.DataFrameModel):
 
     @pa.dataframe_check(name="due_before_received")
     def _due_order(cls, df: pd.DataFrame) -> Series[bool]:
-        d, r = df["due_at"], df["received_at"]
-        deadline = d.where(d != d.dt.normalize(), d.dt.normalize() + pd.Timedelta(days=1) - pd.Timedelta(seconds=1))
-        return (d.isna() | r.isna() | (deadline >= r)).astype(bool)
+        # the deadline (tthc_deadline, computed in staging/parse_batch.sql): a due date without
+        # time of day runs to the end of that day
+        deadline, r = df["due_deadline"], df["received_at"]
+        return (deadline.isna() | r.isna() | (deadline >= r)).astype(bool)
 
     @pa.dataframe_check(name="terminal_without_finished_at")
     def _terminal_finished(cls, df: pd.DataFrame) -> Series[bool]:
         # refused cases were never accepted: their finish date is not needed for any figure
-        needs = df["is_terminal"] & (df["status"] != "refused").fillna(True)
+        needs = df["is_terminal"] & (df["status_group"] != "refused").fillna(True)
         return ~needs | df["finished_at"].notna()
 
 

@@ -10,14 +10,11 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.rules.indicators import form_column_names
 from pipelines.rules.periods import Period
 from pipelines.rules.text import match_key
 
-FORM_COLUMNS = [
-    "received_total", "received_online", "received_offline", "carried_over", "resolved_total",
-    "resolved_early", "resolved_on_time", "resolved_late", "in_progress_total", "in_progress_on_time",
-    "in_progress_overdue", "withdrawn_stopped", "refused_at_intake",
-]
+FORM_COLUMNS = form_column_names()  # Biểu 06 columns of report_form, in the order of the form
 
 
 class FiguresError(ValueError):
@@ -32,6 +29,11 @@ class CommuneRef:
     district: str | None
     province: str | None
 
+    @property
+    def official_name(self) -> str:
+        """"UBND xã Mỹ Tân": how the form, the sheets and the report name the reporting unit."""
+        return " ".join(p for p in ("UBND", (self.unit_type or "").lower(), self.name) if p)
+
 
 @dataclass
 class Figures:
@@ -39,7 +41,7 @@ class Figures:
     period: Period
     form: dict[str | None, dict[str, int]]  # sector (None = all) -> Biểu 06 columns
     indicators: dict[str, dict[str, float | None]]  # code -> {value, numerator, denominator}
-    catalogue: dict[str, float | None] = field(default_factory=dict)
+    catalogue: dict[str, dict[str, float | None]] = field(default_factory=dict)  # the same, of procedure_indicators
 
     @property
     def total(self) -> dict[str, int]:
@@ -100,5 +102,7 @@ def load_figures(con: duckdb.DuckDBPyConnection, commune: CommuneRef, period: Pe
         [period.start, period.end, units, commune.code],
     ).fetchall()
     indicators = {r[0]: {"value": r[1], "numerator": r[2], "denominator": r[3]} for r in ind_rows}
-    catalogue = dict(con.execute("select indicator, value from procedure_indicators(?)", [commune.code]).fetchall())
+    cat_rows = con.execute("select indicator, value, numerator, denominator from procedure_indicators(?)",
+                           [commune.code]).fetchall()
+    catalogue = {r[0]: {"value": r[1], "numerator": r[2], "denominator": r[3]} for r in cat_rows}
     return Figures(commune, period, form, indicators, catalogue)

@@ -34,12 +34,13 @@ def _env() -> Environment:
 
 
 def unit_name(f: Figures) -> str:
-    kind = (f.commune.unit_type or "xã").lower()
-    return f"UBND {kind} {f.commune.name}"
+    """"UBND xã Mỹ Tân" (figures.CommuneRef.official_name)."""
+    return f.commune.official_name
 
 
 def render_markdown(f: Figures) -> str:
     ind = _Values({code: v["value"] for code, v in f.indicators.items()})
+    cat = _Values({code: v["value"] for code, v in f.catalogue.items()})
     p = f.period
     if p.kind == "range":
         period_sentence = f"Từ ngày {p.start:%d/%m/%Y} đến ngày {p.end:%d/%m/%Y}"
@@ -47,7 +48,7 @@ def render_markdown(f: Figures) -> str:
         period_sentence = f"{p.title_vi} ({p.range_vi})"
     paid = f.indicators.get("paid_online_pct") or {}
     text = _env().get_template("report_tthc.md.j2").render(
-        f=f, t=_Values(f.total), ind=ind, cat=_Values(f.catalogue), unknown=UNKNOWN,
+        f=f, t=_Values(f.total), ind=ind, cat=cat, unknown=UNKNOWN,
         period_sentence=period_sentence, unit_short=unit_name(f),
         has_fees=bool(paid.get("denominator")),
     )

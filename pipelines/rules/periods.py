@@ -131,3 +131,8 @@ def parse_period(text: str) -> Period:
                 raise PeriodError(raw, "ngày kết thúc trước ngày bắt đầu")
             return Period(f"{s:%Y-%m-%d}..{e:%Y-%m-%d}", s, e, "range")
     raise PeriodError(raw)
+
+
+def quarter_of(day: date) -> Period:
+    """The calendar quarter holding `day` (the nightly run writes the current quarter's sheets)."""
+    return parse_period(f"{day.year}Q{(day.month - 1) // 3 + 1}")

@@ -2,7 +2,7 @@
 
 Vocabulary, sector, procedure-name and agency matching run in Arrow on the few distinct values of
 each column (one Python normaliser for headers and values); dates and amounts are parsed by the
-SQL macros of sql/00–01 in an in-process DuckDB (sql/10_parse_batch.sql).
+SQL macros of sql/macros/ in an in-process DuckDB (sql/staging/parse_batch.sql).
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines.reference.communes import Registry
-from pipelines.resources import SQL
+from pipelines.sqlfiles import create_objects, sql_text
 from pipelines.rules.text import clean_text, match_key
-from pipelines.rules.vocab import terminal_statuses, vocabularies
+from pipelines.rules.vocab import status_group, terminal_statuses, vocabularies
 
 
 def sector_label(raw: str | None) -> str | None:
@@ -70,14 +70,17 @@ def text_or_null(column: pa.ChunkedArray | pa.Array) -> pa.Array:
     return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
 
 
+# the macros staging/parse_batch.sql calls (created with what they need, from sql/models.yml)
+PARSE_MACROS = ["tthc_parse_ts", "tthc_ts_in_range", "tthc_parse_amount", "tthc_scrub", "tthc_deadline"]
+
+
 class BatchParser:
     def __init__(self, registry: Registry):
         self.registry = registry
         self.con = duckdb.connect()
         self.con.execute("set threads to 2")
-        for name in ("00_parse_macros.sql", "01_parse_helpers.sql"):
-            self.con.execute((SQL / name).read_text(encoding="utf-8"))
-        self.sql = (SQL / "10_parse_batch.sql").read_text(encoding="utf-8")
+        create_objects(self.con, PARSE_MACROS)
+        self.sql = sql_text("staging/parse_batch.sql")
         self.unresolved: dict[str, str] = {}  # agency text -> problem
         self.terminal = set(terminal_statuses())
 
@@ -144,9 +147,11 @@ class BatchParser:
             "service_level": service_level,
             "received_at": parsed["received_at"],
             "due_at": parsed["due_at"],
+            "due_deadline": parsed["due_deadline"],
             "finished_at": parsed["finished_at"],
             "returned_at": parsed["returned_at"],
             "status": status,
+            "status_group": map_distinct(status, status_group, pa.string()),
             "is_digitized": pc.fill_null(digitized, False),
             "fee_amount": parsed["fee_amount"],
             "is_paid_online": paid_online,

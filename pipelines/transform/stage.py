@@ -12,7 +12,7 @@ import json
 import logging
 import re
 import time
-from dataclasses import asdict, dataclass, field
+
 from datetime import datetime
 from pathlib import Path
 
@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from pipelines.handover import StagedFile
 from pipelines.transform.batching import coalesce, prefetch
 from pipelines.reference.communes import Registry
 from pipelines.config import Settings
@@ -44,42 +45,6 @@ ROW_COLUMNS = [
 ]
 FLAG_COLUMNS = ["finished_not_terminal", "finished_from_returned", "flag_unknown_boolean", "flag_bad_fee",
                 "flag_unresolved_agency"]
-
-
-@dataclass
-class StagedFile:
-    path: str
-    name: str
-    sha256: str
-    size: int
-    status: str = "staged"  # staged | rejected
-    message: str | None = None
-    kind: str | None = None
-    encoding: str | None = None
-    sheets: list[str] = field(default_factory=list)
-    exported_at: str | None = None
-    snapshot_at: str | None = None
-    snapshot_source: str | None = None
-    rows_read: int = 0
-    rows_valid: int = 0
-    rows_quarantined: int = 0
-    rows_skipped: int = 0
-    rows_path: str | None = None
-    quarantine_path: str | None = None
-    unknown_columns: list[str] = field(default_factory=list)
-    personal_columns: list[str] = field(default_factory=list)
-    shadowed_columns: list[str] = field(default_factory=list)
-    missing_columns: list[str] = field(default_factory=list)
-    columns: dict[str, str] = field(default_factory=dict)  # canonical column -> coarse form of its values
-    family: str = ""  # the file name without its dates and numbers: exports of one source share it
-    unresolved_agencies: dict[str, str] = field(default_factory=dict)
-    flags: dict[str, int] = field(default_factory=dict)
-    reason_counts: dict[str, int] = field(default_factory=dict)
-    examples: dict[str, list[dict]] = field(default_factory=dict)  # rejected files only: a few rows per reason
-    seconds: float = 0.0
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False)
 
 
 def file_sha256(path: Path) -> str:

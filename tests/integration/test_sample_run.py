@@ -63,7 +63,7 @@ def test_every_quarter_and_year_is_materialised_for_every_commune(warehouse):
 
 
 def test_identities_hold_everywhere(warehouse):
-    bad = q(warehouse, (ROOT / "sql" / "60_checks.sql").read_text())
+    bad = q(warehouse, (ROOT / "sql" / "checks" / "report_form_identities.sql").read_text())
     assert bad == []
 
 

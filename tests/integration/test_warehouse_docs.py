@@ -55,7 +55,7 @@ def test_every_table_column_and_macro_has_a_comment(con):
             "tthc_deadline", "tthc_parse_ts", "tthc_pct", "procedure_indicators"} <= macros
     assert all(i["columns"] for i in items if i["kind"] == "table")
     assert missing_comments(con) == [], (
-        "objects without a comment: add a COMMENT ON line for each to sql/70_comments.sql")
+        "objects without a comment: add a description for each to sql/models.yml")
     seq = con.execute("select comment from duckdb_sequences() where sequence_name = 'file_seq_counter'").fetchone()
     assert seq and seq[0]
 

@@ -11,7 +11,7 @@ from pipelines.resources import SQL
 @pytest.fixture(scope="module")
 def parse():
     c = duckdb.connect()
-    c.execute((SQL / "00_parse_macros.sql").read_text())
+    c.execute((SQL / "macros" / "parse_dates.sql").read_text())
     return lambda raw: c.execute("select tthc_parse_ts(?)", [raw]).fetchone()[0]
 
 

@@ -34,7 +34,7 @@ FAST = settings(max_examples=60, deadline=None)
 @pytest.fixture(scope="module")
 def sql():
     con = duckdb.connect()
-    con.execute((SQL / "00_parse_macros.sql").read_text(encoding="utf-8"))
+    con.execute((SQL / "macros" / "parse_dates.sql").read_text(encoding="utf-8"))
     yield con
     con.close()
 

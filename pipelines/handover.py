@@ -1,0 +1,75 @@
+"""What one step hands to the next: small, serialisable records, never data frames.
+
+StagedFile goes from transform (one file staged to Parquet) to the warehouse (load); FileOutcome
+and RunSummary go from the run to the command line, the Prefect logs and `tthc status`. A leaf
+module: it imports nothing of the package, so every layer may use it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class StagedFile:
+    path: str
+    name: str
+    sha256: str
+    size: int
+    status: str = "staged"  # staged | rejected
+    message: str | None = None
+    kind: str | None = None
+    encoding: str | None = None
+    sheets: list[str] = field(default_factory=list)
+    exported_at: str | None = None
+    snapshot_at: str | None = None
+    snapshot_source: str | None = None
+    rows_read: int = 0
+    rows_valid: int = 0
+    rows_quarantined: int = 0
+    rows_skipped: int = 0
+    rows_path: str | None = None
+    quarantine_path: str | None = None
+    unknown_columns: list[str] = field(default_factory=list)
+    personal_columns: list[str] = field(default_factory=list)
+    shadowed_columns: list[str] = field(default_factory=list)
+    missing_columns: list[str] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)  # canonical column -> coarse form of its values
+    family: str = ""  # the file name without its dates and numbers: exports of one source share it
+    unresolved_agencies: dict[str, str] = field(default_factory=dict)
+    flags: dict[str, int] = field(default_factory=dict)
+    reason_counts: dict[str, int] = field(default_factory=dict)
+    examples: dict[str, list[dict]] = field(default_factory=dict)  # rejected files only: a few rows per reason
+    seconds: float = 0.0
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+
+@dataclass
+class FileOutcome:
+    name: str
+    status: str  # loaded | skipped | rejected
+    read: int = 0
+    loaded: int = 0
+    quarantined: int = 0
+    duplicate: int = 0
+    message: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    db: str
+    files: list[FileOutcome] = field(default_factory=list)
+    seconds: float = 0.0
+    status: str = "succeeded"
+    message: str | None = None
+
+    def total(self, attr: str) -> int:
+        return sum(getattr(f, attr) for f in self.files)
+
+    def count(self, status: str) -> int:
+        return sum(1 for f in self.files if f.status == status)

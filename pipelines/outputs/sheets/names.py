@@ -1,0 +1,42 @@
+"""File names and the standard lines that name the unit, the area and the period."""
+
+from __future__ import annotations
+
+import re
+
+from pipelines.outputs.figures import CommuneRef
+from pipelines.rules.periods import Period
+from pipelines.rules.text import strip_diacritics
+
+
+def slug(text: str) -> str:
+    """ASCII, lower-case, dash-separated: safe in every file system and e-mail client."""
+    return re.sub(r"[^a-z0-9]+", "-", strip_diacritics(text).casefold()).strip("-") or "don-vi"
+
+
+def workbook_name(commune: CommuneRef, period: Period) -> str:
+    """bieu06_13723_my-tan_2024Q1.xlsx; '..' and '@' of a period label become '_' and '-'."""
+    label = re.sub(r"[^A-Za-z0-9_-]", "-", period.label.replace("..", "_").replace("@", "-"))
+    code = re.sub(r"[^A-Za-z0-9]", "", commune.code)
+    return f"bieu06_{code}_{slug(commune.name)}_{label}.xlsx"
+
+
+def unit_line(commune: CommuneRef) -> str:
+    """"Đơn vị: UBND xã Mỹ Tân", the first line of every tab."""
+    return f"Đơn vị: {commune.official_name}"
+
+
+def period_line(period: Period) -> str:
+    if period.kind == "range":
+        return f"Kỳ báo cáo: {period.title_vi}"
+    return f"Kỳ báo cáo: {period.title_vi} ({period.range_vi})"
+
+
+def area_line(commune: CommuneRef) -> str | None:
+    parts = [p for p in (commune.district, commune.province) if p]
+    return "Địa bàn: " + ", ".join(parts) if parts else None
+
+
+def sector_key(sector: str) -> tuple[str, str]:
+    """Vietnamese-friendly order: "Đất đai" among the D's, not after "Văn hóa"."""
+    return strip_diacritics(sector).casefold(), sector

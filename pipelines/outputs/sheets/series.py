@@ -1,0 +1,90 @@
+"""The "Theo quý" tab: the commune's calendar quarters (all sectors) and a chart of them.
+
+Counts come from the materialised `report_form`, the early share from the materialised
+`indicators` (early_pct), quarters from `periods` (period_kind 'quarter').
+"""
+
+from __future__ import annotations
+
+import duckdb
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.text import RichText
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
+from openpyxl.drawing.text import Font as DrawingFont
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from pipelines.outputs.figures import Figures
+from pipelines.outputs.sheets.names import unit_line
+from pipelines.outputs.sheets.style import (CENTER, FMT_COUNT, FMT_PCT, FONT_NAME, HEADER_FILL, _number,
+                                            _print_setup, _text, _widths, pct_fraction)
+from pipelines.rules.periods import ROMAN
+
+SERIES_HEADERS = ["Quý", "Số hồ sơ nhận giải quyết", "Số hồ sơ đã giải quyết", "Trước hạn", "Đúng hạn",
+                  "Quá hạn", "Số hồ sơ đang giải quyết", "Tỷ lệ giải quyết trước hạn"]
+
+
+def quarter_series(con: duckdb.DuckDBPyConnection, commune_code: str) -> list[tuple]:
+    """(period, received, resolved, early, on time, late, in progress, early_pct 0–100 or None) per quarter."""
+    return con.execute(
+        """
+        select f.period, f.received_total, f.resolved_total, f.resolved_early, f.resolved_on_time,
+               f.resolved_late, f.in_progress_total, i.value as early_pct
+        from report_form f
+        join periods p on p.period = f.period
+        left join indicators i
+               on i.commune_code = f.commune_code and i.period = f.period and i.sector is null
+              and i.indicator = 'early_pct'
+        where f.commune_code = ? and f.sector is null and p.period_kind = 'quarter'
+        order by f.period_start
+        """,
+        [commune_code],
+    ).fetchall()
+
+
+def _quarter_label(period: str) -> str:
+    return f"Quý {ROMAN[int(period[5])]}/{period[:4]}"
+
+
+def series_sheet(ws: Worksheet, con: duckdb.DuckDBPyConnection, fig: Figures) -> None:
+    _text(ws, 1, 1, unit_line(fig.commune), bold=True)
+    _text(ws, 2, 1, "KẾT QUẢ GIẢI QUYẾT TTHC THEO QUÝ", bold=True, size=13)
+    _text(ws, 3, 1, "Quý dương lịch, mọi lĩnh vực; số liệu tổng hợp ở lần nạp dữ liệu gần nhất.", italic=True,
+          size=10)
+    head = 5
+    for c, label in enumerate(SERIES_HEADERS, start=1):
+        _text(ws, head, c, label, bold=True, size=10, align=CENTER, border=True).fill = HEADER_FILL
+    rows = quarter_series(con, fig.commune.code)
+    for r, (period, *counts, early_pct) in enumerate(rows, start=head + 1):
+        _text(ws, r, 1, _quarter_label(period), border=True)
+        for c, n in enumerate(counts, start=2):
+            _number(ws, r, c, n, FMT_COUNT)
+        _number(ws, r, len(SERIES_HEADERS), pct_fraction(early_pct), FMT_PCT)
+    if not rows:
+        _text(ws, head + 1, 1, "Chưa có số liệu theo quý cho đơn vị này.", italic=True)
+    else:
+        _series_chart(ws, head, head + len(rows))
+    ws.row_dimensions[head].height = 45
+    _widths(ws, [13, 13, 13, 11, 11, 11, 13, 14])
+    ws.freeze_panes = ws.cell(head + 1, 2)
+    _print_setup(ws, f"{head}:{head}")
+
+
+def _series_chart(ws: Worksheet, head: int, last: int) -> None:
+    """Stacked columns of resolved cases (early / on time / late) per quarter, beside the table."""
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.title = "Hồ sơ đã giải quyết theo quý"
+    chart.y_axis.title = "Số hồ sơ"
+    chart.y_axis.numFmt = FMT_COUNT
+    chart.x_axis.delete = False  # openpyxl ≥ 3.1 hides axes unless told otherwise
+    chart.y_axis.delete = False
+    chart.add_data(Reference(ws, min_col=4, max_col=6, min_row=head, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=head + 1, max_row=last))
+    chart.legend.position = "b"
+    chart_font = CharacterProperties(latin=DrawingFont(typeface=FONT_NAME), sz=1000)
+    chart.txPr = RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=chart_font), endParaRPr=chart_font)])
+    chart.width, chart.height = 17, 9
+    ws.add_chart(chart, f"{get_column_letter(len(SERIES_HEADERS) + 2)}{head}")

@@ -1,0 +1,8 @@
+-- Grain: commune × period of period_list × sector × indicator.
+-- Key: (commune_code, period, sector, indicator).
+create or replace macro indicators_for(period_list, as_of, units := 2024) as table
+    with pc as (
+        select * from period_counts(period_list, as_of, units := units)
+    )
+
+    select * from indicators_of('pc');

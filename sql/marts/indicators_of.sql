@@ -1,0 +1,50 @@
+-- Grain: commune × period × sector × indicator. Key: (commune_code, period, sector, indicator).
+-- The indicators of indicators.md in long form from a period_counts result named `counts` (a
+-- table or a CTE). The formula of each indicator (its numerator and denominator) is written here;
+-- its kind (pct, count, days), label and wording come from indicator_definitions
+-- (schemas/indicators.csv). value: counts as counts, pct as 0–100 rounded to 2 decimals, days
+-- rounded to 2 decimals, NULL when not computable.
+create or replace macro indicators_of(counts) as table
+    with long as (
+        select
+            commune_code,
+            commune_name,
+            period,
+            period_start,
+            period_end,
+            sector,
+            unnest([
+                {'indicator': 'resolved_online', 'numerator': resolved_online::double, 'denominator': null::double},
+                {'indicator': 'resolved_digitized', 'numerator': resolved_digitized, 'denominator': null},
+                {'indicator': 'early_pct', 'numerator': resolved_early, 'denominator': resolved_total},
+                {'indicator': 'on_time_pct', 'numerator': resolved_on_time, 'denominator': resolved_total},
+                {'indicator': 'late_pct', 'numerator': resolved_late, 'denominator': resolved_total},
+                {'indicator': 'timely_pct',
+                 'numerator': resolved_early + resolved_on_time + in_progress_on_time,
+                 'denominator': received_total},
+                {'indicator': 'online_pct', 'numerator': received_online, 'denominator': received_in_period},
+                {'indicator': 'digitized_pct', 'numerator': resolved_digitized, 'denominator': resolved_total},
+                {'indicator': 'paid_online_pct', 'numerator': paid_online, 'denominator': paid_known},
+                {'indicator': 'e_result_pct', 'numerator': e_result, 'denominator': e_result_known},
+                {'indicator': 'avg_resolution_days', 'numerator': resolution_seconds / 86400.0, 'denominator': resolved_total}
+            ], recursive := true)
+        from query_table(counts)
+    )
+
+    select
+        l.commune_code,
+        l.commune_name,
+        l.period,
+        l.period_start,
+        l.period_end,
+        l.sector,
+        l.indicator,
+        l.numerator,
+        l.denominator,
+        case d.kind
+            when 'pct' then tthc_pct(l.numerator, l.denominator)
+            when 'days' then case when l.denominator > 0 then round(l.numerator / l.denominator, 2) end
+            else l.numerator
+        end as value
+    from long as l
+    left join indicator_definitions as d using (indicator);

@@ -1,0 +1,64 @@
+-- Grain: one row per commune × period × sector, plus one all-sectors row (sector NULL) per
+-- commune × period. Key: (commune_code, period, sector).
+-- Counts of every classification group: the one aggregation behind report_form (Biểu 06) and
+-- indicators. Cases are classified and counted once per sector; the all-sectors row adds up the
+-- sector rows (a few hundred rows, not a second pass over the classified cases).
+-- received_total is counted on its own (received in the period or carried over), so the Biểu 06
+-- identity received_total = received_online + received_offline + carried_over is a real check.
+create or replace macro period_counts(period_list, as_of, units := 2024) as table
+    with k as (
+        select * from classified_for(period_list, as_of, units := units)
+    ),
+
+    by_sector as (
+        select
+            commune_code,
+            commune_name,
+            period,
+            period_start,
+            period_end,
+            sector,
+            count(*) filter (where k.received or k.carried_over) as received_total,
+            count(*) filter (where k.received_online) as received_online,
+            count(*) filter (where k.received_offline) as received_offline,
+            count(*) filter (where k.carried_over) as carried_over,
+            count(*) filter (where k.resolved) as resolved_total,
+            count(*) filter (where k.resolved_early) as resolved_early,
+            count(*) filter (where k.resolved_on_time) as resolved_on_time,
+            count(*) filter (where k.resolved_late) as resolved_late,
+            count(*) filter (where k.in_progress) as in_progress_total,
+            count(*) filter (where k.in_progress_on_time) as in_progress_on_time,
+            count(*) filter (where k.in_progress_overdue) as in_progress_overdue,
+            count(*) filter (where k.withdrawn_stopped) as withdrawn_stopped,
+            count(*) filter (where k.refused_at_intake) as refused_at_intake,
+            count(*) filter (where k.received) as received_in_period,
+            count(*) filter (where k.resolved and channel = 'online') as resolved_online,
+            count(*) filter (where k.resolved and is_digitized) as resolved_digitized,
+            count(*) filter (where k.received and fee_amount > 0 and is_paid_online) as paid_online,
+            count(*) filter (where k.received and fee_amount > 0 and is_paid_online is not null) as paid_known,
+            count(*) filter (where k.resolved and has_e_result) as e_result,
+            count(*) filter (where k.resolved and has_e_result is not null) as e_result_known,
+            -- whole seconds summed as integers: a sum of doubles would depend on the order threads add them
+            sum(date_diff('second', received_at, finished_at)) filter (where k.resolved) as resolution_seconds
+        from k
+        group by commune_code, commune_name, period, period_start, period_end, sector
+    ),
+
+    all_sectors as (
+        select
+            commune_code,
+            commune_name,
+            period,
+            period_start,
+            period_end,
+            null::varchar as sector,
+            sum(columns(* exclude (commune_code, commune_name, period, period_start, period_end, sector,
+                                   resolution_seconds)))::bigint,
+            sum(resolution_seconds)::bigint as resolution_seconds
+        from by_sector
+        group by commune_code, commune_name, period, period_start, period_end
+    )
+
+    select * from by_sector
+    union all by name
+    select * from all_sectors;

@@ -1,0 +1,28 @@
+create table if not exists cases (
+    case_id varchar not null,       -- unique: checked after every build (an index costs seconds per million rows)
+    procedure_code varchar,
+    procedure_name varchar,
+    sector varchar,
+    agency varchar,
+    commune_code varchar,
+    commune_name varchar,
+    channel varchar,
+    service_level varchar,
+    received_at timestamp,
+    due_at timestamp,
+    finished_at timestamp,
+    returned_at timestamp,
+    status varchar,
+    is_digitized boolean,
+    fee_amount double,
+    is_paid_online boolean,
+    has_e_result boolean,
+    note varchar,
+    source_file varchar,
+    source_sha256 varchar,
+    source_sheet varchar,
+    source_row bigint,
+    snapshot_at timestamp,
+    file_seq bigint,
+    ingested_at timestamp
+);

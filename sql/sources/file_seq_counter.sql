@@ -1,0 +1,1 @@
+create sequence if not exists file_seq_counter start 1;

@@ -1,0 +1,31 @@
+create table if not exists ingested_files (
+    sha256 varchar primary key,
+    file_name varchar,
+    file_path varchar,
+    size_bytes bigint,
+    kind varchar,
+    encoding varchar,
+    sheets varchar[],
+    exported_at timestamp,
+    snapshot_at timestamp,
+    snapshot_source varchar,        -- export_line | newest_date | file_mtime
+    rows_read bigint,
+    rows_loaded bigint,
+    rows_quarantined bigint,
+    rows_duplicate bigint,
+    rows_skipped bigint,            -- blank lines, footers, repeated header rows (not data)
+    status varchar,                 -- loaded | rejected
+    message varchar,
+    unknown_columns varchar[],
+    personal_columns_dropped varchar[],
+    shadowed_columns varchar[],
+    unresolved_agencies json,
+    flags json,
+    reason_counts json,
+    examples json,                  -- rejected files: a few rows per reason (their rows are not kept)
+    columns json,                   -- canonical column -> coarse form of its values (schema drift)
+    family varchar,                 -- file name without digits: exports of one source
+    file_seq bigint,
+    run_id varchar,
+    ingested_at timestamp
+);

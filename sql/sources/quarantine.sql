@@ -1,0 +1,12 @@
+create table if not exists quarantine (
+    run_id varchar,
+    source_file varchar,
+    source_sha256 varchar,
+    source_sheet varchar,
+    source_row bigint,
+    case_id varchar,
+    commune_code varchar,           -- when the row's agency resolved to a commune
+    reasons varchar[],
+    reason_text varchar,
+    raw_values json
+);

@@ -1,0 +1,4 @@
+create table if not exists reasons (
+    reason varchar primary key,
+    message varchar
+);

@@ -1,0 +1,94 @@
+-- Load one staged file (its valid rows as Parquet) into cases: the grain of cases is one row per
+-- case_id, its newest snapshot.
+-- Parameters: $rows_path, $sha, $file, $snapshot_at, $file_seq, $run_id, $ingested_at.
+
+-- 1. the file's rows; file_row_number is each row's own position in the staged file (unique,
+-- unlike sheet + row number, which a broken reader could repeat)
+create or replace temp table incoming as
+select * from read_parquet($rows_path, file_row_number = true);
+
+-- 2. the same case twice in one file: identical rows collapse, conflicting rows all go to quarantine.
+-- Only ids that occur more than once are fingerprinted (everything but the position in the file):
+-- in a normal export there are none, and hashing 17 columns of every row is then wasted.
+create or replace temp table incoming_groups as
+with repeated as (
+    select case_id
+    from incoming
+    group by case_id
+    having count(*) > 1
+)
+
+select
+    case_id,
+    count(*) as n,
+    count(distinct hash(procedure_code, procedure_name, sector, agency, commune_code, channel, service_level,
+                        received_at, due_at, finished_at, returned_at, status, is_digitized, fee_amount,
+                        is_paid_online, has_e_result, note)) as variants
+from incoming
+semi join repeated using (case_id)
+group by case_id;
+
+insert into quarantine by name
+select
+    $run_id as run_id,
+    $file as source_file,
+    $sha as source_sha256,
+    i.source_sheet,
+    i.source_row,
+    i.case_id,
+    i.commune_code,
+    ['conflicting_duplicate'] as reasons,
+    (select message from reasons where reason = 'conflicting_duplicate') as reason_text,
+    to_json(struct_pack(i.case_id, i.procedure_code, i.procedure_name, i.sector, i.agency, i.channel,
+                        i.received_at, i.due_at, i.finished_at, i.returned_at, i.status)) as raw_values
+from incoming i
+join incoming_groups g using (case_id)
+where g.variants > 1;
+
+-- the rows that load: every row of an id seen once, the first row (sheet, row) of a repeated
+-- identical case; none of a conflicting one
+create or replace temp table incoming_dropped as
+select file_row_number
+from (
+    select
+        i.file_row_number,
+        g.variants,
+        row_number() over (partition by i.case_id
+                           order by i.source_sheet nulls first, i.source_row, i.file_row_number) as copy
+    from incoming i
+    join incoming_groups g using (case_id)
+)
+where variants > 1 or copy > 1;
+
+create or replace temp view incoming_final as
+select i.* exclude (file_row_number)
+from incoming i
+anti join incoming_dropped d using (file_row_number);
+
+-- 3a. the earliest date whose figures this file can change (the incremental rebuild starts there)
+create temp table if not exists touched_since (ts timestamp);
+
+insert into touched_since
+select least(min(f.received_at), min(c.received_at))
+from incoming_final f
+left join cases c using (case_id);
+
+-- 3. newest snapshot wins; on a tie the file ingested later wins
+delete from cases
+where case_id in (
+    select f.case_id
+    from incoming_final f
+    join cases c using (case_id)
+    where $snapshot_at > c.snapshot_at or ($snapshot_at = c.snapshot_at and $file_seq > c.file_seq)
+);
+
+insert into cases by name
+select
+    f.*,
+    $file as source_file,
+    $sha as source_sha256,
+    $snapshot_at as snapshot_at,
+    $file_seq as file_seq,
+    $ingested_at as ingested_at
+from incoming_final f
+anti join cases c using (case_id);
