@@ -94,7 +94,7 @@ def publish(staged: list[StagedFile], skipped: list[str], settings: Settings, ru
                 s.name, "loaded" if s.status == "staged" else "rejected", counts["read"], counts["loaded"],
                 counts["quarantined"], counts["duplicate"], s.message, file_notes(s),
             ))
-        build(con, now, incremental=True, new_since_seq=first_seq)
+        mode = build(con, now, incremental=True, new_since_seq=first_seq)
         checkpoint("built")
         insert_row(con, "runs", {
             "run_id": run_id, "started_at": started, "finished_at": local_now(settings), "status": "succeeded",
@@ -103,6 +103,7 @@ def publish(staged: list[StagedFile], skipped: list[str], settings: Settings, ru
             "rows_read": summary.total("read"), "rows_loaded": summary.total("loaded"),
             "rows_quarantined": summary.total("quarantined"), "rows_duplicate": summary.total("duplicate"),
             "as_of": now, "code_version": __version__, "rules_hash": rules_hash(),
+            "build_mode": mode,
         })
     shutil.rmtree(settings.stage, ignore_errors=True)
     return summary

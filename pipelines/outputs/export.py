@@ -13,8 +13,9 @@ from pipelines.outputs.figures import connect
 
 QUERIES = {
     "cases": "select *, year(received_at) as year, quarter(received_at) as quarter from cases",
-    "report_form": "select *, year(period_start) as year, "
-                   "case when period like '____Q_' then quarter(period_start) else 0 end as quarter from report_form",
+    "report_form": "select r.*, year(r.period_start) as year, "
+                   "case when p.period_kind = 'quarter' then quarter(r.period_start) else 0 end as quarter "
+                   "from report_form r join periods p using (period)",
 }
 
 

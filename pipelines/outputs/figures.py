@@ -79,11 +79,11 @@ def find_commune(con: duckdb.DuckDBPyConnection, name_or_code: str, units: int =
 
 def all_communes(con: duckdb.DuckDBPyConnection, units: int = 2024) -> list[CommuneRef]:
     """Communes that have cases (the registry holds a whole province; officials want their own)."""
-    with_cases = ("select distinct coalesce(u.successor_code, c.commune_code) from cases c "
-                  "left join communes u using (commune_code)") if units == 2025 else \
-        "select distinct commune_code from cases"
+    # the roll-up to 2025 units is the warehouse's own (reporting_units), never rewritten here
     rows = con.execute(
-        f"select * from ({_units_sql(units)}) where commune_code in ({with_cases}) order by commune_code"
+        f"select * from ({_units_sql(units)}) where commune_code in ("
+        "select distinct u.commune_code from cases c join reporting_units(units := ?) u on u.recorded_code = c.commune_code"
+        ") order by commune_code", [units]
     ).fetchall()
     return [CommuneRef(*r) for r in rows]
 

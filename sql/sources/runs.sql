@@ -16,6 +16,7 @@ create table if not exists runs (
     message varchar
 );
 
--- added in 0.2.0: a warehouse built before keeps its rows, its runs have no rules hash (so the
--- next run rebuilds every period)
+-- added in 0.2.0: a warehouse built before keeps its rows; its runs have no rules hash, so the
+-- next run rebuilds every period
 alter table runs add column if not exists rules_hash varchar;
+alter table runs add column if not exists build_mode varchar;

@@ -1,0 +1,106 @@
+"""Each rule is defined once; where SQL must spell a list that a rule file also holds (the columns
+of a SELECT, the indicators of a formula), these tests keep the two from drifting apart."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, timedelta
+
+import duckdb
+import pytest
+
+from pipelines.resources import SCHEMAS
+from pipelines.rules.indicators import form_column_names, indicators
+from pipelines.rules.periods import parse_period, quarter_of
+from pipelines.rules.vocab import reason_table, statuses, vocabularies
+from schemas.models import CaseRows
+
+KEY = ["commune_code", "commune_name", "period", "period_start", "period_end", "sector"]
+
+
+def _columns(con: duckdb.DuckDBPyConnection, sql: str) -> list[str]:
+    return [d[0] for d in con.execute(f"select * from ({sql}) limit 0").description]
+
+
+def test_report_form_columns_follow_the_form_definition(con):
+    cols = _columns(con, "select * from report_form_between(date '2024-01-01', date '2024-03-31')")
+    assert cols == KEY + form_column_names()
+    assert con.execute("select list(column_name order by rowid) from report_form_columns").fetchone()[0] == \
+        form_column_names()
+
+
+def test_indicators_of_computes_exactly_the_defined_indicators(con):
+    con.execute("insert into communes (commune_code, commune_name, unit_type) values ('1', 'A', 'xã')")
+    con.execute("insert into cases (case_id, commune_code, commune_name, sector, channel, received_at, due_at, "
+                "status) values ('c1', '1', 'A', 'S', 'online', '2024-01-02 08:00', '2024-01-05', 'processing')")
+    got = {r[0] for r in con.execute(
+        "select distinct indicator from indicators_between(date '2024-01-01', date '2024-03-31')").fetchall()}
+    defined = {i.code for i in indicators() if i.source == "cases"}
+    assert got == defined
+    catalogue = {r[0] for r in con.execute("select indicator from procedure_indicators('1')").fetchall()}
+    assert catalogue == {i.code for i in indicators() if i.source == "catalogue"}
+
+
+def test_indicator_kinds_decide_how_values_are_rounded(con):
+    """The kind of schemas/indicators.csv (not the code's name) decides the value: a pct
+    indicator is 0–100, a count is the count."""
+    con.execute("insert into communes (commune_code, commune_name, unit_type) values ('1', 'A', 'xã')")
+    con.execute("""insert into cases (case_id, commune_code, commune_name, sector, channel, received_at, due_at,
+                   finished_at, status, is_digitized) values
+                   ('c1', '1', 'A', 'S', 'online', '2024-01-02 08:00', '2024-01-10', '2024-01-03 09:00', 'resolved', true),
+                   ('c2', '1', 'A', 'S', 'direct', '2024-01-02 08:00', '2024-01-03', '2024-01-03 10:00', 'resolved', false),
+                   ('c3', '1', 'A', 'S', 'direct', '2024-01-02 08:00', '2024-01-03', '2024-01-05 10:00', 'resolved', false)""")
+    values = dict(con.execute("select indicator, value from indicators_between(date '2024-01-01', "
+                              "date '2024-03-31') where sector is null").fetchall())
+    assert values["early_pct"] == 33.33 and values["late_pct"] == 33.33
+    assert values["resolved_digitized"] == 1 and values["resolved_online"] == 1
+    kinds = {i.code: i.kind for i in indicators()}
+    assert all(kinds[code] == "pct" for code in values if code.endswith("_pct"))
+
+
+def test_every_status_of_the_vocabulary_has_a_group():
+    groups = {row["group"] for row in statuses().values()}
+    assert groups == {"refused", "withdrawn_stopped", "active", "resolved"}
+    assert set(vocabularies()["status"].values()) <= set(statuses())
+
+
+def test_the_status_groups_drive_the_classification(con):
+    """Which statuses are withdrawn/stopped is read from statuses (schemas/statuses.csv): change the
+    group of a status there and the same case counts differently."""
+    con.execute("insert into communes (commune_code, commune_name, unit_type) values ('1', 'A', 'xã')")
+    con.execute("insert into cases (case_id, commune_code, commune_name, sector, channel, received_at, due_at, "
+                "finished_at, status) values ('c1', '1', 'A', 'S', 'direct', '2024-01-02 08:00', '2024-01-10', "
+                "'2024-01-03', 'stopped')")
+    sql = ("select resolved_total, withdrawn_stopped from report_form_between(date '2024-01-01', "
+           "date '2024-03-31') where sector is null")
+    assert con.execute(sql).fetchone() == (0, 1)
+    con.execute("update statuses set status_group = 'resolved' where status = 'stopped'")
+    assert con.execute(sql).fetchone() == (1, 0)
+
+
+def test_reasons_name_existing_columns_and_cover_every_rule():
+    cols = {row["canonical"] for row in csv.DictReader(open(SCHEMAS / "columns.csv", encoding="utf-8"))}
+    for r in reason_table().values():
+        assert r.column is None or r.column in cols, r
+    checks = {c.name for c in CaseRows.to_schema().checks}
+    assert checks <= set(reason_table())
+
+
+@pytest.mark.parametrize("start", [date(2023, 12, 30), date(2025, 6, 29)])
+def test_period_labels_agree_between_python_and_sql(con, start):
+    for offset in range(0, 400, 7):
+        day = start + timedelta(days=offset)
+        q = quarter_of(day)
+        sql_q, sql_y = con.execute("select tthc_quarter_label(?::date), tthc_year_label(?::date)",
+                                   [day, day]).fetchone()
+        assert sql_q == q.label and q.start <= day <= q.end
+        assert sql_y == parse_period(str(day.year)).label
+    p = parse_period("01/01/2024-25/03/2024")
+    assert con.execute("select tthc_period_label(?::date, ?::date)", [p.start, p.end]).fetchone()[0] == p.label
+
+
+def test_now_is_local_time_of_the_configured_zone(con):
+    utc_plus_7 = con.execute("select tthc_local_now()").fetchone()[0]
+    con.execute("update deployment set timezone = 'UTC'")
+    utc = con.execute("select tthc_local_now()").fetchone()[0]
+    assert round((utc_plus_7 - utc).total_seconds() / 3600) == 7
