@@ -19,7 +19,7 @@ from pipelines.extract.guard import NO_BUDGET, Budget, Limits, check_size
 from pipelines.extract.header import HeaderLayout, export_time
 from pipelines.extract.shape import shape
 from pipelines.extract.sniff import sniff
-from pipelines.rules.vocab import column_map
+from pipelines.rules.vocab import ColumnMap, column_map
 
 from pipelines.extract.csv_reader import NeedsExactPass
 
@@ -58,25 +58,29 @@ def _note_layout(info: ExportInfo, layout: HeaderLayout, title: list[list[str | 
         if name not in info.shadowed_columns:
             info.shadowed_columns.append(name)
     info.exported_at = info.exported_at or export_time(title)
-    _check_required(info, layout)
+    cmap = layout.cmap or column_map()
+    _check_required(layout, cmap)
     present = set(layout.mapping.values())
-    info.missing_columns = [c for c in column_map().names() if c not in present and c not in info.missing_columns]
+    info.missing_columns = [c for c in cmap.names() if c not in present and c not in info.missing_columns]
 
 
-def _check_required(info: ExportInfo, layout: HeaderLayout) -> None:
+def _check_required(layout: HeaderLayout, cmap: ColumnMap) -> None:
     present = set(layout.mapping.values())
-    cmap = column_map()
     missing = [c.canonical for c in cmap.columns if c.required == "yes" and c.canonical not in present]
-    if "finished_at" not in present and "returned_at" not in present:
+    names = set(cmap.names())
+    if {"finished_at", "returned_at"} <= names and not {"finished_at", "returned_at"} & present:
         missing.append("finished_at")
     if missing:
         labels = ", ".join(cmap.label(c) for c in missing)
         raise FileRejected(f"thiếu cột bắt buộc: {labels} — required column(s) missing: {', '.join(missing)}")
 
 
-def open_export(path: Path, limits: Limits | None = None, budget: Budget = NO_BUDGET
-                ) -> tuple[ExportInfo, Iterator[pa.Table]]:
+def open_export(path: Path, limits: Limits | None = None, budget: Budget = NO_BUDGET,
+                cmap: ColumnMap | None = None) -> tuple[ExportInfo, Iterator[pa.Table]]:
     """Plan the file (may raise FileRejected) and return an iterator of canonical tables.
+
+    cmap: the column map headers are matched with (default: the case columns of
+    schemas/columns.csv; the procedure catalogue passes its own).
 
     Planning reads only headers; the iterator streams the data. The iterator may also
     raise FileRejected (e.g. an unreadable block deep in a CSV, a workbook over a cap, the
@@ -88,16 +92,16 @@ def open_export(path: Path, limits: Limits | None = None, budget: Budget = NO_BU
     check_size(path, limits)
     info.kind = sniff(path, limits)
     if info.kind == "csv":
-        return info, _csv(path, info)
+        return info, _csv(path, info, cmap)
     if info.kind == "html":
-        return info, _html(path, info, limits)
-    return info, _workbook(path, info, limits, budget)
+        return info, _html(path, info, limits, cmap)
+    return info, _workbook(path, info, limits, budget, cmap)
 
 
-def _csv(path: Path, info: ExportInfo) -> Iterator[pa.Table]:
+def _csv(path: Path, info: ExportInfo, cmap: ColumnMap | None) -> Iterator[pa.Table]:
     from pipelines.extract.csv_reader import plan_csv, read_csv_batches
 
-    plan = plan_csv(path)
+    plan = plan_csv(path, cmap)
     info.encoding = plan.label
     info.restart = lambda: (_reset(info, plan), batches(exact=True))[1]
     _note_layout(info, plan.layout, plan.title)
@@ -121,13 +125,14 @@ def _reset(info: ExportInfo, plan: object) -> None:
     plan.malformed.clear()
 
 
-def _workbook(path: Path, info: ExportInfo, limits: Limits, budget: Budget) -> Iterator[pa.Table]:
+def _workbook(path: Path, info: ExportInfo, limits: Limits, budget: Budget, cmap: ColumnMap | None
+              ) -> Iterator[pa.Table]:
     from pipelines.extract.excel_reader import WorkbookPlan, read_workbook
 
     plan = WorkbookPlan()
 
     def batches() -> Iterator[pa.Table]:
-        for sheet, cols, rows in read_workbook(path, info.kind, limits, plan, budget):
+        for sheet, cols, rows in read_workbook(path, info.kind, limits, plan, budget, cmap):
             info.sheets.append(sheet.name)
             _note_layout(info, sheet.layout, sheet.title)
             shaped = shape(cols, sheet.layout, sheet.name, rows)
@@ -143,10 +148,10 @@ def _workbook(path: Path, info: ExportInfo, limits: Limits, budget: Budget) -> I
     return batches()
 
 
-def _html(path: Path, info: ExportInfo, limits: Limits) -> Iterator[pa.Table]:
+def _html(path: Path, info: ExportInfo, limits: Limits, cmap: ColumnMap | None) -> Iterator[pa.Table]:
     from pipelines.extract.html_reader import plan_html, read_html_grid
 
-    found = plan_html(path, limits)
+    found = plan_html(path, limits, cmap)
     if not found:
         raise FileRejected("không tìm thấy bảng có dòng tiêu đề trong tệp HTML — no header row found")
     for _, layout, title in found:

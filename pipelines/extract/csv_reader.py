@@ -22,7 +22,7 @@ import pyarrow.csv as pacsv
 from pipelines.extract.errors import FileRejected
 from pipelines.extract.header import HeaderLayout, detect_header, export_time
 from pipelines.extract.shape import is_footer_text
-from pipelines.rules.vocab import column_map
+from pipelines.rules.vocab import ColumnMap, column_map
 
 SNIFF_BYTES = 256 * 1024
 MAX_FIELD = 256 * 1024 * 1024  # Python's csv module refuses fields over 128 kB by default
@@ -113,7 +113,7 @@ def mixed_utf8(head: bytes) -> bool:
     return utf8 > 0 and other > 0
 
 
-def plan_csv(path: Path) -> CsvPlan:
+def plan_csv(path: Path, cmap: ColumnMap | None = None) -> CsvPlan:
     with open(path, "rb") as fh:
         head = fh.read(SNIFF_BYTES)
     encoding = detect_encoding(head)
@@ -125,7 +125,7 @@ def plan_csv(path: Path) -> CsvPlan:
     if len(head) == SNIFF_BYTES and len(lines) > 1:
         lines = lines[:-1]  # the last line of the sample may be cut
     sample = "".join(lines[:200])
-    cmap = column_map()
+    cmap = cmap or column_map()
     best: tuple[int, str, HeaderLayout, list[list[str]]] | None = None
     for sep in SEPARATORS:
         try:

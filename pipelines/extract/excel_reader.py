@@ -25,7 +25,7 @@ import pyarrow as pa
 from pipelines.extract.errors import FileRejected
 from pipelines.extract.guard import NO_BUDGET, Budget, Limits, inspect_xlsx
 from pipelines.extract.header import SCAN_ROWS, HeaderLayout, detect_header
-from pipelines.rules.vocab import column_map
+from pipelines.rules.vocab import ColumnMap, column_map
 
 
 @dataclass
@@ -148,8 +148,8 @@ def _grid(batch: pa.RecordBatch) -> list[list[str | None]]:
     return [list(r) for r in zip(*cols)] if cols else []
 
 
-def read_workbook(path: Path, kind: str, limits: Limits, plan: WorkbookPlan, budget: Budget = NO_BUDGET
-                  ) -> Iterator[tuple[SheetPlan, dict[int, pa.Array], pa.Array]]:
+def read_workbook(path: Path, kind: str, limits: Limits, plan: WorkbookPlan, budget: Budget = NO_BUDGET,
+                  cmap: ColumnMap | None = None) -> Iterator[tuple[SheetPlan, dict[int, pa.Array], pa.Array]]:
     """Each sheet with a header: its plan, its columns below the header and Excel row numbers.
 
     The worker parses while this process checks the archive; a rejection by the check stops the
@@ -165,7 +165,7 @@ def read_workbook(path: Path, kind: str, limits: Limits, plan: WorkbookPlan, bud
         worker.close()
     if kind == "xls":
         offsets = [first_rows.get(name, 0) for _, name, _ in sheets]
-    cmap = column_map()
+    cmap = cmap or column_map()
     for idx, name, data in sheets:
         budget.check(f"đọc trang '{name}'")
         grid = _grid(data.slice(0, SCAN_ROWS))

@@ -36,6 +36,7 @@ class HeaderLayout:
     unknown: list[str] = field(default_factory=list)
     shadowed: list[str] = field(default_factory=list)  # second alias of an already-mapped column
     header_keys: dict[int, str] = field(default_factory=dict)  # for spotting repeated headers
+    cmap: ColumnMap | None = field(default=None, repr=False)  # the column map it was matched with
 
     @property
     def data_start(self) -> int:
@@ -87,7 +88,7 @@ def _layout(grid: list[list[str | None]], i: int, n: int, cmap: ColumnMap) -> He
             names.append(b or t)
     mapping: dict[int, str] = {}
     ranks: dict[str, tuple[int, int]] = {}
-    layout = HeaderLayout(i, n, names, mapping)
+    layout = HeaderLayout(i, n, names, mapping, cmap=cmap)
     for j, name in enumerate(names):
         if not name:
             continue

@@ -12,7 +12,7 @@ from pipelines.extract.csv_reader import detect_encoding
 from pipelines.extract.errors import FileRejected
 from pipelines.extract.guard import Limits
 from pipelines.extract.header import HeaderLayout, detect_header
-from pipelines.rules.vocab import column_map
+from pipelines.rules.vocab import ColumnMap, column_map
 
 
 def html_grids(path: Path, limits: Limits | None = None) -> list[list[list[str | None]]]:
@@ -56,9 +56,9 @@ def html_grids(path: Path, limits: Limits | None = None) -> list[list[list[str |
     return grids
 
 
-def plan_html(path: Path, limits: Limits | None = None
+def plan_html(path: Path, limits: Limits | None = None, cmap: ColumnMap | None = None
               ) -> list[tuple[list[list[str | None]], HeaderLayout, list[list[str | None]]]]:
-    cmap = column_map()
+    cmap = cmap or column_map()
     found = []
     for grid in html_grids(path, limits):
         layout = detect_header(grid, cmap)

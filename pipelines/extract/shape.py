@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 
 from pipelines.extract.header import HeaderLayout
 from pipelines.rules.text import match_key
-from pipelines.rules.vocab import column_map
+from pipelines.rules.vocab import ColumnMap, column_map
 
 _FOOTER_MARKERS = (
     "tongcong", "tongso", "cong", "nguoilap", "nguoilapbieu", "thutruong", "lanhdao", "xacnhan",
@@ -27,8 +27,8 @@ _DATE_LINE = re.compile(r"ngay\d*thang\d*nam")
 _CONTROL = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]"
 
 
-def canonical_schema() -> pa.Schema:
-    fields = [pa.field(c, pa.string()) for c in column_map().names()]
+def canonical_schema(cmap: ColumnMap | None = None) -> pa.Schema:
+    fields = [pa.field(c, pa.string()) for c in (cmap or column_map()).names()]
     return pa.schema(fields + [pa.field("_sheet", pa.string()), pa.field("_row", pa.int64())])
 
 
@@ -52,11 +52,12 @@ def shape(
     for j, canonical in layout.mapping.items():
         arr = columns.get(j)
         out[canonical] = strip_controls(arr) if arr is not None else pa.nulls(n, pa.string())
-    for name in column_map().names():
+    cmap = layout.cmap or column_map()
+    for name in cmap.names():
         out.setdefault(name, pa.nulls(n, pa.string()))
     out["_sheet"] = pa.array([sheet] * n, pa.string()) if n else pa.array([], pa.string())
     out["_row"] = rows
-    table = pa.table(out, schema=canonical_schema())
+    table = pa.table(out, schema=canonical_schema(cmap))
     keep = _data_rows(table, layout)
     if keep is None:
         return Shaped(table, 0)

@@ -87,6 +87,20 @@ def column_map() -> ColumnMap:
 
 
 @lru_cache(maxsize=1)
+def catalogue_map() -> ColumnMap:
+    """The column map of the procedure catalogue (schemas/catalogue_columns.csv): read by the same
+    extractor as case exports, with its own columns; no column is required by the reader (the
+    catalogue needs a code or a name, checked where it is read)."""
+    columns, by_key = [], {}
+    for row in _read_csv("catalogue_columns.csv"):
+        aliases = tuple(a.strip() for a in row["aliases"].split("|") if a.strip())
+        columns.append(Column(row["canonical"], aliases[0], "no", "text", aliases))
+        for rank, alias in enumerate(aliases):
+            by_key.setdefault(match_key(alias), (row["canonical"], rank))
+    return ColumnMap(tuple(columns), by_key, frozenset(), column_map().ignored_keys)
+
+
+@lru_cache(maxsize=1)
 def vocabularies() -> dict[str, dict[str, str]]:
     """domain -> {match_key(value): canonical}."""
     out: dict[str, dict[str, str]] = {}
