@@ -3,7 +3,8 @@
 -- in-progress cases of a period that was current then are judged again now). Earlier periods keep
 -- their rows: nothing in them changed.
 create or replace temp table affected as
-select * from periods where period_end >= $since;
+select * from periods
+where period_end >= $since;
 
 create or replace temp table period_counts_new as
 select * from period_counts(tthc_period_list('affected'), $as_of);

@@ -4,14 +4,16 @@ create or replace table periods as
 with bounds as (
     select
         date_trunc('quarter', min(received_at))::date as first_q,
-        date_trunc('quarter', least(max(greatest(received_at, coalesce(finished_at, received_at))),
-                                    $as_of))::date as last_q
+        date_trunc('quarter', least(
+            max(greatest(received_at, coalesce(finished_at, received_at))),
+            $as_of
+        ))::date as last_q
     from cases
 ),
 
 quarters as (
     select q::date as period_start
-    from bounds, range(first_q, last_q + interval 1 day, interval 3 month) as t(q)
+    from bounds, range(first_q, last_q + interval 1 day, interval 3 month) as t (q)
     where first_q is not null
 )
 

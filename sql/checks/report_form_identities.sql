@@ -12,7 +12,8 @@ select
         else 'received = resolved + in_progress + withdrawn_stopped'
     end as broken_identity
 from report_form
-where received_total <> received_online + received_offline + carried_over
-   or resolved_total <> resolved_early + resolved_on_time + resolved_late
-   or in_progress_total <> in_progress_on_time + in_progress_overdue
-   or received_total <> resolved_total + in_progress_total + withdrawn_stopped
+where
+    received_total <> received_online + received_offline + carried_over
+    or resolved_total <> resolved_early + resolved_on_time + resolved_late
+    or in_progress_total <> in_progress_on_time + in_progress_overdue
+    or received_total <> resolved_total + in_progress_total + withdrawn_stopped

@@ -32,7 +32,7 @@ create or replace macro tthc_classify(r, f, d, grp, channel, s, e, horizon) as (
         resolved_on_time := tthc_is_resolved(r, f, grp, s, e) and f::date >= d::date and f <= tthc_deadline(d),
         resolved_late := tthc_is_resolved(r, f, grp, s, e) and f > tthc_deadline(d),
         withdrawn_stopped := grp = 'withdrawn_stopped' and r < e + interval 1 day
-            and f >= s and f < e + interval 1 day,
+        and f >= s and f < e + interval 1 day,
         in_progress := tthc_is_in_progress(r, f, grp, e),
         in_progress_on_time := tthc_is_in_progress(r, f, grp, e) and tthc_deadline(d) >= horizon,
         in_progress_overdue := tthc_is_in_progress(r, f, grp, e) and tthc_deadline(d) < horizon

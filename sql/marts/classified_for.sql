@@ -5,8 +5,10 @@
 create or replace macro classified_for(period_list, as_of, units := 2024) as table
     with p as (
         -- as_of NULL means "now" at query time (a macro's default would be frozen at creation)
-        select *, least(period_end::timestamp + interval 86399 second, coalesce(as_of, tthc_local_now())) as horizon
-        from (select unnest(period_list, recursive := true))
+        select
+            *,
+            least(period_end::timestamp + interval 86399 second, coalesce(as_of, tthc_local_now())) as horizon
+        from (select unnest(period_list, recursive := true)) as listed
     )
 
     select
@@ -24,11 +26,14 @@ create or replace macro classified_for(period_list, as_of, units := 2024) as tab
         c.has_e_result,
         c.received_at,
         c.finished_at,
-        tthc_classify(c.received_at, c.finished_at, c.due_at, st.status_group, c.channel,
-                      p.period_start, p.period_end, p.horizon) as k
+        tthc_classify(
+            c.received_at, c.finished_at, c.due_at, st.status_group, c.channel,
+            p.period_start, p.period_end, p.horizon
+        ) as k
     from cases as c
-    left join statuses as st on st.status = c.status
-    left join reporting_units(units := units) as u on u.recorded_code = c.commune_code
-    join p
-      on c.received_at < p.period_end + interval 1 day
-     and (c.finished_at is null or c.finished_at >= p.period_start);
+    left join statuses as st on c.status = st.status
+    left join reporting_units(units := units) as u on c.commune_code = u.recorded_code
+    inner join p
+        on
+            c.received_at < p.period_end + interval 1 day
+            and (c.finished_at is null or c.finished_at >= p.period_start);

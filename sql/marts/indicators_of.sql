@@ -13,20 +13,27 @@ create or replace macro indicators_of(counts) as table
             period_start,
             period_end,
             sector,
-            unnest([
-                {'indicator': 'resolved_online', 'numerator': resolved_online::double, 'denominator': null::double},
-                {'indicator': 'resolved_digitized', 'numerator': resolved_digitized, 'denominator': null},
-                {'indicator': 'early_pct', 'numerator': resolved_early, 'denominator': resolved_total},
-                {'indicator': 'on_time_pct', 'numerator': resolved_on_time, 'denominator': resolved_total},
-                {'indicator': 'late_pct', 'numerator': resolved_late, 'denominator': resolved_total},
-                {'indicator': 'timely_pct',
-                 'numerator': resolved_early + resolved_on_time + in_progress_on_time,
-                 'denominator': received_total},
-                {'indicator': 'online_pct', 'numerator': received_online, 'denominator': received_in_period},
-                {'indicator': 'digitized_pct', 'numerator': resolved_digitized, 'denominator': resolved_total},
-                {'indicator': 'paid_online_pct', 'numerator': paid_online, 'denominator': paid_known},
-                {'indicator': 'e_result_pct', 'numerator': e_result, 'denominator': e_result_known},
-                {'indicator': 'avg_resolution_days', 'numerator': resolution_seconds / 86400.0, 'denominator': resolved_total}
+            -- a list of structs unnested into its named fields
+            unnest([  -- noqa: AL03
+                { 'indicator': 'resolved_online', 'numerator': resolved_online::double, 'denominator': null::double },
+                { 'indicator': 'resolved_digitized', 'numerator': resolved_digitized, 'denominator': null },
+                { 'indicator': 'early_pct', 'numerator': resolved_early, 'denominator': resolved_total },
+                { 'indicator': 'on_time_pct', 'numerator': resolved_on_time, 'denominator': resolved_total },
+                { 'indicator': 'late_pct', 'numerator': resolved_late, 'denominator': resolved_total },
+                {
+                    'indicator': 'timely_pct',
+                    'numerator': resolved_early + resolved_on_time + in_progress_on_time,
+                    'denominator': received_total
+                },
+                { 'indicator': 'online_pct', 'numerator': received_online, 'denominator': received_in_period },
+                { 'indicator': 'digitized_pct', 'numerator': resolved_digitized, 'denominator': resolved_total },
+                { 'indicator': 'paid_online_pct', 'numerator': paid_online, 'denominator': paid_known },
+                { 'indicator': 'e_result_pct', 'numerator': e_result, 'denominator': e_result_known },
+                {
+                    'indicator': 'avg_resolution_days',
+                    'numerator': resolution_seconds / 86400.0,
+                    'denominator': resolved_total
+                }
             ], recursive := true)
         from query_table(counts)
     )

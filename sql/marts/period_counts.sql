@@ -52,13 +52,16 @@ create or replace macro period_counts(period_list, as_of, units := 2024) as tabl
             period_start,
             period_end,
             null::varchar as sector,
-            sum(columns(* exclude (commune_code, commune_name, period, period_start, period_end, sector,
-                                   resolution_seconds)))::bigint,
+            sum(columns(* exclude (
+                commune_code, commune_name, period, period_start, period_end, sector,
+                resolution_seconds
+            )))::bigint,
             sum(resolution_seconds)::bigint as resolution_seconds
         from by_sector
         group by commune_code, commune_name, period, period_start, period_end
     )
 
-    select * from by_sector
+    -- columns(*) above expands to the same columns, matched by name
+    select * from by_sector  -- noqa: AM07
     union all by name
     select * from all_sectors;

@@ -16,12 +16,19 @@ create or replace macro procedure_indicators(code) as table
         from applicable
     )
 
-    select unnest([
-        {'indicator': 'procedures_published', 'numerator': published::double, 'denominator': null::double,
-         'value': case when published > 0 then published::double end},
-        {'indicator': 'procedures_full_online', 'numerator': full_online, 'denominator': null,
-         'value': case when published > 0 then full_online::double end},
-        {'indicator': 'procedures_full_online_pct', 'numerator': full_online, 'denominator': published,
-         'value': tthc_pct(full_online, published)}
-    ], recursive := true)
+    select
+        unnest([
+            {
+                'indicator': 'procedures_published', 'numerator': published::double, 'denominator': null::double,
+                'value': case when published > 0 then published::double end
+            },
+            {
+                'indicator': 'procedures_full_online', 'numerator': full_online, 'denominator': null,
+                'value': case when published > 0 then full_online::double end
+            },
+            {
+                'indicator': 'procedures_full_online_pct', 'numerator': full_online, 'denominator': published,
+                'value': tthc_pct(full_online, published)
+            }
+        ], recursive := true)
     from counted;

@@ -21,9 +21,11 @@ with repeated as (
 select
     case_id,
     count(*) as n,
-    count(distinct hash(procedure_code, procedure_name, sector, agency, commune_code, channel, service_level,
-                        received_at, due_at, finished_at, returned_at, status, is_digitized, fee_amount,
-                        is_paid_online, has_e_result, note)) as variants
+    count(distinct hash(
+        procedure_code, procedure_name, sector, agency, commune_code, channel, service_level,
+        received_at, due_at, finished_at, returned_at, status, is_digitized, fee_amount,
+        is_paid_online, has_e_result, note
+    )) as variants
 from incoming
 semi join repeated using (case_id)
 group by case_id;
@@ -38,11 +40,16 @@ select
     i.case_id,
     i.commune_code,
     ['conflicting_duplicate'] as reasons,
-    (select message from reasons where reason = 'conflicting_duplicate') as reason_text,
-    to_json(struct_pack(i.case_id, i.procedure_code, i.procedure_name, i.sector, i.agency, i.channel,
-                        i.received_at, i.due_at, i.finished_at, i.returned_at, i.status)) as raw_values
-from incoming i
-join incoming_groups g using (case_id)
+    (
+        select message from reasons
+        where reason = 'conflicting_duplicate'
+    ) as reason_text,
+    to_json(struct_pack(
+        i.case_id, i.procedure_code, i.procedure_name, i.sector, i.agency, i.channel,
+        i.received_at, i.due_at, i.finished_at, i.returned_at, i.status
+    )) as raw_values
+from incoming as i
+inner join incoming_groups as g using (case_id)
 where g.variants > 1;
 
 -- the rows that load: every row of an id seen once, the first row (sheet, row) of a repeated
@@ -53,32 +60,34 @@ from (
     select
         i.file_row_number,
         g.variants,
-        row_number() over (partition by i.case_id
-                           order by i.source_sheet nulls first, i.source_row, i.file_row_number) as copy
-    from incoming i
-    join incoming_groups g using (case_id)
-)
+        row_number() over (
+            partition by i.case_id
+            order by i.source_sheet nulls first, i.source_row, i.file_row_number
+        ) as copy
+    from incoming as i
+    inner join incoming_groups as g using (case_id)
+) as copies
 where variants > 1 or copy > 1;
 
 create or replace temp view incoming_final as
 select i.* exclude (file_row_number)
-from incoming i
-anti join incoming_dropped d using (file_row_number);
+from incoming as i
+anti join incoming_dropped as d using (file_row_number);
 
 -- 3a. the earliest date whose figures this file can change (the incremental rebuild starts there)
 create temp table if not exists touched_since (ts timestamp);
 
 insert into touched_since
 select least(min(f.received_at), min(c.received_at))
-from incoming_final f
-left join cases c using (case_id);
+from incoming_final as f
+left join cases as c using (case_id);
 
 -- 3. newest snapshot wins; on a tie the file ingested later wins
 delete from cases
 where case_id in (
     select f.case_id
-    from incoming_final f
-    join cases c using (case_id)
+    from incoming_final as f
+    inner join cases as c using (case_id)
     where $snapshot_at > c.snapshot_at or ($snapshot_at = c.snapshot_at and $file_seq > c.file_seq)
 );
 
@@ -90,5 +99,5 @@ select
     $snapshot_at as snapshot_at,
     $file_seq as file_seq,
     $ingested_at as ingested_at
-from incoming_final f
-anti join cases c using (case_id);
+from incoming_final as f
+anti join cases as c using (case_id);

@@ -12,8 +12,12 @@ select
     q.reasons,
     (
         select string_agg(coalesce(r.message, u.reason), '; ' order by u.pos)
-        from (select unnest(q.reasons) as reason, generate_subscripts(q.reasons, 1) as pos) as u
-        left join reasons as r on r.reason = u.reason
+        from (
+            select
+                unnest(q.reasons) as reason,
+                generate_subscripts(q.reasons, 1) as pos
+        ) as u
+        left join reasons as r on u.reason = r.reason
     ) as reason_text,
     q.raw_values::json as raw_values
 from read_parquet($q_path) as q;

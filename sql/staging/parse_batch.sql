@@ -8,7 +8,12 @@ with parsed as (
     select
         batch_pos,
         coalesce(is_terminal, false) as is_terminal,
-        received_at, due_at, finished_at, returned_at, fee_amount, note,
+        received_at,
+        due_at,
+        finished_at,
+        returned_at,
+        fee_amount,
+        note,
         tthc_parse_ts(received_at) as received_ts,
         tthc_parse_ts(due_at) as due_ts,
         tthc_parse_ts(finished_at) as finished_ts,
@@ -31,8 +36,10 @@ select
     nullif(trim(due_at), '') is not null as due_given,
     (nullif(trim(finished_at), '') is not null and finished_ts is null) as finished_bad,
     (nullif(trim(returned_at), '') is not null and returned_ts is null) as returned_bad,
-    not (tthc_ts_in_range(received_ts) and tthc_ts_in_range(due_ts)
-         and tthc_ts_in_range(finished_ts) and tthc_ts_in_range(returned_ts)) as out_of_range,
+    not(
+        tthc_ts_in_range(received_ts) and tthc_ts_in_range(due_ts)
+        and tthc_ts_in_range(finished_ts) and tthc_ts_in_range(returned_ts)
+    ) as out_of_range,
     (finished_ts is null and returned_ts is not null) as finished_from_returned,
     -- facts for the quality report (the row loads)
     (finished_ts is not null and not is_terminal) as finished_not_terminal,
