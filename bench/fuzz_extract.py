@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures as cf
+import contextlib
 import io
 import os
 import random
@@ -43,36 +44,113 @@ HANG_S = 120.0
 KEEP_ROWS = 150
 
 TOKENS = [
-    b'"', b'""', b",", b";", b"\t", b"|", b"\r\n", b"\n", b"\r", b"\x00", b"\x00\x00\x00\x00", b"\xff\xfe", b"\xfe\xff",
-    b"\xef\xbb\xbf", b"\x1b[31m", b"\x07", b"\x7f", b"\xc3", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xe2\x80\xae",
-    b"31/02/2024", b"00/00/0000", b"29/02/2023", b"13/13/2024", b"01/01/1900", b"31/12/2100", b"2024-02-30T25:61:00+99:99",
-    b"99999999999999999999", b"-1", b"1e999", b"NaN", b"-0", b"0x1F", b"#N/A", b"#VALUE!", b"=1+1",
-    b'=cmd|" /C calc"!A0', b"@SUM(1)", b"<!DOCTYPE x [<!ENTITY a \"b\">]>", b"&lol9;", b"<![CDATA[", b"]]>",
-    "Tổng cộng".encode(), "Mã hồ sơ".encode(), "Trạng thái".encode(), "Ngày tiếp nhận".encode(),
-    "Đã trả kết quả".encode(), "Từ chối tiếp nhận".encode(), "Trực tuyến".encode(), b"\xd0\xe3 tr\xf2",
-    b"A" * 300, b"9" * 40,
+    b'"',
+    b'""',
+    b",",
+    b";",
+    b"\t",
+    b"|",
+    b"\r\n",
+    b"\n",
+    b"\r",
+    b"\x00",
+    b"\x00\x00\x00\x00",
+    b"\xff\xfe",
+    b"\xfe\xff",
+    b"\xef\xbb\xbf",
+    b"\x1b[31m",
+    b"\x07",
+    b"\x7f",
+    b"\xc3",
+    b"\xed\xa0\x80",
+    b"\xf4\x90\x80\x80",
+    b"\xe2\x80\xae",
+    b"31/02/2024",
+    b"00/00/0000",
+    b"29/02/2023",
+    b"13/13/2024",
+    b"01/01/1900",
+    b"31/12/2100",
+    b"2024-02-30T25:61:00+99:99",
+    b"99999999999999999999",
+    b"-1",
+    b"1e999",
+    b"NaN",
+    b"-0",
+    b"0x1F",
+    b"#N/A",
+    b"#VALUE!",
+    b"=1+1",
+    b'=cmd|" /C calc"!A0',
+    b"@SUM(1)",
+    b'<!DOCTYPE x [<!ENTITY a "b">]>',
+    b"&lol9;",
+    b"<![CDATA[",
+    b"]]>",
+    "Tổng cộng".encode(),
+    "Mã hồ sơ".encode(),
+    "Trạng thái".encode(),
+    "Ngày tiếp nhận".encode(),
+    "Đã trả kết quả".encode(),
+    "Từ chối tiếp nhận".encode(),
+    "Trực tuyến".encode(),
+    b"\xd0\xe3 tr\xf2",
+    b"A" * 300,
+    b"9" * 40,
 ]
 XML_TOKENS = [
-    b'r="XFD1048576"', b'r="A99999999"', b'r="ZZZZ1"', b'r="ALL1048576"', b'r=""', b'r="1"', b't="e"', b't="s"',
-    b't="b"', b't="d"', b"<v>#N/A</v>", b"<v>1e308</v>", b"<v>-1</v>", b"<v>2958466</v>", b"<v>99999999</v>",
-    b"<v></v>", b"<v>abc</v>", b"</row>", b"<row>", b"<row r=\"1048576\"/>", b"<c>", b"</c>", b"<is><t>", b"</t></is>",
-    b"&amp;", b"&#0;", b"&#xD800;", b"&#x1F600;", b"&bogus;", b"<!DOCTYPE x [<!ENTITY a \"bbbbbbbbbb\">]>",
-    b"<!-- -->", b"<?pi x?>", b"<![CDATA[x]]>", b'xml:space="preserve"', b"\x00", b"\xff",
+    b'r="XFD1048576"',
+    b'r="A99999999"',
+    b'r="ZZZZ1"',
+    b'r="ALL1048576"',
+    b'r=""',
+    b'r="1"',
+    b't="e"',
+    b't="s"',
+    b't="b"',
+    b't="d"',
+    b"<v>#N/A</v>",
+    b"<v>1e308</v>",
+    b"<v>-1</v>",
+    b"<v>2958466</v>",
+    b"<v>99999999</v>",
+    b"<v></v>",
+    b"<v>abc</v>",
+    b"</row>",
+    b"<row>",
+    b'<row r="1048576"/>',
+    b"<c>",
+    b"</c>",
+    b"<is><t>",
+    b"</t></is>",
+    b"&amp;",
+    b"&#0;",
+    b"&#xD800;",
+    b"&#x1F600;",
+    b"&bogus;",
+    b'<!DOCTYPE x [<!ENTITY a "bbbbbbbbbb">]>',
+    b"<!-- -->",
+    b"<?pi x?>",
+    b"<![CDATA[x]]>",
+    b'xml:space="preserve"',
+    b"\x00",
+    b"\xff",
 ]
 
 
 # --- samples, cut down -----------------------------------------------------------------------------
 
+
 def _shrink_csv(data: bytes) -> bytes:
     from pipelines.extract.csv_reader import detect_encoding
 
-    enc = detect_encoding(data[:256 * 1024])
+    enc = detect_encoding(data[: 256 * 1024])
     bom = b""
     if data.startswith(b"\xef\xbb\xbf"):
         bom, data, enc = b"\xef\xbb\xbf", data[3:], "utf-8"
     text = data.decode(enc if enc != "utf-16" else "utf-16")
     lines = text.splitlines(keepends=True)
-    keep = lines[:KEEP_ROWS + 10] + lines[-4:] if len(lines) > KEEP_ROWS + 14 else lines
+    keep = lines[: KEEP_ROWS + 10] + lines[-4:] if len(lines) > KEEP_ROWS + 14 else lines
     out = "".join(keep)
     return bom + (out.encode("utf-16") if enc.startswith("utf-16") else out.encode(enc))
 
@@ -104,6 +182,7 @@ def load_samples() -> dict[str, tuple[str, bytes]]:
 
 # --- mutators --------------------------------------------------------------------------------------
 
+
 def _bytes_mutation(data: bytes, rng: random.Random, tokens: list[bytes]) -> tuple[str, bytes]:
     if not data:
         return "empty", b""
@@ -118,17 +197,17 @@ def _bytes_mutation(data: bytes, rng: random.Random, tokens: list[bytes]) -> tup
         b[at:at] = rng.choice(tokens) * rng.choice([1, 1, 1, 3, 50])
     elif op == "delete":
         at = rng.randrange(n)
-        del b[at:at + rng.randint(1, 1000)]
+        del b[at : at + rng.randint(1, 1000)]
     elif op == "duplicate":
         at = rng.randrange(n)
-        piece = b[at:at + rng.randint(1, 5000)]
+        piece = b[at : at + rng.randint(1, 5000)]
         to = rng.randrange(n)
         b[to:to] = piece * rng.randint(1, 3)
     elif op == "truncate":
-        del b[rng.randrange(n):]
+        del b[rng.randrange(n) :]
     elif op == "splice":
         at = rng.randrange(n)
-        b[at:at + rng.randint(1, 200)] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 200)))
+        b[at : at + rng.randint(1, 200)] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 200)))
     else:
         for _ in range(rng.randint(2, 6)):
             b = bytearray(_bytes_mutation(bytes(b), rng, tokens)[1]) or bytearray(b"x")
@@ -149,12 +228,14 @@ def _csv_mutation(data: bytes, rng: random.Random) -> tuple[str, bytes]:
         lines[i], lines[j] = lines[j], lines[i]
     elif op == "cp1258_line" and not utf16:
         raw = lines[i].encode("utf-8", errors="surrogateescape")
-        try:
+        with contextlib.suppress(UnicodeDecodeError):
             lines[i] = raw.decode("utf-8").encode("cp1258", errors="replace").decode("utf-8", errors="surrogateescape")
-        except UnicodeDecodeError:
-            pass
     elif op in ("field", "header_field"):
-        k = next((n for n, line in enumerate(lines) if line.count(",") + line.count("\t") > 5), 0) if op == "header_field" else i
+        k = (
+            next((n for n, line in enumerate(lines) if line.count(",") + line.count("\t") > 5), 0)
+            if op == "header_field"
+            else i
+        )
         sep = "\t" if lines[k].count("\t") > lines[k].count(",") else ","
         cells = lines[k].rstrip("\r\n").split(sep)
         c = rng.randrange(len(cells))
@@ -163,7 +244,9 @@ def _csv_mutation(data: bytes, rng: random.Random) -> tuple[str, bytes]:
     else:
         lines[j:j] = ["\r\n"] * rng.randint(1, 40)
     out = "".join(lines or ["\n"])
-    return "csv_" + op, out.encode("utf-16", errors="replace") if utf16 else out.encode("utf-8", errors="surrogateescape")
+    return "csv_" + op, out.encode("utf-16", errors="replace") if utf16 else out.encode(
+        "utf-8", errors="surrogateescape"
+    )
 
 
 def _xlsx_mutation(data: bytes, rng: random.Random) -> tuple[str, bytes]:
@@ -189,17 +272,17 @@ def _xlsx_mutation(data: bytes, rng: random.Random) -> tuple[str, bytes]:
                     refs = list(re.finditer(rb'r="[A-Z]*\d+"', part))
                     if refs:
                         m = rng.choice(refs)
-                        part = part[:m.start()] + rng.choice(XML_TOKENS[:6]) + part[m.end():]
+                        part = part[: m.start()] + rng.choice(XML_TOKENS[:6]) + part[m.end() :]
                 elif op == "xml_drop_tag":
                     tags = list(re.finditer(rb"</?[a-zA-Z][^>]*>", part[:200_000]))
                     if tags:
                         m = rng.choice(tags)
-                        part = part[:m.start()] + part[m.end():]
+                        part = part[: m.start()] + part[m.end() :]
                 else:
                     rows = list(re.finditer(rb"<row\b.*?</row>", part[:400_000], re.S))
                     if rows:
                         m = rng.choice(rows)
-                        part = part[:m.end()] + m.group(0) * rng.randint(1, 20) + part[m.end():]
+                        part = part[: m.end()] + m.group(0) * rng.randint(1, 20) + part[m.end() :]
             dst.writestr(info.filename, part)
     return f"{op}:{target.rsplit('/', 1)[-1]}", buf.getvalue()
 
@@ -226,9 +309,18 @@ def _init_worker(seed: int) -> None:
     from pipelines.config import Settings
 
     tmp = Path(tempfile.mkdtemp(prefix="tthc-fuzz-"))
-    _W.update(seed=seed, tmp=tmp, samples=load_samples(),
-              settings=Settings.load(config_file=tmp / "none.toml", db=tmp / "w.duckdb", stage=tmp / "stage",
-                                     out=tmp / "out", inbox=tmp / "inbox"))
+    _W.update(
+        seed=seed,
+        tmp=tmp,
+        samples=load_samples(),
+        settings=Settings.load(
+            config_file=tmp / "none.toml",
+            db=tmp / "w.duckdb",
+            stage=tmp / "stage",
+            out=tmp / "out",
+            inbox=tmp / "inbox",
+        ),
+    )
 
 
 def _stage_one(name: str, index: int) -> dict:
@@ -238,9 +330,15 @@ def _stage_one(name: str, index: int) -> dict:
 
     try:
         mutator, data = mutant(_W["samples"], name, index, _W["seed"])
-    except Exception as exc:  # noqa: BLE001 - a mutator bug is the bench's, not the extractor's
-        return {"sample": name, "index": index, "mutator": "?", "status": "not_generated",
-                "message": f"{type(exc).__name__}: {exc}"[:200], "seconds": 0}
+    except Exception as exc:
+        return {
+            "sample": name,
+            "index": index,
+            "mutator": "?",
+            "status": "not_generated",
+            "message": f"{type(exc).__name__}: {exc}"[:200],
+            "seconds": 0,
+        }
     suffix = Path(name).suffix
     path = _W["tmp"] / f"m{os.getpid()}_{index}{suffix}"
     path.write_bytes(data)
@@ -249,9 +347,8 @@ def _stage_one(name: str, index: int) -> dict:
     try:
         res = stage_file(path, _W["settings"])
         out.update(status=res.status, message=res.message, read=res.rows_read, quarantined=res.rows_quarantined)
-    except BaseException as exc:  # noqa: BLE001 - this is what the run is looking for
-        out.update(status="escaped", message=f"{type(exc).__name__}: {exc}"[:300],
-                   trace=traceback.format_exc()[-1500:])
+    except BaseException as exc:
+        out.update(status="escaped", message=f"{type(exc).__name__}: {exc}"[:300], trace=traceback.format_exc()[-1500:])
     out["seconds"] = round(time.perf_counter() - t0, 3)
     path.unlink(missing_ok=True)
     shutil.rmtree(_W["settings"].stage, ignore_errors=True)
@@ -267,6 +364,7 @@ def cause(message: str | None) -> str:
 
 
 # --- the run ---------------------------------------------------------------------------------------
+
 
 def _pool(workers: int, seed: int) -> cf.ProcessPoolExecutor:
     return cf.ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(seed,))
@@ -306,9 +404,17 @@ def run(n: int, seed: int, budget: float, workers: int) -> dict:
                 except cf.process.BrokenProcessPool:
                     broken = True
                     suspects.append((name, k))
-                except Exception as exc:  # noqa: BLE001 - e.g. a result that could not be sent back
-                    results.append({"sample": name, "index": k, "mutator": "?", "status": "escaped",
-                                    "message": repr(exc)[:300], "seconds": 0})
+                except Exception as exc:
+                    results.append(
+                        {
+                            "sample": name,
+                            "index": k,
+                            "mutator": "?",
+                            "status": "escaped",
+                            "message": repr(exc)[:300],
+                            "seconds": 0,
+                        }
+                    )
             for fut, (name, k, started) in list(inflight.items()):
                 if time.perf_counter() - started > HANG_S:
                     hangs.append({"sample": name, "index": k})
@@ -330,8 +436,14 @@ def run(n: int, seed: int, budget: float, workers: int) -> dict:
         except cf.TimeoutError:
             hangs.append({"sample": name, "index": k})
             _kill(ex)
-    return {"results": results, "crashes": crashes, "hangs": hangs, "seconds": time.perf_counter() - t0,
-            "samples": {k: (v[0], len(v[1])) for k, v in samples.items()}, "planned": len(queue)}
+    return {
+        "results": results,
+        "crashes": crashes,
+        "hangs": hangs,
+        "seconds": time.perf_counter() - t0,
+        "samples": {k: (v[0], len(v[1])) for k, v in samples.items()},
+        "planned": len(queue),
+    }
 
 
 FOUND_BEFORE = """
@@ -368,7 +480,8 @@ def summarise(out: dict, n: int, seed: int, budget: float, workers: int) -> str:
         f"Seed {seed}, up to {n} mutants per sample, time box {budget:.0f} s, {workers} worker processes; "
         f"{len(res)} of {out['planned']} mutants staged in {out['seconds']:.0f} s.",
         "Samples (cut to their title, header, ~150 rows and footer): "
-        + ", ".join(f"`{k}` ({kind}, {size // 1024} kB)" for k, (kind, size) in out["samples"].items()) + ".",
+        + ", ".join(f"`{k}` ({kind}, {size // 1024} kB)" for k, (kind, size) in out["samples"].items())
+        + ".",
         "",
         "| sample | mutants | staged | rejected | escaped |",
         "|---|---|---|---|---|",
@@ -377,26 +490,46 @@ def summarise(out: dict, n: int, seed: int, budget: float, workers: int) -> str:
         lines.append(f"| {name} | {sum(c.values())} | {c['staged']} | {c['rejected']} | {c['escaped']} |")
     total = Counter(r["status"] for r in res)
     lines.append(f"| **all** | {len(res)} | {total['staged']} | {total['rejected']} | {total['escaped']} |")
-    lines += ["", f"- exceptions escaping `stage_file`: **{len(escaped)}**",
-              f"- worker processes that died (Rust abort, segfault): **{len(out['crashes'])}**",
-              f"- mutants over {SLOW_S:.0f} s: **{len(slow)}**; hangs over {HANG_S:.0f} s: **{len(out['hangs'])}**",
-              f"- rejections through the stage step's catch-all (\"unexpected error\"): **{len(unexpected)}**",
-              f"- mutants the bench failed to generate: {total['not_generated']}",
-              f"- seconds per mutant: median {secs[len(secs) // 2] if secs else 0:.2f}, "
-              f"p99 {secs[int(len(secs) * 0.99)] if secs else 0:.2f}, max {secs[-1] if secs else 0:.2f}",
-              "", "Rejections by cause (with the first message of each):", "",
-              "| cause | mutants | example |", "|---|---|---|"]
-    lines += [f"| {c or '(none)'} | {k} | `{example[c]['sample'][:10]}…:{example[c]['index']}` "
-              f"{(example[c]['message'] or '').replace('|', '/')[:160]} |" for c, k in causes.most_common()]
+    lines += [
+        "",
+        f"- exceptions escaping `stage_file`: **{len(escaped)}**",
+        f"- worker processes that died (Rust abort, segfault): **{len(out['crashes'])}**",
+        f"- mutants over {SLOW_S:.0f} s: **{len(slow)}**; hangs over {HANG_S:.0f} s: **{len(out['hangs'])}**",
+        f'- rejections through the stage step\'s catch-all ("unexpected error"): **{len(unexpected)}**',
+        f"- mutants the bench failed to generate: {total['not_generated']}",
+        f"- seconds per mutant: median {secs[len(secs) // 2] if secs else 0:.2f}, "
+        f"p99 {secs[int(len(secs) * 0.99)] if secs else 0:.2f}, max {secs[-1] if secs else 0:.2f}",
+        "",
+        "Rejections by cause (with the first message of each):",
+        "",
+        "| cause | mutants | example |",
+        "|---|---|---|",
+    ]
+    lines += [
+        f"| {c or '(none)'} | {k} | `{example[c]['sample'][:10]}…:{example[c]['index']}` "
+        f"{(example[c]['message'] or '').replace('|', '/')[:160]} |"
+        for c, k in causes.most_common()
+    ]
     staged = [r for r in res if r["status"] == "staged"]
-    lines += ["", f"Staged mutants: {len(staged)}, rows read {sum(r.get('read', 0) for r in staged)}, "
-              f"quarantined {sum(r.get('quarantined', 0) for r in staged)}."]
-    for title, items in (("Escaped exceptions", escaped), ("Unexpected-error rejections", unexpected),
-                         ("Slow mutants", slow), ("Crashed workers", out["crashes"]), ("Hangs", out["hangs"])):
+    lines += [
+        "",
+        f"Staged mutants: {len(staged)}, rows read {sum(r.get('read', 0) for r in staged)}, "
+        f"quarantined {sum(r.get('quarantined', 0) for r in staged)}.",
+    ]
+    for title, items in (
+        ("Escaped exceptions", escaped),
+        ("Unexpected-error rejections", unexpected),
+        ("Slow mutants", slow),
+        ("Crashed workers", out["crashes"]),
+        ("Hangs", out["hangs"]),
+    ):
         if items:
             lines += ["", f"{title} (replay with `--replay SAMPLE:INDEX`):", ""]
-            lines += [f"- `{r['sample']}:{r['index']}` {r.get('mutator', '')} {r.get('seconds', '')} s "
-                      f"{(r.get('message') or '')[:200]}" for r in items[:30]]
+            lines += [
+                f"- `{r['sample']}:{r['index']}` {r.get('mutator', '')} {r.get('seconds', '')} s "
+                f"{(r.get('message') or '')[:200]}"
+                for r in items[:30]
+            ]
     return "\n".join(lines) + "\n" + FOUND_BEFORE
 
 

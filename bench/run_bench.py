@@ -14,9 +14,9 @@ import argparse
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
-import re
 import textwrap
 import time
 import urllib.request
@@ -49,8 +49,12 @@ def measure(cmd: list[str], env: dict | None = None, repeat: int = 1) -> dict:
         runs.append(res)
     runs.sort(key=lambda r: r["seconds"])
     mid = runs[len(runs) // 2]
-    return {"seconds": round(mid["seconds"], 2), "rss_mb": round(max(r["rss_mb"] for r in runs)),
-            "out": mid["out"], "runs": [round(r["seconds"], 2) for r in runs]}
+    return {
+        "seconds": round(mid["seconds"], 2),
+        "rss_mb": round(max(r["rss_mb"] for r in runs)),
+        "out": mid["out"],
+        "runs": [round(r["seconds"], 2) for r in runs],
+    }
 
 
 def py(code: str) -> list[str]:
@@ -59,8 +63,12 @@ def py(code: str) -> list[str]:
 
 def ensure_inputs(csv_rows: int, xlsx_rows: int, big_rows: int) -> dict[str, Path]:
     DATA.mkdir(parents=True, exist_ok=True)
-    files = {"csv": DATA / f"cases_{csv_rows}.csv", "xlsx": DATA / f"cases_{xlsx_rows}.xlsx",
-             "big_csv": DATA / f"cases_{big_rows}.csv", "inc": DATA / "increment_10000.csv"}
+    files = {
+        "csv": DATA / f"cases_{csv_rows}.csv",
+        "xlsx": DATA / f"cases_{xlsx_rows}.xlsx",
+        "big_csv": DATA / f"cases_{big_rows}.csv",
+        "inc": DATA / "increment_10000.csv",
+    }
     sys.path.insert(0, str(ROOT))
     from tools.sample import write_big_csv, write_big_xlsx
 
@@ -76,7 +84,8 @@ def ensure_inputs(csv_rows: int, xlsx_rows: int, big_rows: int) -> dict[str, Pat
 
 
 def floor_csv(path: Path) -> dict:
-    return measure(py(f"""
+    return measure(
+        py(f"""
         import time, json
         import pyarrow as pa, pyarrow.csv as pc, duckdb
         t0 = time.perf_counter()
@@ -86,23 +95,29 @@ def floor_csv(path: Path) -> dict:
                         convert_options=pc.ConvertOptions(column_types={{n: pa.string() for n in names}}))
         duckdb.sql("select \\"Don vi xu ly\\", count(*) from t group by 1").fetchall()
         print(json.dumps({{'work_s': time.perf_counter() - t0, 'rows': t.num_rows}}))
-    """), repeat=3)
+    """),
+        repeat=3,
+    )
 
 
 def floor_xlsx(path: Path) -> dict:
-    return measure(py(f"""
+    return measure(
+        py(f"""
         import time, json
         import fastexcel, duckdb
         t0 = time.perf_counter()
         t = fastexcel.read_excel('{path}').load_sheet(0, header_row=None, dtypes='string').to_arrow()
         duckdb.sql("select count(*) from t").fetchall()
         print(json.dumps({{'work_s': time.perf_counter() - t0, 'rows': t.num_rows}}))
-    """), repeat=3)
+    """),
+        repeat=3,
+    )
 
 
 def stage_only(path: Path) -> dict:
     """Extract + parse + validate to Parquet (the per-file work), with pandera's own share."""
-    return measure(py(f"""
+    return measure(
+        py(f"""
         import time, json
         from pathlib import Path
         import pipelines.transform.stage as st
@@ -115,14 +130,17 @@ def stage_only(path: Path) -> dict:
         s = Settings.load(config_file=Path('/nonexistent'), stage=Path('{WORK}/stage-only'))
         t = time.perf_counter(); res = st.stage_file(Path('{path}'), s)
         print(json.dumps({{'stage_s': time.perf_counter() - t, 'pandera_s': spent[0], 'rows': res.rows_read}}))
-    """), repeat=1)
+    """),
+        repeat=1,
+    )
 
 
 def run_cmd(path: Path, db: Path, prefect: bool, api_url: str | None = None) -> dict:
     """The whole command in a fresh process; `work_s` is the run's own time as it prints it
     ("Thời gian: …"), i.e. without interpreter start, imports and (with Prefect) server start."""
-    env = dict(os.environ, TTHC_DB=str(db), TTHC_STAGE=str(WORK / "stage"), TTHC_CONFIG="/nonexistent",
-               TTHC_MAX_FILE_MB="4096")
+    env = dict(
+        os.environ, TTHC_DB=str(db), TTHC_STAGE=str(WORK / "stage"), TTHC_CONFIG="/nonexistent", TTHC_MAX_FILE_MB="4096"
+    )
     if api_url:
         env["PREFECT_API_URL"] = api_url
     if db.exists():
@@ -141,8 +159,12 @@ def prefect_server() -> Iterator[str]:
     home.mkdir(parents=True, exist_ok=True)
     port = 4299
     env = dict(os.environ, PREFECT_HOME=str(home))
-    proc = subprocess.Popen([str(Path(PY).parent / "prefect"), "server", "start", "--host", "127.0.0.1",
-                             "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [str(Path(PY).parent / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}/api"
     try:
         for _ in range(120):
@@ -162,7 +184,8 @@ def prefect_server() -> Iterator[str]:
 
 def build_10m(db: Path, n: int) -> dict:
     """A warehouse of n cases made directly in DuckDB (realistic dates and mixes), then a rebuild."""
-    return measure(py(f"""
+    return measure(
+        py(f"""
         import time, json, duckdb
         from datetime import datetime
         from pipelines.warehouse import init_schema, build
@@ -196,7 +219,8 @@ def build_10m(db: Path, n: int) -> dict:
         rows = con.execute('select count(*) from report_form').fetchone()[0]
         con.close()
         print(json.dumps({{'rebuild_s': rebuild, 'unique_all_s': unique_all, 'report_rows': rows}}))
-    """))
+    """)
+    )
 
 
 def increment(db: Path, inc: Path) -> dict:
@@ -216,6 +240,7 @@ def last_json(out: str) -> dict:
 
 def versions() -> dict[str, str]:
     import importlib.metadata as md
+
     return {p: md.version(p) for p in ("pandas", "pandera", "duckdb", "pyarrow", "fastexcel", "prefect")}
 
 
@@ -233,16 +258,21 @@ def main() -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     files = ensure_inputs(csv_rows, xlsx_rows, big_rows)
     r: dict[str, dict] = {}
-    print("floor csv …", flush=True); r["floor_csv"] = floor_csv(files["csv"])
-    print("stage csv …", flush=True); r["stage_csv"] = stage_only(files["csv"])
-    print("tthc run csv (no prefect) …", flush=True); r["run_csv"] = run_cmd(files["csv"], WORK / "csv.duckdb", False)
+    print("floor csv …", flush=True)
+    r["floor_csv"] = floor_csv(files["csv"])
+    print("stage csv …", flush=True)
+    r["stage_csv"] = stage_only(files["csv"])
+    print("tthc run csv (no prefect) …", flush=True)
+    r["run_csv"] = run_cmd(files["csv"], WORK / "csv.duckdb", False)
     print("tthc run csv (prefect, temporary server) …", flush=True)
     r["run_csv_prefect"] = run_cmd(files["csv"], WORK / "csvp.duckdb", True)
     print("tthc run csv (prefect, running server) …", flush=True)
     with prefect_server() as url:
         r["run_csv_prefect_server"] = run_cmd(files["csv"], WORK / "csvs.duckdb", True, api_url=url)
-    print("floor xlsx …", flush=True); r["floor_xlsx"] = floor_xlsx(files["xlsx"])
-    print("stage xlsx …", flush=True); r["stage_xlsx"] = stage_only(files["xlsx"])
+    print("floor xlsx …", flush=True)
+    r["floor_xlsx"] = floor_xlsx(files["xlsx"])
+    print("stage xlsx …", flush=True)
+    r["stage_xlsx"] = stage_only(files["xlsx"])
     if big_rows:
         print("tthc run 10M csv (memory) …", flush=True)
         r["run_big_csv"] = run_cmd(files["big_csv"], WORK / "big.duckdb", False)
@@ -251,19 +281,21 @@ def main() -> None:
     for p in (db, db.with_name(db.name + ".wal")):
         p.unlink(missing_ok=True)
     r["build_wh"] = build_10m(db, wh_rows)
-    print("nightly increment …", flush=True); r["increment"] = increment(db, files["inc"])
+    print("nightly increment …", flush=True)
+    r["increment"] = increment(db, files["inc"])
     write_results(r, csv_rows, xlsx_rows, wh_rows, big_rows)
 
 
 def rewrite() -> None:
     """RESULTS.md again from its own raw figures (after editing bench/NOTES.md): no re-measuring."""
     text = (ROOT / "bench" / "RESULTS.md").read_text(encoding="utf-8")
-    raw = json.loads(text[text.index("```json") + 7:text.rindex("```")])
-    r = {k: {kk: vv for kk, vv in v.items() if kk != "detail"} | {"out": json.dumps(v["detail"])}
-         for k, v in raw.items()}
+    raw = json.loads(text[text.index("```json") + 7 : text.rindex("```")])
+    r = {
+        k: {kk: vv for kk, vv in v.items() if kk != "detail"} | {"out": json.dumps(v["detail"])} for k, v in raw.items()
+    }
     sizes = re.search(r"\(([\d,]+) rows\) \|", text), re.search(r"XLSX floor.*?\(([\d,]+) rows\)", text)
     wh = re.search(r"over ([\d,]+) cases", text)
-    n = lambda m: int(m.group(1).replace(",", ""))  # noqa: E731
+    n = lambda m: int(m.group(1).replace(",", ""))
     write_results(r, n(sizes[0]), n(sizes[1]), n(wh), 10_000_000 if "run_big_csv" in r else 0)
 
 
@@ -273,16 +305,19 @@ def write_results(r: dict, csv_rows: int, xlsx_rows: int, wh_rows: int, big_rows
     fc, fx = r["floor_csv"]["seconds"], r["floor_xlsx"]["seconds"]
     st_csv, st_xlsx, wh = d["stage_csv"], d["stage_xlsx"], d["build_wh"]
     run, pref, serv = r["run_csv"], r["run_csv_prefect"], r["run_csv_prefect_server"]
-    yes = lambda ok: "yes" if ok else "no"  # noqa: E731
+    yes = lambda ok: "yes" if ok else "no"
     lines = [
-        "# Benchmark results", "",
+        "# Benchmark results",
+        "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-        + ", ".join(f"{k} {v}" for k, v in versions().items()) + ".",
+        + ", ".join(f"{k} {v}" for k, v in versions().items())
+        + ".",
         "Command: `.venv/bin/python bench/run_bench.py`" + (" --quick" if csv_rows < 1_000_000 else "") + ". "
         "Every measurement is a fresh process: *whole* is its wall time (interpreter start and imports "
         "included), *work* the time of the work itself, measured inside it (for `tthc run`, the "
         "`Thời gian` it prints: hashing, extract, parse, validate, stage, load, rebuild, checks, publish). "
-        "Floors: median of 3.", "",
+        "Floors: median of 3.",
+        "",
         "| measurement | work s | whole s | rows/s (work) | peak RSS MB | ratio | target | met |",
         "|---|---|---|---|---|---|---|---|",
         f"| CSV floor: pyarrow all-text read + one DuckDB group-by ({csv_rows:,} rows) | {fc_work:.2f} | {fc} | "
@@ -310,9 +345,11 @@ def write_results(r: dict, csv_rows: int, xlsx_rows: int, wh_rows: int, big_rows
     ]
     if big_rows:
         b = r["run_big_csv"]
-        lines.append(f"| `tthc run --no-prefect` {big_rows:,}-row CSV | {b['work_s']} | {b['seconds']} | "
-                     f"{big_rows / max(b['work_s'] or b['seconds'], 1e-9):,.0f} | {b['rss_mb']} | | RSS ≤ 1536 MB "
-                     f"| {yes(b['rss_mb'] <= 1536)} |")
+        lines.append(
+            f"| `tthc run --no-prefect` {big_rows:,}-row CSV | {b['work_s']} | {b['seconds']} | "
+            f"{big_rows / max(b['work_s'] or b['seconds'], 1e-9):,.0f} | {b['rss_mb']} | | RSS ≤ 1536 MB "
+            f"| {yes(b['rss_mb'] <= 1536)} |"
+        )
     inc = r["increment"]
     lines += [
         f"| rebuild report_form + indicators + identity checks over {wh_rows:,} cases | {wh.get('rebuild_s', 0):.2f} "
@@ -327,10 +364,16 @@ def write_results(r: dict, csv_rows: int, xlsx_rows: int, wh_rows: int, big_rows
     if notes.exists():
         lines += [notes.read_text(encoding="utf-8").rstrip(), ""]
     lines += [
-        "Raw figures:", "", "```json",
-        json.dumps({k: {kk: vv for kk, vv in v.items() if kk != "out"} | {"detail": d[k]} for k, v in r.items()},
-                   indent=1, ensure_ascii=False),
-        "```", "",
+        "Raw figures:",
+        "",
+        "```json",
+        json.dumps(
+            {k: {kk: vv for kk, vv in v.items() if kk != "out"} | {"detail": d[k]} for k, v in r.items()},
+            indent=1,
+            ensure_ascii=False,
+        ),
+        "```",
+        "",
     ]
     (ROOT / "bench" / "RESULTS.md").write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines[:24]))

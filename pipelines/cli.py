@@ -6,7 +6,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -24,10 +24,12 @@ console = Console()
 @app.callback()
 def _root() -> None:
     """tthc-analytics."""
+
+
 err = Console(stderr=True)
 
-DbOption = Annotated[Optional[Path], typer.Option("--db", help="Tệp kho DuckDB (mặc định data/warehouse.duckdb).")]
-ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="Tệp cấu hình TOML (mặc định tthc.toml).")]
+DbOption = Annotated[Path | None, typer.Option("--db", help="Tệp kho DuckDB (mặc định data/warehouse.duckdb).")]
+ConfigOption = Annotated[Path | None, typer.Option("--config", help="Tệp cấu hình TOML (mặc định tthc.toml).")]
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -43,7 +45,7 @@ def _settings(config: Path | None, **overrides: object):
 
 @app.command()
 def run(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Tệp hoặc thư mục cần nạp (mặc định data/inbox/).")] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(help="Tệp hoặc thư mục cần nạp (mặc định data/inbox/).")] = None,
     db: DbOption = None,
     config: ConfigOption = None,
     no_prefect: Annotated[bool, typer.Option("--no-prefect", help="Chạy trực tiếp, không qua Prefect.")] = False,
@@ -72,7 +74,7 @@ def run(
                 summary = run_flow(targets, settings)
     except FileNotFoundError as exc:
         _fail(str(exc))
-    except Exception as exc:  # noqa: BLE001 - the user gets one line, the log keeps the rest
+    except Exception as exc:
         _fail(f"{type(exc).__name__}: {exc}", 2)
     summary.seconds = round(time.perf_counter() - started, 1)
     _print_summary(summary)
@@ -88,19 +90,25 @@ class _null:
 
 def _print_summary(summary) -> None:
     table = Table(title=f"Lần chạy {summary.run_id}", show_lines=False)
-    for col, just in (("Tệp", "left"), ("Trạng thái", "left"), ("Đọc", "right"), ("Nạp", "right"),
-                      ("Cách ly", "right"), ("Trùng", "right"), ("Ghi chú", "left")):
-        table.add_column(col, justify=just)
+    right = ("Đọc", "Nạp", "Cách ly", "Trùng")
+    for col in ("Tệp", "Trạng thái", "Đọc", "Nạp", "Cách ly", "Trùng", "Ghi chú"):
+        table.add_column(col, justify="right" if col in right else "left")
     labels = {"loaded": "đã nạp", "skipped": "bỏ qua (đã nạp)", "rejected": "[red]từ chối[/]"}
     for f in summary.files:
-        table.add_row(f.name, labels.get(f.status, f.status), f"{f.read:,}".replace(",", "."),
-                      f"{f.loaded:,}".replace(",", "."), f"{f.quarantined:,}".replace(",", "."),
-                      f"{f.duplicate:,}".replace(",", "."), f.message or "")
+        table.add_row(
+            f.name,
+            labels.get(f.status, f.status),
+            f"{f.read:,}".replace(",", "."),
+            f"{f.loaded:,}".replace(",", "."),
+            f"{f.quarantined:,}".replace(",", "."),
+            f"{f.duplicate:,}".replace(",", "."),
+            f.message or "",
+        )
     console.print(table)
     for f in summary.files:
         for note in f.notes:
             console.print(f"[yellow]⚠[/] {f.name}: {note}")
-    n = lambda v: f"{v:,}".replace(",", ".")  # noqa: E731 - Vietnamese thousands separator
+    n = lambda v: f"{v:,}".replace(",", ".")
     console.print(
         f"Tệp: {summary.count('loaded')} nạp, {summary.count('skipped')} bỏ qua, {summary.count('rejected')} từ chối. "
         f"Dòng: {n(summary.total('read'))} đọc = {n(summary.total('loaded'))} nạp + "
@@ -110,8 +118,17 @@ def _print_summary(summary) -> None:
     console.print(f"Kho dữ liệu: [bold]{summary.db}[/]  (mở: duckdb -readonly {summary.db})")
 
 
-UnitsOption = Annotated[int, typer.Option("--units", help="2024: xã như ghi trên hồ sơ; 2025: gộp về đơn vị sau 01/07/2025.")]
-PeriodOption = Annotated[str, typer.Option("--period", "-p", help="Kỳ báo cáo: 2024Q1, 2024Q1@nd09, 2024-03, 2024H1, 2024, 2024-01-01..2024-03-25, 01/01/2024-25/03/2024.")]
+UnitsOption = Annotated[
+    int, typer.Option("--units", help="2024: xã như ghi trên hồ sơ; 2025: gộp về đơn vị sau 01/07/2025.")
+]
+PeriodOption = Annotated[
+    str,
+    typer.Option(
+        "--period",
+        "-p",
+        help="Kỳ báo cáo: 2024Q1, 2024Q1@nd09, 2024-03, 2024H1, 2024, 2024-01-01..2024-03-25, 01/01/2024-25/03/2024.",
+    ),
+]
 
 
 def _period(text: str):
@@ -128,7 +145,9 @@ def report(
     commune: Annotated[str, typer.Option("--commune", "-c", help="Tên hoặc mã xã/phường (vd. 'Mỹ Tân' hoặc 13723).")],
     period: PeriodOption,
     fmt: Annotated[str, typer.Option("--format", "-f", help="md (văn bản) hoặc docx.")] = "md",
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Tệp kết quả (mặc định in ra màn hình với md).")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Tệp kết quả (mặc định in ra màn hình với md).")
+    ] = None,
     units: UnitsOption = 2024,
     db: DbOption = None,
     config: ConfigOption = None,
@@ -168,8 +187,8 @@ def report(
 @app.command()
 def sheets(
     period: PeriodOption,
-    commune: Annotated[Optional[list[str]], typer.Option("--commune", "-c", help="Chỉ các xã này (lặp lại được).")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Thư mục kết quả (mặc định data/out/).")] = None,
+    commune: Annotated[list[str] | None, typer.Option("--commune", "-c", help="Chỉ các xã này (lặp lại được).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Thư mục kết quả (mặc định data/out/).")] = None,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -225,7 +244,8 @@ def serve(
     cron: Annotated[str, typer.Option("--cron", help="Lịch chạy (cron), giờ Việt Nam.")] = "0 2 * * *",
     config: ConfigOption = None,
 ) -> None:
-    """Chạy định kỳ (mặc định 2 giờ sáng, giờ Asia/Ho_Chi_Minh): nạp hộp thư đến, tính lại, công bố, ghi bảng tính quý."""
+    """Chạy định kỳ (mặc định 2 giờ sáng, giờ Asia/Ho_Chi_Minh): nạp hộp thư đến, tính lại, công bố,
+    ghi bảng tính quý."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     if config:
         os.environ["TTHC_CONFIG"] = str(config)

@@ -33,7 +33,7 @@ class Settings:
     sources: dict[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def load(cls, config_file: Path | None = None, **overrides: object) -> "Settings":
+    def load(cls, config_file: Path | None = None, **overrides: object) -> Settings:
         s = cls()
         for f in fields(s):
             if f.name != "sources":
@@ -61,8 +61,8 @@ class Settings:
         elif isinstance(current, bool):
             value = str(value).lower() in ("1", "true", "yes", "có")
         elif isinstance(current, int):
-            value = int(value)
+            value = int(str(value))
         elif isinstance(current, float):
-            value = float(value)
+            value = float(str(value))
         setattr(self, key, value)
         self.sources[key] = source

@@ -9,9 +9,10 @@ from __future__ import annotations
 import time
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from prefect import flow, get_run_logger, task
-from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
 from pipelines.config import Settings
 from pipelines.handover import RunSummary, StagedFile
@@ -33,8 +34,9 @@ def stage_task(path: str, sha256: str, settings: Settings) -> StagedFile:
 
 
 @task(name="load-build-publish")
-def publish_task(staged: list[StagedFile], skipped: list[str], settings: Settings, run_id: str,
-                 started: str) -> RunSummary:
+def publish_task(
+    staged: list[StagedFile], skipped: list[str], settings: Settings, run_id: str, started: str
+) -> RunSummary:
     """The single writer: load every staged file, rebuild, check, publish atomically."""
     from datetime import datetime
 
@@ -82,11 +84,12 @@ def run_flow(paths: list[str], settings: Settings) -> RunSummary:
     """
     files = discover([Path(p) for p in paths])
     big = sum(f.stat().st_size for f in files) > PROCESS_POOL_BYTES
+    runner: TaskRunner[Any]  # prefect's own annotation of with_options is narrower than its runners
     if settings.workers > 1 and len(files) > 1 and big:
         runner = ProcessPoolTaskRunner(max_workers=min(settings.workers, len(files)))
     else:
         runner = ThreadPoolTaskRunner(max_workers=max(1, settings.workers))
-    return tthc_run.with_options(task_runner=runner)(paths, settings)
+    return tthc_run.with_options(task_runner=runner)(paths, settings)  # type: ignore[arg-type]
 
 
 @task(name="write-sheets", retries=1, retry_delay_seconds=5)

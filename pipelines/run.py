@@ -25,8 +25,16 @@ from pipelines.handover import FileOutcome, RunSummary, StagedFile
 from pipelines.reference.catalogue import load_catalogue
 from pipelines.reference.communes import Registry
 from pipelines.transform.stage import file_sha256, stage_file
-from pipelines.warehouse import (build, building, init_schema, known_files, load_communes, load_staged,
-                                 next_file_seq, rules_hash)
+from pipelines.warehouse import (
+    build,
+    building,
+    init_schema,
+    known_files,
+    load_communes,
+    load_staged,
+    next_file_seq,
+    rules_hash,
+)
 from pipelines.warehouse.load import insert_row
 
 EXPORT_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".txt", ".tsv", ".htm", ".html", ".ods"}
@@ -42,8 +50,13 @@ def discover(paths: list[Path]) -> list[Path]:
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            found.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in EXPORT_SUFFIXES
-                                and not f.name.startswith((".", "~$"))))
+            found.extend(
+                sorted(
+                    f
+                    for f in p.rglob("*")
+                    if f.is_file() and f.suffix.lower() in EXPORT_SUFFIXES and not f.name.startswith((".", "~$"))
+                )
+            )
         elif p.exists():
             found.append(p)
         else:
@@ -55,7 +68,7 @@ def split_known(files: list[str], shas: list[str], known: set[str]) -> tuple[lis
     """(path, sha256) of the files to stage, and the paths to skip: bytes already loaded by an
     earlier run, or seen earlier in this run (the same bytes twice load once)."""
     todo, skipped, seen = [], [], set(known)
-    for path, sha in zip(files, shas):
+    for path, sha in zip(files, shas, strict=True):
         if sha in seen:
             skipped.append(path)
         else:
@@ -75,8 +88,9 @@ def already_loaded(db: Path) -> set[str]:
         con.close()
 
 
-def publish(staged: list[StagedFile], skipped: list[str], settings: Settings, run_id: str,
-            started: datetime) -> RunSummary:
+def publish(
+    staged: list[StagedFile], skipped: list[str], settings: Settings, run_id: str, started: datetime
+) -> RunSummary:
     """Load every staged file, rebuild, check and publish, all in one private copy."""
     summary = RunSummary(run_id, str(settings.db))
     summary.files.extend(FileOutcome(Path(n).name, "skipped") for n in skipped)
@@ -90,21 +104,42 @@ def publish(staged: list[StagedFile], skipped: list[str], settings: Settings, ru
         for s in staged:
             counts = load_staged(con, s, run_id, now)
             checkpoint("file_loaded")
-            summary.files.append(FileOutcome(
-                s.name, "loaded" if s.status == "staged" else "rejected", counts["read"], counts["loaded"],
-                counts["quarantined"], counts["duplicate"], s.message, file_notes(s),
-            ))
+            summary.files.append(
+                FileOutcome(
+                    s.name,
+                    "loaded" if s.status == "staged" else "rejected",
+                    counts["read"],
+                    counts["loaded"],
+                    counts["quarantined"],
+                    counts["duplicate"],
+                    s.message,
+                    file_notes(s),
+                )
+            )
         mode = build(con, now, incremental=True, new_since_seq=first_seq)
         checkpoint("built")
-        insert_row(con, "runs", {
-            "run_id": run_id, "started_at": started, "finished_at": local_now(settings), "status": "succeeded",
-            "files_seen": len(summary.files), "files_loaded": summary.count("loaded"),
-            "files_skipped": summary.count("skipped"), "files_rejected": summary.count("rejected"),
-            "rows_read": summary.total("read"), "rows_loaded": summary.total("loaded"),
-            "rows_quarantined": summary.total("quarantined"), "rows_duplicate": summary.total("duplicate"),
-            "as_of": now, "code_version": __version__, "rules_hash": rules_hash(),
-            "build_mode": mode,
-        })
+        insert_row(
+            con,
+            "runs",
+            {
+                "run_id": run_id,
+                "started_at": started,
+                "finished_at": local_now(settings),
+                "status": "succeeded",
+                "files_seen": len(summary.files),
+                "files_loaded": summary.count("loaded"),
+                "files_skipped": summary.count("skipped"),
+                "files_rejected": summary.count("rejected"),
+                "rows_read": summary.total("read"),
+                "rows_loaded": summary.total("loaded"),
+                "rows_quarantined": summary.total("quarantined"),
+                "rows_duplicate": summary.total("duplicate"),
+                "as_of": now,
+                "code_version": __version__,
+                "rules_hash": rules_hash(),
+                "build_mode": mode,
+            },
+        )
     shutil.rmtree(settings.stage, ignore_errors=True)
     return summary
 
@@ -141,7 +176,9 @@ def run_lock(settings: Settings) -> Iterator[None]:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise RunLocked(f"một lần chạy khác đang ghi kho dữ liệu {settings.db} — another run is in progress")
+            raise RunLocked(
+                f"một lần chạy khác đang ghi kho dữ liệu {settings.db} — another run is in progress"
+            ) from None
         try:
             yield
         finally:

@@ -16,6 +16,7 @@ import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import yaml
@@ -107,12 +108,20 @@ def manifest() -> Manifest:
     data = yaml.safe_load((SQL / MANIFEST).read_text(encoding="utf-8"))
     objects = []
     for raw in data["objects"]:
-        objects.append(SqlObject(
-            name=raw["name"], kind=raw["kind"], file=raw["file"], layer=raw["layer"],
-            description=raw["description"], grain=raw.get("grain"), key=tuple(raw.get("key", ())),
-            depends_on=tuple(raw.get("depends_on", ())), built_by=raw.get("built_by"),
-            columns=dict(raw.get("columns", {})),
-        ))
+        objects.append(
+            SqlObject(
+                name=raw["name"],
+                kind=raw["kind"],
+                file=raw["file"],
+                layer=raw["layer"],
+                description=raw["description"],
+                grain=raw.get("grain"),
+                key=tuple(raw.get("key", ())),
+                depends_on=tuple(raw.get("depends_on", ())),
+                built_by=raw.get("built_by"),
+                columns=dict(raw.get("columns", {})),
+            )
+        )
     names = [o.name for o in objects]
     if len(names) != len(set(names)):
         raise ValueError(f"sql/{MANIFEST}: an object is listed twice")
@@ -142,7 +151,7 @@ def run_file(con: duckdb.DuckDBPyConnection, relative: str, **params: object) ->
 def create_objects(con: duckdb.DuckDBPyConnection, names: list[str] | None = None) -> None:
     """Create the schema (or only `names` and what they need), in dependency order."""
     m = manifest()
-    for f in (m.schema_files() if names is None else m.files_for(names)):
+    for f in m.schema_files() if names is None else m.files_for(names):
         run_file(con, f)
 
 
@@ -161,3 +170,11 @@ def rules_hash() -> str:
         h.update(p.read_bytes())
         h.update(b"\0")
     return h.hexdigest()
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> Any:
+    """The first value of the first row of a query (a query that returns no row is a bug here)."""
+    row = con.execute(sql, params).fetchone()
+    if row is None:
+        raise LookupError(f"no row from: {sql[:80]}")
+    return row[0]

@@ -7,21 +7,20 @@ them onto the canonical columns of schemas/columns.csv.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import pyarrow as pa
 
+from pipelines.extract.csv_reader import CsvPlan, NeedsExactPass
 from pipelines.extract.errors import FileRejected
 from pipelines.extract.guard import NO_BUDGET, Budget, Limits, check_size
 from pipelines.extract.header import HeaderLayout, export_time
 from pipelines.extract.shape import shape
 from pipelines.extract.sniff import sniff
 from pipelines.rules.vocab import ColumnMap, column_map
-
-from pipelines.extract.csv_reader import NeedsExactPass
 
 __all__ = ["Budget", "FileRejected", "Limits", "ExportInfo", "NeedsExactPass", "open_export"]
 
@@ -43,7 +42,8 @@ class ExportInfo:
     rows_skipped: int = 0  # blank lines, footers, repeated headers
     malformed_rows: list[tuple[str | None, int]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    restart: object = field(default=None, repr=False)  # CSV only: an exact re-read, see NeedsExactPass
+    # CSV only: an exact re-read of the whole file, see NeedsExactPass
+    restart: Callable[[], Iterator[pa.Table]] | None = field(default=None, repr=False)
 
 
 def _note_layout(info: ExportInfo, layout: HeaderLayout, title: list[list[str | None]]) -> None:
@@ -75,8 +75,9 @@ def _check_required(layout: HeaderLayout, cmap: ColumnMap) -> None:
         raise FileRejected(f"thiếu cột bắt buộc: {labels} — required column(s) missing: {', '.join(missing)}")
 
 
-def open_export(path: Path, limits: Limits | None = None, budget: Budget = NO_BUDGET,
-                cmap: ColumnMap | None = None) -> tuple[ExportInfo, Iterator[pa.Table]]:
+def open_export(
+    path: Path, limits: Limits | None = None, budget: Budget = NO_BUDGET, cmap: ColumnMap | None = None
+) -> tuple[ExportInfo, Iterator[pa.Table]]:
     """Plan the file (may raise FileRejected) and return an iterator of canonical tables.
 
     cmap: the column map headers are matched with (default: the case columns of
@@ -103,7 +104,12 @@ def _csv(path: Path, info: ExportInfo, cmap: ColumnMap | None) -> Iterator[pa.Ta
 
     plan = plan_csv(path, cmap)
     info.encoding = plan.label
-    info.restart = lambda: (_reset(info, plan), batches(exact=True))[1]
+
+    def restart() -> Iterator[pa.Table]:
+        _reset(info, plan)
+        return batches(exact=True)
+
+    info.restart = restart
     _note_layout(info, plan.layout, plan.title)
 
     def batches(exact: bool = False) -> Iterator[pa.Table]:
@@ -117,7 +123,7 @@ def _csv(path: Path, info: ExportInfo, cmap: ColumnMap | None) -> Iterator[pa.Ta
     return batches()
 
 
-def _reset(info: ExportInfo, plan: object) -> None:
+def _reset(info: ExportInfo, plan: CsvPlan) -> None:
     info.encoding = plan.label  # a UTF-8 file found to hold Windows-1258 lines past its head
     info.rows_skipped = 0
     info.malformed_rows.clear()
@@ -125,8 +131,9 @@ def _reset(info: ExportInfo, plan: object) -> None:
     plan.malformed.clear()
 
 
-def _workbook(path: Path, info: ExportInfo, limits: Limits, budget: Budget, cmap: ColumnMap | None
-              ) -> Iterator[pa.Table]:
+def _workbook(
+    path: Path, info: ExportInfo, limits: Limits, budget: Budget, cmap: ColumnMap | None
+) -> Iterator[pa.Table]:
     from pipelines.extract.excel_reader import WorkbookPlan, read_workbook
 
     plan = WorkbookPlan()
@@ -141,7 +148,8 @@ def _workbook(path: Path, info: ExportInfo, limits: Limits, budget: Budget, cmap
         info.skipped_sheets = plan.skipped_sheets
         if not plan.sheets:
             raise FileRejected(
-                "không tìm thấy dòng tiêu đề ở trang nào (cần ít nhất 3 cột như Mã hồ sơ, Trạng thái, Ngày tiếp nhận) — "
+                "không tìm thấy dòng tiêu đề ở trang nào (cần ít nhất 3 cột như Mã hồ sơ, Trạng thái, "
+                "Ngày tiếp nhận) — "
                 "no header row found in any sheet"
             )
 

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from pipelines.extract.errors import FileRejected
-from pipelines.extract.header import HeaderLayout, detect_header, export_time
+from pipelines.extract.header import HeaderLayout, detect_header
 from pipelines.extract.shape import is_footer_text
 from pipelines.rules.vocab import ColumnMap, column_map
 
@@ -35,7 +35,7 @@ def _cp1258_fallback(err: UnicodeError) -> tuple[str, int]:
     bytes that are not valid UTF-8 are read as Windows-1258, so both kinds of lines read right."""
     if not isinstance(err, UnicodeDecodeError):
         raise err
-    return err.object[err.start:err.end].decode("cp1258", errors="replace"), err.end
+    return err.object[err.start : err.end].decode("cp1258", errors="replace"), err.end
 
 
 codecs.register_error(FALLBACK, _cp1258_fallback)
@@ -45,8 +45,10 @@ def _quiet_invalid_rows(unraisable: object, _previous=sys.unraisablehook) -> Non
     """pyarrow decodes a malformed row to hand it to our handler; when the row is not UTF-8 that
     fails inside pyarrow, which then raises ArrowInvalid (and we read the file exactly) but first
     prints the decode error as an 'unraisable' traceback. That one is expected: keep it quiet."""
-    if getattr(unraisable, "exc_type", None) is UnicodeDecodeError and \
-            getattr(getattr(unraisable, "object", None), "__name__", "") == "on_invalid":
+    if (
+        getattr(unraisable, "exc_type", None) is UnicodeDecodeError
+        and getattr(getattr(unraisable, "object", None), "__name__", "") == "on_invalid"
+    ):
         return
     _previous(unraisable)
 
@@ -126,10 +128,10 @@ def plan_csv(path: Path, cmap: ColumnMap | None = None) -> CsvPlan:
         lines = lines[:-1]  # the last line of the sample may be cut
     sample = "".join(lines[:200])
     cmap = cmap or column_map()
-    best: tuple[int, str, HeaderLayout, list[list[str]]] | None = None
+    best: tuple[int, str, HeaderLayout, list[list[str | None]]] | None = None
     for sep in SEPARATORS:
         try:
-            rows = list(csv.reader(io.StringIO(sample, newline=""), delimiter=sep))
+            rows: list[list[str | None]] = [list(r) for r in csv.reader(io.StringIO(sample, newline=""), delimiter=sep)]
         except csv.Error:  # e.g. a bare CR inside a field: not this separator's layout
             continue
         layout = detect_header(rows, cmap)
@@ -139,7 +141,8 @@ def plan_csv(path: Path, cmap: ColumnMap | None = None) -> CsvPlan:
         if not text.strip():
             raise FileRejected("tệp rỗng — empty file")
         raise FileRejected(
-            "không tìm thấy dòng tiêu đề (cần ít nhất 3 cột như Mã hồ sơ, Trạng thái, Ngày tiếp nhận) — no header row found"
+            "không tìm thấy dòng tiêu đề (cần ít nhất 3 cột như Mã hồ sơ, Trạng thái, Ngày tiếp nhận) — "
+            "no header row found"
         )
     _, sep, layout, rows = best
     data_rows = rows[layout.data_start : layout.data_start + 50]
@@ -160,7 +163,7 @@ def trailing_nondata(path: Path, plan: CsvPlan) -> int:
         tail = fh.read()
     text = tail.decode(plan.encoding.replace("utf-8-sig", "utf-8"), errors="replace")
     if plan.encoding.startswith("utf-16") and size > len(tail):
-        text = tail[len(tail) % 2:].decode("utf-16-le", errors="replace")
+        text = tail[len(tail) % 2 :].decode("utf-16-le", errors="replace")
     try:
         records = list(csv.reader(io.StringIO(text.replace("\x00", ""), newline=""), delimiter=plan.delimiter))
     except csv.Error:
@@ -194,8 +197,11 @@ def read_csv_batches(path: Path, plan: CsvPlan, exact: bool = False) -> Iterator
         return "skip"
 
     read_opts = pacsv.ReadOptions(
-        skip_rows=plan.layout.data_start, column_names=names, block_size=STREAM_BLOCK_BYTES,
-        encoding=plan.encoding.replace("utf-8-sig", "utf-8"), use_threads=True,
+        skip_rows=plan.layout.data_start,
+        column_names=names,
+        block_size=STREAM_BLOCK_BYTES,
+        encoding=plan.encoding.replace("utf-8-sig", "utf-8"),
+        use_threads=True,
     )
     parse_opts = pacsv.ParseOptions(
         delimiter=plan.delimiter, invalid_row_handler=on_invalid, newlines_in_values=True, ignore_empty_lines=False
@@ -204,8 +210,11 @@ def read_csv_batches(path: Path, plan: CsvPlan, exact: bool = False) -> Iterator
     # find the record boundaries) but never become Arrow arrays, which also saves their cost
     wanted = [j for j in sorted(plan.layout.mapping) if j < plan.width]
     conv_opts = pacsv.ConvertOptions(
-        column_types={names[j]: pa.string() for j in wanted}, strings_can_be_null=True, null_values=[""],
-        quoted_strings_can_be_null=True, include_columns=[names[j] for j in wanted],
+        column_types={names[j]: pa.string() for j in wanted},
+        strings_can_be_null=True,
+        null_values=[""],
+        quoted_strings_can_be_null=True,
+        include_columns=[names[j] for j in wanted],
     )
     done = 0
     for batch in _streamed_tables(path, plan, read_opts, parse_opts, conv_opts):
@@ -220,8 +229,13 @@ def read_csv_batches(path: Path, plan: CsvPlan, exact: bool = False) -> Iterator
         plan.footer_lines += len(invalid)
 
 
-def _streamed_tables(path: Path, plan: CsvPlan, read_opts: pacsv.ReadOptions, parse_opts: pacsv.ParseOptions,
-                     conv_opts: pacsv.ConvertOptions) -> Iterator[pa.RecordBatch]:
+def _streamed_tables(
+    path: Path,
+    plan: CsvPlan,
+    read_opts: pacsv.ReadOptions,
+    parse_opts: pacsv.ParseOptions,
+    conv_opts: pacsv.ConvertOptions,
+) -> Iterator[pa.RecordBatch]:
     try:
         reader = pacsv.open_csv(path, read_options=read_opts, parse_options=parse_opts, convert_options=conv_opts)
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
@@ -258,7 +272,7 @@ def _slow_path(path: Path, plan: CsvPlan, skip_data: int) -> Iterator[tuple[dict
     try:
         yield from _slow_records(path, plan, skip_data)
     except (csv.Error, UnicodeError, OverflowError, MemoryError) as exc:
-        raise FileRejected(f"không đọc được CSV ({' '.join(str(exc).split())[:200]}) — unreadable CSV")
+        raise FileRejected(f"không đọc được CSV ({' '.join(str(exc).split())[:200]}) — unreadable CSV") from None
 
 
 def _slow_records(path: Path, plan: CsvPlan, skip_data: int) -> Iterator[tuple[dict[int, pa.Array], pa.Array]]:
@@ -270,7 +284,9 @@ def _slow_records(path: Path, plan: CsvPlan, skip_data: int) -> Iterator[tuple[d
             if number <= plan.layout.data_start:
                 continue
             if len(record) != plan.width:
-                if len(record) < plan.width and is_footer_text(_first_cell(plan.delimiter.join(record), plan.delimiter)):
+                if len(record) < plan.width and is_footer_text(
+                    _first_cell(plan.delimiter.join(record), plan.delimiter)
+                ):
                     plan.footer_lines += 1  # blank line, "Tổng cộng", signatures
                 else:
                     plan.malformed.append(number)

@@ -69,12 +69,21 @@ class SheetWorker:
         self.limits = limits
         self.dir = Path(tempfile.mkdtemp(prefix="tthc-sheets-"))
         try:
-            self.stderr = open(self.dir / "stderr.txt", "wb")
+            self.stderr = open(self.dir / "stderr.txt", "wb")  # noqa: SIM115 - closed in close(), with the worker
             # run as a script, not `-m pipelines.extract.…`: the package's imports would cost the worker 0.1 s
             self.proc = subprocess.Popen(
-                [sys.executable, str(Path(__file__).with_name("excel_worker.py")), str(path), str(self.dir),
-                 str(limits.max_columns), str(limits.max_cells), str(worker_address_space(limits))],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.stderr,
+                [
+                    sys.executable,
+                    str(Path(__file__).with_name("excel_worker.py")),
+                    str(path),
+                    str(self.dir),
+                    str(limits.max_columns),
+                    str(limits.max_cells),
+                    str(worker_address_space(limits)),
+                ],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=self.stderr,
             )
         except BaseException:
             shutil.rmtree(self.dir, ignore_errors=True)
@@ -88,12 +97,14 @@ class SheetWorker:
             self.close()
             raise FileRejected(
                 f"xử lý tệp vượt quá thời gian cho phép ({budget.seconds:g} giây, khi đọc bảng tính) — "
-                "over the per-file time budget (max_seconds)") from None
+                "over the per-file time budget (max_seconds)"
+            ) from None
         manifest_path = self.dir / "manifest.json"
         if code != 0 or not manifest_path.exists():
             how = f"tín hiệu {_signal_name(-code)}" if code < 0 else f"mã thoát {code}"
             raise FileRejected(
-                f"bộ đọc bảng tính dừng bất thường khi đọc tệp này ({how}) — the workbook reader crashed on this file")
+                f"bộ đọc bảng tính dừng bất thường khi đọc tệp này ({how}) — the workbook reader crashed on this file"
+            )
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         if "open_error" in manifest:
             raise _open_failure(manifest["open_error"])
@@ -103,7 +114,8 @@ class SheetWorker:
             if entry.get("over_cap"):
                 if entry["width"] > self.limits.max_columns:
                     raise FileRejected(
-                        f"trang '{name}' có {entry['width']} cột (tối đa {self.limits.max_columns}) — sheet too wide")
+                        f"trang '{name}' có {entry['width']} cột (tối đa {self.limits.max_columns}) — sheet too wide"
+                    )
                 raise FileRejected(f"trang '{name}' quá lớn ({entry['height']} dòng) — sheet over the cell cap")
             if "error" in entry:
                 raise FileRejected(f"không đọc được trang '{name}' ({entry['error']}) — unreadable sheet")
@@ -135,21 +147,28 @@ def xls_first_rows(path: Path) -> dict[str, int]:
         out = {}
         for i in range(book.nsheets):
             sheet = book.sheet_by_index(i)
-            out[sheet.name] = next((r for r in range(sheet.nrows)
-                                    if any(c.ctype not in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK) for c in sheet.row(r))), 0)
+            out[sheet.name] = next(
+                (
+                    r
+                    for r in range(sheet.nrows)
+                    if any(c.ctype not in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK) for c in sheet.row(r))
+                ),
+                0,
+            )
             book.unload_sheet(i)
         return out
-    except Exception:  # noqa: BLE001 - only the row numbering depends on it; calamine decides readability
+    except Exception:
         return {}
 
 
 def _grid(batch: pa.RecordBatch) -> list[list[str | None]]:
     cols = [c.to_pylist() for c in batch.columns]
-    return [list(r) for r in zip(*cols)] if cols else []
+    return [list(r) for r in zip(*cols, strict=True)] if cols else []
 
 
-def read_workbook(path: Path, kind: str, limits: Limits, plan: WorkbookPlan, budget: Budget = NO_BUDGET,
-                  cmap: ColumnMap | None = None) -> Iterator[tuple[SheetPlan, dict[int, pa.Array], pa.Array]]:
+def read_workbook(
+    path: Path, kind: str, limits: Limits, plan: WorkbookPlan, budget: Budget = NO_BUDGET, cmap: ColumnMap | None = None
+) -> Iterator[tuple[SheetPlan, dict[int, pa.Array], pa.Array]]:
     """Each sheet with a header: its plan, its columns below the header and Excel row numbers.
 
     The worker parses while this process checks the archive; a rejection by the check stops the

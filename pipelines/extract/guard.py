@@ -98,9 +98,7 @@ def zip_entry_count(path: Path) -> int | None:
 def check_zip_entries(path: Path, limits: Limits) -> None:
     n = zip_entry_count(path)
     if n is not None and n > limits.max_zip_entries:
-        raise FileRejected(
-            f"tệp nén có {n} thành phần (tối đa {limits.max_zip_entries}) — archive with too many parts"
-        )
+        raise FileRejected(f"tệp nén có {n} thành phần (tối đa {limits.max_zip_entries}) — archive with too many parts")
 
 
 def inspect_xlsx(path: Path, limits: Limits, budget: Budget = NO_BUDGET, kind: str = "xlsx") -> list[int]:
@@ -124,17 +122,21 @@ def inspect_xlsx(path: Path, limits: Limits, budget: Budget = NO_BUDGET, kind: s
             for info in infos:
                 scan = scans.get(info.filename.lower())
                 if scan is not None:
-                    _check_area(zf, info.filename, names.get(info.filename.lower(), info.filename), scan, limits, budget)
+                    _check_area(
+                        zf, info.filename, names.get(info.filename.lower(), info.filename), scan, limits, budget
+                    )
             return [scans[part.lower()].first_row if part and part.lower() in scans else 0 for _, part in sheets]
     except DefusedXmlException:  # a ValueError: before the generic clause
-        raise FileRejected("bảng tính chứa khai báo DTD/thực thể XML — XML entity declarations are refused")
+        raise FileRejected("bảng tính chứa khai báo DTD/thực thể XML — XML entity declarations are refused") from None
     except SafeET.ParseError as exc:
-        raise FileRejected(f"cấu trúc bảng tính không hợp lệ ({_one_line(exc)}) — malformed workbook XML")
+        raise FileRejected(f"cấu trúc bảng tính không hợp lệ ({_one_line(exc)}) — malformed workbook XML") from None
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error, struct.error) as exc:
         # broken headers make zipfile seek before the start or read past the end
-        raise FileRejected(f"tệp .xlsx bị hỏng hoặc không đầy đủ ({_one_line(exc)}) — corrupt or truncated workbook")
+        raise FileRejected(
+            f"tệp .xlsx bị hỏng hoặc không đầy đủ ({_one_line(exc)}) — corrupt or truncated workbook"
+        ) from None
     except (zipfile.LargeZipFile, NotImplementedError, RuntimeError) as exc:  # compression method, encrypted part
-        raise FileRejected(f"tệp nén không đọc được ({_one_line(exc)}) — unreadable archive")
+        raise FileRejected(f"tệp nén không đọc được ({_one_line(exc)}) — unreadable archive") from None
 
 
 def _one_line(exc: BaseException) -> str:
@@ -146,7 +148,11 @@ def _check_declared(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
     packed = max(1, sum(i.compress_size for i in infos))
     worst = max(infos, key=lambda i: i.file_size / max(1, i.compress_size), default=None)
     bomb = total > limits.max_unzipped_bytes or (total > 50 * 2**20 and total / packed > limits.max_zip_ratio)
-    if worst is not None and worst.file_size > 50 * 2**20 and worst.file_size / max(1, worst.compress_size) > limits.max_zip_ratio:
+    if (
+        worst is not None
+        and worst.file_size > 50 * 2**20
+        and worst.file_size / max(1, worst.compress_size) > limits.max_zip_ratio
+    ):
         bomb = True
         packed, total = worst.compress_size, worst.file_size
     if bomb:
@@ -206,7 +212,7 @@ def _check_prolog(head: bytes, name: str) -> None:
         if not m:
             break
         pos = m.end()
-    rest = text[pos:pos + 9]
+    rest = text[pos : pos + 9]
     if rest.upper().startswith("<!DOCTYPE") or rest.startswith("<!ENTITY"):
         raise FileRejected(f"bảng tính chứa khai báo DTD/thực thể XML ({name}) — XML entity declarations are refused")
     if rest.startswith(("<!--", "<?")):  # a comment or instruction that does not end in the first 4 MiB
@@ -248,7 +254,7 @@ _COL_REFS = re.compile(rb'c r="([A-Z]+)')
 _FIRST_ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
 _ROW_END = re.compile(rb"</(?:\w+:)?row>")
 # a <c> or <row> whose first attribute is not r (RE2 syntax, run by Arrow over the whole chunk)
-_UNUSUAL = r'<(?:[A-Za-z_][\w.\-]*:)?(?:c|row)(?:>|/>|\s+[^r\s/>]|\s+r[^=])'
+_UNUSUAL = r"<(?:[A-Za-z_][\w.\-]*:)?(?:c|row)(?:>|/>|\s+[^r\s/>]|\s+r[^=])"
 
 
 def _col_number(letters: bytes) -> int:
@@ -269,7 +275,7 @@ def _row_bound(r: int) -> int:
 def _rows_over(r: int) -> str:
     d = len(str(r))
     first = int(str(r)[0])
-    return r"\d{%d,}" % (d + 1) if first == 9 else r"(?:\d{%d,}|[%d-9]\d{%d})" % (d + 1, first + 1, d - 1)
+    return rf"\d{{{d + 1},}}" if first == 9 else rf"(?:\d{{{d + 1},}}|[{first + 1}-9]\d{{{d - 1}}})"
 
 
 def _count(pattern: str, body: bytes) -> int:
@@ -335,7 +341,7 @@ class _SheetScan:
                 continue
             end = _ROW_END.search(data, m.end())
             if not end:  # the row goes on in the next chunk
-                self._first_carry = data[m.start():]
+                self._first_carry = data[m.start() :]
                 if len(self._first_carry) > _FIRST_ROW_CARRY:
                     self._first_done, self._first_carry = True, b""
                 return
@@ -384,20 +390,20 @@ def _exact_area(zf: zipfile.ZipFile, part: str, budget: Budget) -> tuple[int, in
             budget.check(f"kiểm tra {part}")
             if not chunk:
                 break
-    if lo_r is None:
+    if lo_r is None or hi_r is None or lo_c is None or hi_c is None:
         return 0, 0
     return hi_r - lo_r + 1, hi_c - lo_c + 1
 
 
-def _check_area(zf: zipfile.ZipFile, part: str, name: str, scan: _SheetScan, limits: Limits,
-                budget: Budget) -> None:
+def _check_area(zf: zipfile.ZipFile, part: str, name: str, scan: _SheetScan, limits: Limits, budget: Budget) -> None:
     rows, cols = scan.bound()
     if scan.irregular or cols > limits.max_columns or rows * cols > limits.max_cells:
         rows, cols = _exact_area(zf, part, budget)
     name = " ".join(name.split())[:60]
     if cols > limits.max_columns:
         raise FileRejected(
-            f"trang '{name}' trải trên {cols} cột (tối đa {limits.max_columns}) — sheet too wide, refused before reading"
+            f"trang '{name}' trải trên {cols} cột (tối đa {limits.max_columns}) — "
+            "sheet too wide, refused before reading"
         )
     if rows * cols > limits.max_cells:
         raise FileRejected(

@@ -9,10 +9,9 @@ layout).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
-
-import unicodedata
 
 from pipelines.rules.text import clean_text, match_key, strip_diacritics
 from pipelines.rules.vocab import ColumnMap

@@ -25,13 +25,14 @@ def html_grids(path: Path, limits: Limits | None = None) -> list[list[list[str |
             "HTML export over the size cap"
         )
     raw = path.read_bytes()
-    encoding = detect_encoding(raw[:256 * 1024])
-    parser = html.HTMLParser(encoding=encoding.replace("utf-8-sig", "utf-8"), no_network=True, huge_tree=False,
-                             remove_comments=True)
+    encoding = detect_encoding(raw[: 256 * 1024])
+    parser = html.HTMLParser(
+        encoding=encoding.replace("utf-8-sig", "utf-8"), no_network=True, huge_tree=False, remove_comments=True
+    )
     try:
         doc = etree.fromstring(raw, parser).getroottree()
     except (etree.ParserError, OSError, ValueError) as exc:
-        raise FileRejected(f"không đọc được bảng HTML ({exc}) — unreadable HTML export")
+        raise FileRejected(f"không đọc được bảng HTML ({exc}) — unreadable HTML export") from None
     root = doc.getroot()
     if root is None:
         raise FileRejected("tệp HTML rỗng — empty HTML file")
@@ -56,8 +57,9 @@ def html_grids(path: Path, limits: Limits | None = None) -> list[list[list[str |
     return grids
 
 
-def plan_html(path: Path, limits: Limits | None = None, cmap: ColumnMap | None = None
-              ) -> list[tuple[list[list[str | None]], HeaderLayout, list[list[str | None]]]]:
+def plan_html(
+    path: Path, limits: Limits | None = None, cmap: ColumnMap | None = None
+) -> list[tuple[list[list[str | None]], HeaderLayout, list[list[str | None]]]]:
     cmap = cmap or column_map()
     found = []
     for grid in html_grids(path, limits):
@@ -67,7 +69,9 @@ def plan_html(path: Path, limits: Limits | None = None, cmap: ColumnMap | None =
     return found
 
 
-def read_html_grid(grid: list[list[str | None]], layout: HeaderLayout) -> Iterator[tuple[dict[int, pa.Array], pa.Array]]:
+def read_html_grid(
+    grid: list[list[str | None]], layout: HeaderLayout
+) -> Iterator[tuple[dict[int, pa.Array], pa.Array]]:
     body = grid[layout.data_start :]
     cols = {j: pa.array([r[j] if j < len(r) else None for r in body], pa.string()) for j in layout.mapping}
     first = layout.data_start + 1

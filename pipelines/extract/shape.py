@@ -18,8 +18,20 @@ from pipelines.rules.text import match_key
 from pipelines.rules.vocab import ColumnMap, column_map
 
 _FOOTER_MARKERS = (
-    "tongcong", "tongso", "cong", "nguoilap", "nguoilapbieu", "thutruong", "lanhdao", "xacnhan",
-    "kyten", "kyghirohoten", "trang", "page", "ghichu", "total",
+    "tongcong",
+    "tongso",
+    "cong",
+    "nguoilap",
+    "nguoilapbieu",
+    "thutruong",
+    "lanhdao",
+    "xacnhan",
+    "kyten",
+    "kyghirohoten",
+    "trang",
+    "page",
+    "ghichu",
+    "total",
 )
 _DATE_LINE = re.compile(r"ngay\d*thang\d*nam")
 # control characters (tab, LF, CR excepted): NULs from a broken save, terminal escapes. They
@@ -43,9 +55,7 @@ class Shaped:
     skipped: int
 
 
-def shape(
-    columns: dict[int, pa.Array], layout: HeaderLayout, sheet: str | None, rows: pa.Array
-) -> Shaped:
+def shape(columns: dict[int, pa.Array], layout: HeaderLayout, sheet: str | None, rows: pa.Array) -> Shaped:
     """columns: grid position -> string array; rows: source row number of each element."""
     n = len(rows)
     out: dict[str, pa.Array] = {}

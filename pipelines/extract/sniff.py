@@ -49,13 +49,15 @@ def _zip_kind(path: Path, limits: Limits) -> str:
         raise FileRejected(
             f"tệp .xlsx bị hỏng hoặc không đầy đủ (zip lỗi: {' '.join(str(exc).split())[:200]}) — "
             "corrupt or truncated workbook"
-        )
+        ) from None
     if "xl/workbook.xml" in names:
         return "xlsx"
     if "xl/workbook.bin" in names:
         # calamine's .xlsb reader allocates the rectangle its cell records span before any check
         # can see it; portals never export .xlsb
-        raise FileRejected("bảng tính dạng .xlsb không được hỗ trợ, hãy lưu lại dạng .xlsx — binary workbook (.xlsb) not supported")
+        raise FileRejected(
+            "bảng tính dạng .xlsb không được hỗ trợ, hãy lưu lại dạng .xlsx — binary workbook (.xlsb) not supported"
+        )
     if "content.xml" in names:
         return "ods"
     raise FileRejected("tệp nén không phải bảng tính Excel — a zip archive that is not a workbook")
@@ -82,7 +84,8 @@ def _ole_kind(path: Path) -> str:
                 while pos >= 0:
                     if (base + pos) % 128 == 0:  # the start of a directory entry
                         raise FileRejected(
-                            "bảng tính có mật khẩu (mã hóa), không đọc được — password-protected workbook")
+                            "bảng tính có mật khẩu (mã hóa), không đọc được — password-protected workbook"
+                        )
                     pos = data.find(name, pos + 1)
             carry = data[-64:]
             offset += len(block)

@@ -14,8 +14,8 @@ from pipelines.outputs.figures import connect
 QUERIES = {
     "cases": "select *, year(received_at) as year, quarter(received_at) as quarter from cases",
     "report_form": "select r.*, year(r.period_start) as year, "
-                   "case when p.period_kind = 'quarter' then quarter(r.period_start) else 0 end as quarter "
-                   "from report_form r join periods p using (period)",
+    "case when p.period_kind = 'quarter' then quarter(r.period_start) else 0 end as quarter "
+    "from report_form r join periods p using (period)",
 }
 
 
@@ -29,7 +29,7 @@ def export_parquet(db: Path, out: Path) -> dict[str, int]:
             tmp = out / f".{name}.tmp"
             shutil.rmtree(tmp, ignore_errors=True)
             con.execute(f"copy ({query}) to '{tmp.as_posix()}' (format parquet, partition_by (year, quarter))")
-            written[name] = con.execute(f"select count(*) from ({query})").fetchone()[0]
+            written[name] = con.execute(f"select count(*) from ({query})").fetchall()[0][0]
             target = out / name
             old = out / f".{name}.old"
             if target.exists():

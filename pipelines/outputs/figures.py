@@ -31,7 +31,7 @@ class CommuneRef:
 
     @property
     def official_name(self) -> str:
-        """"UBND xã Mỹ Tân": how the form, the sheets and the report name the reporting unit."""
+        """ "UBND xã Mỹ Tân": how the form, the sheets and the report name the reporting unit."""
         return " ".join(p for p in ("UBND", (self.unit_type or "").lower(), self.name) if p)
 
 
@@ -67,8 +67,9 @@ def find_commune(con: duckdb.DuckDBPyConnection, name_or_code: str, units: int =
     """A commune by GSO code or name (any spelling), among the units of 2024 or of 2025."""
     rows = con.execute(_units_sql(units)).fetchall()
     key = match_key(name_or_code)
-    hits = [r for r in rows if r[0] == name_or_code.strip() or match_key(r[1]) == key
-            or match_key(f"{r[2]} {r[1]}") == key]
+    hits = [
+        r for r in rows if r[0] == name_or_code.strip() or match_key(r[1]) == key or match_key(f"{r[2]} {r[1]}") == key
+    ]
     if not hits:
         known = ", ".join(f"{r[1]} ({r[0]})" for r in rows[:12])
         raise FiguresError(f"không tìm thấy xã/phường '{name_or_code}'. Có: {known}")
@@ -82,8 +83,10 @@ def all_communes(con: duckdb.DuckDBPyConnection, units: int = 2024) -> list[Comm
     # the roll-up to 2025 units is the warehouse's own (reporting_units), never rewritten here
     rows = con.execute(
         f"select * from ({_units_sql(units)}) where commune_code in ("
-        "select distinct u.commune_code from cases c join reporting_units(units := ?) u on u.recorded_code = c.commune_code"
-        ") order by commune_code", [units]
+        "select distinct u.commune_code from cases c "
+        "join reporting_units(units := ?) u on u.recorded_code = c.commune_code"
+        ") order by commune_code",
+        [units],
     ).fetchall()
     return [CommuneRef(*r) for r in rows]
 
@@ -95,14 +98,15 @@ def load_figures(con: duckdb.DuckDBPyConnection, commune: CommuneRef, period: Pe
         "order by sector nulls first",
         [period.start, period.end, units, commune.code],
     ).fetchall()
-    form = {r[0]: dict(zip(FORM_COLUMNS, r[1:])) for r in form_rows}
+    form = {r[0]: dict(zip(FORM_COLUMNS, r[1:], strict=True)) for r in form_rows}
     ind_rows = con.execute(
         "select indicator, value, numerator, denominator from indicators_between(?::date, ?::date, units := ?) "
         "where commune_code = ? and sector is null",
         [period.start, period.end, units, commune.code],
     ).fetchall()
     indicators = {r[0]: {"value": r[1], "numerator": r[2], "denominator": r[3]} for r in ind_rows}
-    cat_rows = con.execute("select indicator, value, numerator, denominator from procedure_indicators(?)",
-                           [commune.code]).fetchall()
+    cat_rows = con.execute(
+        "select indicator, value, numerator, denominator from procedure_indicators(?)", [commune.code]
+    ).fetchall()
     catalogue = {r[0]: {"value": r[1], "numerator": r[2], "denominator": r[3]} for r in cat_rows}
     return Figures(commune, period, form, indicators, catalogue)

@@ -21,8 +21,9 @@ def resolve_run(con: duckdb.DuckDBPyConnection, run: str) -> str | None:
     if run == "latest":
         row = con.execute("select run_id from runs order by started_at desc, rowid desc limit 1").fetchone()
         return row[0] if row else None
-    row = con.execute("select run_id from runs where run_id = ? or run_id like ? || '%' order by started_at desc limit 1",
-                      [run, run]).fetchone()
+    row = con.execute(
+        "select run_id from runs where run_id = ? or run_id like ? || '%' order by started_at desc limit 1", [run, run]
+    ).fetchone()
     return row[0] if row else None
 
 
@@ -30,15 +31,34 @@ def quality_report(con: duckdb.DuckDBPyConnection, run: str = "latest") -> dict[
     run_id = resolve_run(con, run)
     if run_id is None:
         return {"run_id": None, "files": []}
-    info = con.execute("select started_at, finished_at, status from runs where run_id = ?", [run_id]).fetchone()
+    info = con.execute("select started_at, finished_at, status from runs where run_id = ?", [run_id]).fetchall()[0]
     files = []
     rows = con.execute(
         "select sha256, file_name, status, message, rows_read, rows_loaded, rows_quarantined, rows_duplicate, "
         "rows_skipped, unknown_columns, unresolved_agencies, flags, reason_counts, columns, family, file_seq, examples "
-        "from ingested_files where run_id = ? order by file_seq", [run_id]).fetchall()
+        "from ingested_files where run_id = ? order by file_seq",
+        [run_id],
+    ).fetchall()
     messages = reasons()
-    for (sha, name, status, message, read, loaded, quarantined, duplicate, skipped, unknown, unresolved, flags,
-         reason_counts, columns, family, seq, kept_examples) in rows:
+    for (
+        sha,
+        name,
+        status,
+        message,
+        read,
+        loaded,
+        quarantined,
+        duplicate,
+        skipped,
+        unknown,
+        unresolved,
+        flags,
+        reason_counts,
+        columns,
+        family,
+        seq,
+        kept_examples,
+    ) in rows:
         counts = json.loads(reason_counts or "{}")
         examples = json.loads(kept_examples or "{}")
         for reason in (r for r in counts if r not in examples):
@@ -47,29 +67,49 @@ def quality_report(con: duckdb.DuckDBPyConnection, run: str = "latest") -> dict[
                 "select source_sheet, source_row, case_id, "
                 + (f"json_extract_string(raw_values, '$.{column}')" if column else "null")
                 + " from quarantine where source_sha256 = ? and list_contains(reasons, ?) "
-                "order by source_row limit ?", [sha, reason, EXAMPLES]).fetchall()
+                "order by source_row limit ?",
+                [sha, reason, EXAMPLES],
+            ).fetchall()
             examples[reason] = [{"sheet": s, "row": r, "case_id": c, "value": v} for s, r, c, v in ex]
-        files.append({
-            "file": name, "status": status, "message": message,
-            "rows": {"read": read, "loaded": loaded, "quarantined": quarantined, "duplicate": duplicate,
-                     "skipped": skipped},
-            "quarantine_share": round(100 * (quarantined or 0) / read, 2) if read else None,
-            "reasons": [{"reason": r, "message": messages.get(r, r), "count": n, "examples": examples.get(r, [])}
-                        for r, n in sorted(counts.items(), key=lambda kv: -kv[1])],
-            "unknown_columns": unknown or [],
-            "unresolved_agencies": json.loads(unresolved or "{}"),
-            "flags": json.loads(flags or "{}"),
-            "drift": _drift(con, family, seq, json.loads(columns or "{}")),
-        })
-    return {"run_id": run_id, "started_at": str(info[0]), "finished_at": str(info[1]), "status": info[2],
-            "files": files}
+        files.append(
+            {
+                "file": name,
+                "status": status,
+                "message": message,
+                "rows": {
+                    "read": read,
+                    "loaded": loaded,
+                    "quarantined": quarantined,
+                    "duplicate": duplicate,
+                    "skipped": skipped,
+                },
+                "quarantine_share": round(100 * (quarantined or 0) / read, 2) if read else None,
+                "reasons": [
+                    {"reason": r, "message": messages.get(r, r), "count": n, "examples": examples.get(r, [])}
+                    for r, n in sorted(counts.items(), key=lambda kv: -kv[1])
+                ],
+                "unknown_columns": unknown or [],
+                "unresolved_agencies": json.loads(unresolved or "{}"),
+                "flags": json.loads(flags or "{}"),
+                "drift": _drift(con, family, seq, json.loads(columns or "{}")),
+            }
+        )
+    return {
+        "run_id": run_id,
+        "started_at": str(info[0]),
+        "finished_at": str(info[1]),
+        "status": info[2],
+        "files": files,
+    }
 
 
 def _drift(con: duckdb.DuckDBPyConnection, family: str | None, seq: int, columns: dict[str, str]) -> dict[str, Any]:
     """Against the previous file of the same source: columns gone, new, or written differently."""
     prev = con.execute(
         "select file_name, columns from ingested_files where family = ? and file_seq < ? and columns is not null "
-        "order by file_seq desc limit 1", [family, seq]).fetchone()
+        "order by file_seq desc limit 1",
+        [family, seq],
+    ).fetchone()
     if prev is None or not columns:
         return {}
     before = json.loads(prev[1] or "{}")
@@ -77,8 +117,11 @@ def _drift(con: duckdb.DuckDBPyConnection, family: str | None, seq: int, columns
         "previous_file": prev[0],
         "disappeared": sorted(set(before) - set(columns)),
         "appeared": sorted(set(columns) - set(before)),
-        "changed": {c: {"before": before[c], "now": columns[c]} for c in sorted(set(before) & set(columns))
-                    if before[c] != columns[c] and "empty" not in (before[c], columns[c])},
+        "changed": {
+            c: {"before": before[c], "now": columns[c]}
+            for c in sorted(set(before) & set(columns))
+            if before[c] != columns[c] and "empty" not in (before[c], columns[c])
+        },
     }
     return drift if drift["disappeared"] or drift["appeared"] or drift["changed"] else {}
 
@@ -93,20 +136,28 @@ def render_text(report: dict[str, Any], markdown: bool = False) -> str:
         out.append(f"{'### ' if markdown else '• '}{f['file']} — {_status_vi(f['status'])}")
         if f["message"]:
             out.append(f"  Lý do: {f['message']}")
-        out.append(f"  Dòng: đọc {r['read']} = nạp {r['loaded']} + cách ly {r['quarantined']} + trùng {r['duplicate']}"
-                   f" (bỏ qua {r['skipped']} dòng không phải dữ liệu: tiêu đề, dòng trống, chân trang)")
+        out.append(
+            f"  Dòng: đọc {r['read']} = nạp {r['loaded']} + cách ly {r['quarantined']} + trùng {r['duplicate']}"
+            f" (bỏ qua {r['skipped']} dòng không phải dữ liệu: tiêu đề, dòng trống, chân trang)"
+        )
         for reason in f["reasons"]:
             ex = "; ".join(
                 f"dòng {e['row']}{' trang ' + e['sheet'] if e['sheet'] else ''}"
-                f"{' mã ' + e['case_id'] if e['case_id'] else ''}{' giá trị «' + e['value'] + '»' if e['value'] else ''}"
-                for e in reason["examples"])
+                f"{' mã ' + e['case_id'] if e['case_id'] else ''}"
+                f"{' giá trị «' + e['value'] + '»' if e['value'] else ''}"
+                for e in reason["examples"]
+            )
             out.append(f"  - {reason['message']} ({reason['reason']}): {reason['count']} dòng. Ví dụ: {ex}")
         if f["unknown_columns"]:
             out.append(f"  Cột không nhận diện: {', '.join(f['unknown_columns'])}")
         if f["unresolved_agencies"]:
-            out.append("  Cơ quan không xác định được xã: " + ", ".join(
-                f"{a} ({'trùng tên' if p == 'ambiguous' else 'không có trong danh mục'})"
-                for a, p in f["unresolved_agencies"].items()))
+            out.append(
+                "  Cơ quan không xác định được xã: "
+                + ", ".join(
+                    f"{a} ({'trùng tên' if p == 'ambiguous' else 'không có trong danh mục'})"
+                    for a, p in f["unresolved_agencies"].items()
+                )
+            )
         if f["flags"]:
             out.append("  Cần kiểm tra: " + ", ".join(f"{k}: {v}" for k, v in f["flags"].items()))
         d = f["drift"]

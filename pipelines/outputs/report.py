@@ -26,15 +26,21 @@ class _Values(dict):
 
 
 def _env() -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined, keep_trailing_newline=True,
-                      trim_blocks=False, lstrip_blocks=True, autoescape=False)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=False,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
     env.filters["vn_int"] = vn_int
     env.filters["vn_pct"] = vn_pct
     return env
 
 
 def unit_name(f: Figures) -> str:
-    """"UBND xã Mỹ Tân" (figures.CommuneRef.official_name)."""
+    """ "UBND xã Mỹ Tân" (figures.CommuneRef.official_name)."""
     return f.commune.official_name
 
 
@@ -47,10 +53,19 @@ def render_markdown(f: Figures) -> str:
     else:
         period_sentence = f"{p.title_vi} ({p.range_vi})"
     paid = f.indicators.get("paid_online_pct") or {}
-    text = _env().get_template("report_tthc.md.j2").render(
-        f=f, t=_Values(f.total), ind=ind, cat=cat, unknown=UNKNOWN,
-        period_sentence=period_sentence, unit_short=unit_name(f),
-        has_fees=bool(paid.get("denominator")),
+    text = (
+        _env()
+        .get_template("report_tthc.md.j2")
+        .render(
+            f=f,
+            t=_Values(f.total),
+            ind=ind,
+            cat=cat,
+            unknown=UNKNOWN,
+            period_sentence=period_sentence,
+            unit_short=unit_name(f),
+            has_fees=bool(paid.get("denominator")),
+        )
     )
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
@@ -89,7 +104,7 @@ def write_docx(markdown: str, out: Path, title: str) -> Path:
         else:
             para.add_run(line)
     out.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(out)
+    doc.save(str(out))
     return out
 
 
@@ -97,4 +112,4 @@ def docx_text(path: Path) -> list[str]:
     """The paragraphs of a written report, for checks (python-docx re-reads what it wrote)."""
     from docx import Document
 
-    return [p.text for p in Document(path).paragraphs if p.text.strip()]
+    return [p.text for p in Document(str(path)).paragraphs if p.text.strip()]

@@ -16,8 +16,7 @@ from pipelines.rules.text import clean_text, match_key
 from pipelines.rules.vocab import catalogue_map, vocabularies
 
 COMMUNE_LEVEL = {"capxa", "xa", "xaphuongthitran", "capxaphuongthitran"}
-FIELDS = ("procedure_code", "procedure_name", "sector", "online_level", "is_published", "admin_level",
-          "commune_code")
+FIELDS = ("procedure_code", "procedure_name", "sector", "online_level", "is_published", "admin_level", "commune_code")
 
 
 def read_catalogue(path: Path, registry: Registry, limits: Limits | None = None) -> pa.Table:

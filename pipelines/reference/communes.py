@@ -48,10 +48,14 @@ class Registry:
         self._cache: dict[str, Resolution] = {}
 
     @classmethod
-    def from_settings(cls, settings: "Settings") -> "Registry":
+    def from_settings(cls, settings: Settings) -> Registry:
         old, new = scoped_units(settings)
-        units = [Commune(r["commune_code"], r["commune_name"], r["unit_type"], r.get("district_name"),
-                         r.get("province_name")) for r in list(old) + list(new)]
+        units = [
+            Commune(
+                r["commune_code"], r["commune_name"], r["unit_type"], r.get("district_name"), r.get("province_name")
+            )
+            for r in list(old) + list(new)
+        ]
         return cls(units)
 
     def resolve(self, agency: str | None) -> Resolution:
@@ -71,14 +75,14 @@ class Registry:
             stripped = False
             for prefix in agency_prefixes():
                 if key.startswith(prefix) and len(key) > len(prefix):
-                    key, stripped = key[len(prefix):], True
+                    key, stripped = key[len(prefix) :], True
                     break
         candidates = _distinct(self._full.get(key, []))
         if not candidates:
             for type_key in sorted(unit_types(), key=len, reverse=True):
-                if key.startswith(type_key) and key[len(type_key):] in self._name:
+                if key.startswith(type_key) and key[len(type_key) :] in self._name:
                     wanted = unit_types()[type_key]
-                    candidates = _distinct([c for c in self._name[key[len(type_key):]] if c.unit_type == wanted])
+                    candidates = _distinct([c for c in self._name[key[len(type_key) :]] if c.unit_type == wanted])
                     break
         if not candidates:
             candidates = _distinct(self._name.get(key, []))
@@ -95,12 +99,16 @@ def _distinct(cands: list[Commune]) -> list[Commune]:
     return list(seen.values())
 
 
-def scoped_units(settings: "Settings") -> tuple[list[dict], list[dict]]:
+def scoped_units(settings: Settings) -> tuple[list[dict], list[dict]]:
     """Old units of the configured province (and district, when set) and their successors."""
     from pipelines.reference.registry import build_registry
 
-    old, new = build_registry(settings.province, settings.communes_file)
-    if settings.district:
-        old = [r for r in old if r["district_name"] and match_key(r["district_name"]) == match_key(settings.district)]
+    all_old, new = build_registry(settings.province, settings.communes_file)
+    old = [
+        r
+        for r in all_old
+        if not settings.district
+        or (r["district_name"] and match_key(r["district_name"]) == match_key(settings.district))
+    ]
     successors = {r["successor_code"] for r in old}
-    return list(old), [r for r in new if r["commune_code"] in successors]
+    return old, [r for r in new if r["commune_code"] in successors]

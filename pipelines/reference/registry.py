@@ -12,8 +12,8 @@ Local corrections (e.g. the 2024 district of a commune that moved to another dis
 from __future__ import annotations
 
 import csv
-import json
 import importlib.util
+import json
 import sqlite3
 from functools import lru_cache
 from pathlib import Path
@@ -26,8 +26,20 @@ _SPEC = importlib.util.find_spec("vietnamadminunits")
 if _SPEC is None or not _SPEC.submodule_search_locations:
     raise ImportError("the vietnamadminunits package is required for the commune registry")
 PACKAGE_DATA = Path(list(_SPEC.submodule_search_locations)[0]) / "data"
-FIELDS = ["commune_code", "commune_name", "unit_type", "district_code", "district_name", "province_code",
-          "province_name", "valid_from", "valid_to", "successor_code", "successor_name", "successor_type"]
+FIELDS = [
+    "commune_code",
+    "commune_name",
+    "unit_type",
+    "district_code",
+    "district_name",
+    "province_code",
+    "province_name",
+    "valid_from",
+    "valid_to",
+    "successor_code",
+    "successor_name",
+    "successor_type",
+]
 NEW_FIELDS = ["commune_code", "commune_name", "unit_type", "province_code", "province_name", "valid_from"]
 REFORM_DAY_BEFORE, REFORM_DAY = "2025-06-30", "2025-07-01"
 
@@ -35,9 +47,13 @@ REFORM_DAY_BEFORE, REFORM_DAY = "2025-06-30", "2025-07-01"
 def _legacy_units(province: str) -> list[dict[str, str]]:
     with sqlite3.connect(PACKAGE_DATA / "dataset.db") as con:
         con.row_factory = sqlite3.Row
-        rows = [dict(r) for r in con.execute(
-            "select wardCode, wardShort, wardType, districtCode, districtShort, provinceCode, provinceShort, "
-            "provinceKey, districtKey, wardKey from admin_units_legacy")]
+        rows = [
+            dict(r)
+            for r in con.execute(
+                "select wardCode, wardShort, wardType, districtCode, districtShort, provinceCode, provinceShort, "
+                "provinceKey, districtKey, wardKey from admin_units_legacy"
+            )
+        ]
     key = match_key(province)
     return [r for r in rows if match_key(r["provinceShort"]) == key]
 
@@ -45,8 +61,13 @@ def _legacy_units(province: str) -> list[dict[str, str]]:
 def _new_units() -> dict[tuple[str, str], dict[str, str]]:
     with sqlite3.connect(PACKAGE_DATA / "dataset.db") as con:
         con.row_factory = sqlite3.Row
-        rows = [dict(r) for r in con.execute(
-            "select wardCode, wardShort, wardType, provinceCode, provinceShort, provinceKey, wardKey from admin_units")]
+        rows = [
+            dict(r)
+            for r in con.execute(
+                "select wardCode, wardShort, wardType, provinceCode, provinceShort, provinceKey, wardKey "
+                "from admin_units"
+            )
+        ]
     return {(r["provinceKey"], r["wardKey"]): r for r in rows}
 
 
@@ -80,24 +101,34 @@ def build_registry(province: str, overrides: Path | None = None) -> tuple[tuple[
         succ = successors.get(f"{u['provinceKey']}_{u['districtKey']}_{u['wardKey']}")
         n = new_units.get(succ) if succ else None
         old[u["wardCode"]] = {
-            "commune_code": u["wardCode"], "commune_name": u["wardShort"], "unit_type": u["wardType"].lower(),
-            "district_code": u["districtCode"], "district_name": u["districtShort"],
-            "province_code": u["provinceCode"], "province_name": u["provinceShort"],
-            "valid_from": None, "valid_to": REFORM_DAY_BEFORE,
-            "successor_code": n["wardCode"] if n else None, "successor_name": n["wardShort"] if n else None,
+            "commune_code": u["wardCode"],
+            "commune_name": u["wardShort"],
+            "unit_type": u["wardType"].lower(),
+            "district_code": u["districtCode"],
+            "district_name": u["districtShort"],
+            "province_code": u["provinceCode"],
+            "province_name": u["provinceShort"],
+            "valid_from": None,
+            "valid_to": REFORM_DAY_BEFORE,
+            "successor_code": n["wardCode"] if n else None,
+            "successor_name": n["wardShort"] if n else None,
             "successor_type": n["wardType"].lower() if n else None,
         }
         if n:
             new[n["wardCode"]] = {
-                "commune_code": n["wardCode"], "commune_name": n["wardShort"], "unit_type": n["wardType"].lower(),
-                "province_code": n["provinceCode"], "province_name": n["provinceShort"], "valid_from": REFORM_DAY,
+                "commune_code": n["wardCode"],
+                "commune_name": n["wardShort"],
+                "unit_type": n["wardType"].lower(),
+                "province_code": n["provinceCode"],
+                "province_name": n["provinceShort"],
+                "valid_from": REFORM_DAY,
             }
     if overrides and Path(overrides).exists():
         with open(overrides, encoding="utf-8", newline="") as fh:
             for o in csv.DictReader(fh):
                 row = old.setdefault(o["commune_code"], dict.fromkeys(FIELDS))
                 row.update({k: v for k, v in o.items() if k in FIELDS and v})
-    by_code = lambda r: r["commune_code"]  # noqa: E731
+    by_code = lambda r: r["commune_code"]
     return tuple(sorted(old.values(), key=by_code)), tuple(sorted(new.values(), key=by_code))
 
 

@@ -35,8 +35,9 @@ class Indicator:
 def form_columns() -> tuple[FormColumn, ...]:
     """Biểu 06 columns in the order of the form (then the extra columns)."""
     return tuple(
-        FormColumn(r["column"], int(r["number"]) if r["number"] else None, r["official"] == "yes",
-                   r["group"], r["header"])
+        FormColumn(
+            r["column"], int(r["number"]) if r["number"] else None, r["official"] == "yes", r["group"], r["header"]
+        )
         for r in _read_csv("report_form_columns.csv")
     )
 
@@ -48,8 +49,9 @@ def form_column_names() -> list[str]:
 @lru_cache(maxsize=1)
 def indicators() -> tuple[Indicator, ...]:
     """Every indicator in the order officials read them."""
-    return tuple(Indicator(r["indicator"], r["kind"], r["source"], r["label"], r["formula"])
-                 for r in _read_csv("indicators.csv"))
+    return tuple(
+        Indicator(r["indicator"], r["kind"], r["source"], r["label"], r["formula"]) for r in _read_csv("indicators.csv")
+    )
 
 
 def indicator(code: str) -> Indicator | None:

@@ -22,7 +22,8 @@ ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 class PeriodError(ValueError):
     def __init__(self, text: str, why: str = ""):
         super().__init__(
-            f"kỳ báo cáo không hợp lệ: '{text}'{' (' + why + ')' if why else ''}. Các dạng được chấp nhận: {ACCEPTED_FORMS}"
+            f"kỳ báo cáo không hợp lệ: '{text}'{' (' + why + ')' if why else ''}. "
+            f"Các dạng được chấp nhận: {ACCEPTED_FORMS}"
         )
 
 
@@ -81,7 +82,7 @@ def _date(d: str, m: str, y: str, text: str) -> date:
     try:
         return date(int(y), int(m), int(d))
     except ValueError:
-        raise PeriodError(text, f"ngày {d}/{m}/{y} không tồn tại")
+        raise PeriodError(text, f"ngày {d}/{m}/{y} không tồn tại") from None
 
 
 def parse_period(text: str) -> Period:
@@ -119,8 +120,10 @@ def parse_period(text: str) -> Period:
         raise PeriodError(raw, "@nd09 chỉ dùng cho tháng, quý, 6 tháng, 9 tháng hoặc năm")
     words = re.sub(r"^(tu\s+ngay|từ\s+ngày|tu|từ)\s+", "", low)
     words = re.sub(r"\s+(den\s+ngay|đến\s+ngày|den|đến)\s+", "..", words)
-    for pattern, order in ((rf"{_ISO}\s*(?:\.\.|–|—|\s-\s|\s+to\s+)\s*{_ISO}", "iso"),
-                           (rf"{_DMY}\s*(?:\.\.|–|—|-|\s+to\s+)\s*{_DMY}", "dmy")):
+    for pattern, order in (
+        (rf"{_ISO}\s*(?:\.\.|–|—|\s-\s|\s+to\s+)\s*{_ISO}", "iso"),
+        (rf"{_DMY}\s*(?:\.\.|–|—|-|\s+to\s+)\s*{_DMY}", "dmy"),
+    ):
         if m := re.fullmatch(pattern, words):
             g = m.groups()
             if order == "iso":

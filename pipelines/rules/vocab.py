@@ -91,7 +91,8 @@ def catalogue_map() -> ColumnMap:
     """The column map of the procedure catalogue (schemas/catalogue_columns.csv): read by the same
     extractor as case exports, with its own columns; no column is required by the reader (the
     catalogue needs a code or a name, checked where it is read)."""
-    columns, by_key = [], {}
+    columns: list[Column] = []
+    by_key: dict[str, tuple[str, int]] = {}
     for row in _read_csv("catalogue_columns.csv"):
         aliases = tuple(a.strip() for a in row["aliases"].split("|") if a.strip())
         columns.append(Column(row["canonical"], aliases[0], "no", "text", aliases))
@@ -135,8 +136,9 @@ class Reason:
 
 @lru_cache(maxsize=1)
 def reason_table() -> dict[str, Reason]:
-    return {row["reason"]: Reason(row["reason"], row["column"] or None, row["message"])
-            for row in _read_csv("reasons.csv")}
+    return {
+        row["reason"]: Reason(row["reason"], row["column"] or None, row["message"]) for row in _read_csv("reasons.csv")
+    }
 
 
 def reasons() -> dict[str, str]:
@@ -159,7 +161,5 @@ def agency_prefixes() -> tuple[str, ...]:
 def unit_types() -> dict[str, str]:
     """match_key(alias) -> unit type."""
     return {
-        match_key(alias): row["unit_type"]
-        for row in _read_csv("unit_types.csv")
-        for alias in row["aliases"].split("|")
+        match_key(alias): row["unit_type"] for row in _read_csv("unit_types.csv") for alias in row["aliases"].split("|")
     }

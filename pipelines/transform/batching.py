@@ -72,7 +72,7 @@ def prefetch(items: Iterable[pa.Table], depth: int = 1) -> Iterator[pa.Table]:
                 if not put(("item", item)):
                     return
             put(("done", _DONE))
-        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, which decides
+        except BaseException as exc:
             put(("error", exc))
 
     worker = threading.Thread(target=produce, name="tthc-prefetch", daemon=True)

@@ -14,9 +14,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines.reference.communes import Registry
-from pipelines.sqlfiles import create_objects, sql_text
 from pipelines.rules.text import clean_text, match_key
 from pipelines.rules.vocab import status_group, terminal_statuses, vocabularies
+from pipelines.sqlfiles import create_objects, sql_text
 
 
 def sector_label(raw: str | None) -> str | None:
@@ -35,8 +35,13 @@ def encode(column: pa.ChunkedArray | pa.Array, fill: str | None = None) -> pa.Di
     return pc.dictionary_encode(column)
 
 
-def map_distinct(column: pa.ChunkedArray | pa.Array, fn: Callable[[str | None], object], type_: pa.DataType,
-                 fill: str | None = None, dictionary: bool = False) -> pa.Array:
+def map_distinct(
+    column: pa.ChunkedArray | pa.Array,
+    fn: Callable[[str | None], object],
+    type_: pa.DataType,
+    fill: str | None = None,
+    dictionary: bool = False,
+) -> pa.Array:
     """Apply fn to each distinct value only, then spread the results back (one dictionary
     encoding and one vectorised take: a column of a million cells has a few dozen values).
     NULL cells stay NULL without calling fn; give `fill` to map them like that text instead.
@@ -49,7 +54,8 @@ def map_distinct(column: pa.ChunkedArray | pa.Array, fn: Callable[[str | None], 
     if dictionary:
         # a NULL result is a NULL index and never a dictionary entry: Parquet cannot write a
         # dictionary holding NULL, and is_null looks at the indices
-        position, kept = [], []
+        position: list[int | None] = []
+        kept: list[object] = []
         for r in results:
             position.append(None if r is None else len(kept))
             if r is not None:
@@ -105,8 +111,9 @@ class BatchParser:
         use. Vocabularies and text run in Arrow on distinct values; dates and amounts in DuckDB."""
         n = raw.num_rows
         status = map_distinct(raw["status"], self._vocab("status"), pa.string())
-        is_terminal = pc.fill_null(map_distinct(status, lambda s: None if s is None else s in self.terminal,
-                                                pa.bool_()), False)
+        is_terminal = pc.fill_null(
+            map_distinct(status, lambda s: None if s is None else s in self.terminal, pa.bool_()), False
+        )
         agency = encode(raw["agency"])  # mapped three ways: encoded once
         agency_pairs = {v: self._agency(v) for v in agency.dictionary.to_pylist()}
         sql_in = raw.select(["received_at", "due_at", "finished_at", "returned_at", "fee_amount", "note"])
@@ -124,12 +131,14 @@ class BatchParser:
         e_result = map_distinct(raw["has_e_result"], self._boolean, pa.bool_())
         # fill="": a blank or missing sector is "Chưa phân loại", never NULL (NULL is the report's
         # all-sectors row)
-        sector = map_distinct(raw["sector"], lambda v: sector_label(v) or "Chưa phân loại", pa.string(),
-                              fill="", dictionary=True)
+        sector = map_distinct(
+            raw["sector"], lambda v: sector_label(v) or "Chưa phân loại", pa.string(), fill="", dictionary=True
+        )
         commune_code = map_distinct(agency, lambda v: agency_pairs[v][0], pa.string(), dictionary=True)
         level = self._vocab("service_level")
-        service_level = map_distinct(raw["service_level"], lambda v: level(v) or "none",
-                                     pa.string(), fill="", dictionary=True)
+        service_level = map_distinct(
+            raw["service_level"], lambda v: level(v) or "none", pa.string(), fill="", dictionary=True
+        )
 
         def unknown(text: pa.ChunkedArray, mapped: pa.Array) -> pa.Array:
             return pc.and_(given(text), pc.is_null(mapped))
@@ -168,9 +177,10 @@ class BatchParser:
             "is_terminal": is_terminal,
             "finished_from_returned": parsed["finished_from_returned"],
             "finished_not_terminal": parsed["finished_not_terminal"],
-            "flag_unknown_boolean": pc.or_(pc.or_(unknown(raw["is_digitized"], digitized),
-                                                  unknown(raw["is_paid_online"], paid_online)),
-                                           unknown(raw["has_e_result"], e_result)),
+            "flag_unknown_boolean": pc.or_(
+                pc.or_(unknown(raw["is_digitized"], digitized), unknown(raw["is_paid_online"], paid_online)),
+                unknown(raw["has_e_result"], e_result),
+            ),
             "flag_bad_fee": parsed["flag_bad_fee"],
             "flag_unresolved_agency": pc.and_(pc.is_valid(raw["agency"]), pc.is_null(commune_code)),
         }

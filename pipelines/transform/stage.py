@@ -12,7 +12,6 @@ import json
 import logging
 import re
 import time
-
 from datetime import datetime
 from pathlib import Path
 
@@ -20,31 +19,56 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipelines.handover import StagedFile
-from pipelines.transform.batching import coalesce, prefetch
-from pipelines.reference.communes import Registry
 from pipelines.config import Settings
 from pipelines.extract import Budget, FileRejected, Limits, NeedsExactPass, open_export
+from pipelines.handover import StagedFile
+from pipelines.reference.communes import Registry
+from pipelines.rules.vocab import column_map, reason_column
+from pipelines.transform.batching import coalesce, prefetch
 from pipelines.transform.parse import BatchParser
 from pipelines.transform.validate import row_reasons
-from pipelines.rules.vocab import column_map, reason_column
 
-QUARANTINE_SCHEMA = pa.schema([
-    ("source_sheet", pa.string()),
-    ("source_row", pa.int64()),
-    ("case_id", pa.string()),
-    ("commune_code", pa.string()),
-    ("reasons", pa.list_(pa.string())),
-    ("raw_values", pa.string()),
-])
+QUARANTINE_SCHEMA = pa.schema(
+    [
+        ("source_sheet", pa.string()),
+        ("source_row", pa.int64()),
+        ("case_id", pa.string()),
+        ("commune_code", pa.string()),
+        ("reasons", pa.list_(pa.string())),
+        ("raw_values", pa.string()),
+    ]
+)
 
 ROW_COLUMNS = [
-    "case_id", "procedure_code", "procedure_name", "sector", "agency", "commune_code", "commune_name",
-    "channel", "service_level", "received_at", "due_at", "finished_at", "returned_at", "status",
-    "is_digitized", "fee_amount", "is_paid_online", "has_e_result", "note", "source_sheet", "source_row",
+    "case_id",
+    "procedure_code",
+    "procedure_name",
+    "sector",
+    "agency",
+    "commune_code",
+    "commune_name",
+    "channel",
+    "service_level",
+    "received_at",
+    "due_at",
+    "finished_at",
+    "returned_at",
+    "status",
+    "is_digitized",
+    "fee_amount",
+    "is_paid_online",
+    "has_e_result",
+    "note",
+    "source_sheet",
+    "source_row",
 ]
-FLAG_COLUMNS = ["finished_not_terminal", "finished_from_returned", "flag_unknown_boolean", "flag_bad_fee",
-                "flag_unresolved_agency"]
+FLAG_COLUMNS = [
+    "finished_not_terminal",
+    "finished_from_returned",
+    "flag_unknown_boolean",
+    "flag_bad_fee",
+    "flag_unresolved_agency",
+]
 
 
 def file_sha256(path: Path) -> str:
@@ -84,13 +108,14 @@ def stage_file(path: Path, settings: Settings, sha256: str | None = None) -> Sta
         result.examples = _examples(q_path)  # nothing of the file is kept, but show why it was refused
         for p in (rows_path, q_path):
             p.unlink(missing_ok=True)
-    except BaseException as exc:  # noqa: BLE001 - one unreadable file must not stop the nightly run
+    except BaseException as exc:
         if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
             raise  # KeyboardInterrupt, SystemExit; a Rust panic in a reader is a bad file
         logging.getLogger(__name__).exception("unexpected error staging %s", path)
         result.status = "rejected"
         result.message = one_line(
-            f"lỗi không lường trước khi đọc tệp ({type(exc).__name__}: {str(exc)[:200]}) — unexpected error")
+            f"lỗi không lường trước khi đọc tệp ({type(exc).__name__}: {str(exc)[:200]}) — unexpected error"
+        )
         for p in (rows_path, q_path):
             p.unlink(missing_ok=True)
     finally:
@@ -126,12 +151,14 @@ class _Writer:
             source_pos = pc.take(typed["batch_pos"], pa.array(positions, pa.int64()))
             communes = pc.cast(pc.take(typed["commune_code"], pa.array(positions, pa.int64())), pa.string())
             self.quarantine.write_table(
-                _quarantine_table(raw.take(source_pos), communes, [bad[p] for p in positions], canonical))
+                _quarantine_table(raw.take(source_pos), communes, [bad[p] for p in positions], canonical)
+            )
             for p in positions:
                 for r in bad[p]:
                     self.reasons[r] = self.reasons.get(r, 0) + 1
-            keep = pc.invert(pc.is_in(pa.array(range(typed.num_rows), pa.int64()),
-                                      value_set=pa.array(positions, pa.int64())))
+            keep = pc.invert(
+                pc.is_in(pa.array(range(typed.num_rows), pa.int64()), value_set=pa.array(positions, pa.int64()))
+            )
             typed = typed.filter(keep)
             self.quarantined += len(bad)
         for name in FLAG_COLUMNS:
@@ -147,14 +174,19 @@ class _Writer:
         if not malformed:
             return
         n = len(malformed)
-        self.quarantine.write_table(pa.table({
-            "source_sheet": [s for s, _ in malformed],
-            "source_row": [r for _, r in malformed],
-            "case_id": [None] * n,
-            "commune_code": [None] * n,
-            "reasons": [["malformed_row"]] * n,
-            "raw_values": [None] * n,  # a broken record cannot be split into columns safely
-        }, schema=QUARANTINE_SCHEMA))
+        self.quarantine.write_table(
+            pa.table(
+                {
+                    "source_sheet": [s for s, _ in malformed],
+                    "source_row": [r for _, r in malformed],
+                    "case_id": [None] * n,
+                    "commune_code": [None] * n,
+                    "reasons": [["malformed_row"]] * n,
+                    "raw_values": [None] * n,  # a broken record cannot be split into columns safely
+                },
+                schema=QUARANTINE_SCHEMA,
+            )
+        )
         self.read += n
         self.quarantined += n
         self.reasons["malformed_row"] = self.reasons.get("malformed_row", 0) + n
@@ -170,8 +202,15 @@ class _Writer:
         self.q_path.unlink(missing_ok=True)
 
 
-def _stage(path: Path, settings: Settings, result: StagedFile, parser: BatchParser,
-           rows_path: Path, q_path: Path, budget: Budget) -> None:
+def _stage(
+    path: Path,
+    settings: Settings,
+    result: StagedFile,
+    parser: BatchParser,
+    rows_path: Path,
+    q_path: Path,
+    budget: Budget,
+) -> None:
     info, batches = open_export(path, file_limits(settings), budget)
     result.kind, result.encoding = info.kind, info.encoding
     result.personal_columns = info.personal_columns
@@ -187,6 +226,7 @@ def _stage(path: Path, settings: Settings, result: StagedFile, parser: BatchPars
             out.discard()
             budget.check("đọc lại từng dòng")
             out = _Writer(rows_path, q_path)
+            assert info.restart is not None  # NeedsExactPass comes from CSV files only
             for raw in prefetch(coalesce(info.restart())):
                 budget.check("đọc dữ liệu")
                 if raw.num_rows:
@@ -214,7 +254,8 @@ def _stage(path: Path, settings: Settings, result: StagedFile, parser: BatchPars
     if share > settings.reject_share:
         raise FileRejected(
             f"{result.rows_quarantined}/{result.rows_read} dòng ({share:.0%}) không hợp lệ, vượt ngưỡng "
-            f"{settings.reject_share:.0%}: nhiều khả năng định dạng tệp đã thay đổi — quarantine share over the threshold"
+            f"{settings.reject_share:.0%}: nhiều khả năng định dạng tệp đã thay đổi — "
+            "quarantine share over the threshold"
         )
     if info.exported_at:
         result.snapshot_at, result.snapshot_source = info.exported_at.isoformat(), "export_line"
@@ -267,13 +308,20 @@ def _examples(q_path: Path, per_reason: int = 3) -> dict[str, list[dict]]:
         for reason in r["reasons"]:
             bucket = out.setdefault(reason, [])
             if len(bucket) < per_reason:
-                bucket.append({"sheet": r["source_sheet"], "row": r["source_row"], "case_id": r["case_id"],
-                               "value": raw.get(reason_column(reason) or "")})
+                bucket.append(
+                    {
+                        "sheet": r["source_sheet"],
+                        "row": r["source_row"],
+                        "case_id": r["case_id"],
+                        "value": raw.get(reason_column(reason) or ""),
+                    }
+                )
     return out
 
 
 def _check_columns() -> list[str]:
     from schemas.models import CHECK_COLUMNS
+
     return CHECK_COLUMNS
 
 
@@ -293,11 +341,14 @@ def _quarantine_table(raw: pa.Table, communes: pa.Array, reasons: list[list[str]
         json.dumps({c: cols[c][i] for c in canonical if cols[c][i] is not None}, ensure_ascii=False)
         for i in range(raw.num_rows)
     ]
-    return pa.table({
-        "source_sheet": raw["_sheet"],
-        "source_row": raw["_row"],
-        "case_id": raw["case_id"],
-        "commune_code": communes,
-        "reasons": pa.array(reasons, pa.list_(pa.string())),
-        "raw_values": pa.array(raw_json, pa.string()),
-    }, schema=QUARANTINE_SCHEMA)
+    return pa.table(
+        {
+            "source_sheet": raw["_sheet"],
+            "source_row": raw["_row"],
+            "case_id": raw["case_id"],
+            "commune_code": communes,
+            "reasons": pa.array(reasons, pa.list_(pa.string())),
+            "raw_values": pa.array(raw_json, pa.string()),
+        },
+        schema=QUARANTINE_SCHEMA,
+    )

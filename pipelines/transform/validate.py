@@ -21,6 +21,6 @@ def row_reasons(frame: pd.DataFrame) -> dict[int, list[str]]:
     # a dataframe-level check is reported once per column: keep each (row, reason) once
     pairs = cases[["index", "check"]].drop_duplicates()
     out: dict[int, list[str]] = {}
-    for idx, check in zip(pairs["index"].astype(int), pairs["check"].astype(str)):
+    for idx, check in zip(pairs["index"].astype(int), pairs["check"].astype(str), strict=True):
         out.setdefault(int(idx), []).append(check)
     return out

@@ -8,11 +8,23 @@
     docs      COMMENT ON from the manifest, docs/warehouse.md from the live catalogue
 """
 
+from pipelines.sqlfiles import manifest, rules_hash, run_file, sql_text
 from pipelines.warehouse.build import IdentityError, build
 from pipelines.warehouse.load import known_files, load_staged, next_file_seq
 from pipelines.warehouse.publish import building
 from pipelines.warehouse.schema import init_schema, load_communes
-from pipelines.sqlfiles import manifest, rules_hash, run_file, sql_text
 
-__all__ = ["IdentityError", "build", "building", "init_schema", "known_files", "load_communes", "load_staged",
-           "manifest", "next_file_seq", "rules_hash", "run_file", "sql_text"]
+__all__ = [
+    "IdentityError",
+    "build",
+    "building",
+    "init_schema",
+    "known_files",
+    "load_communes",
+    "load_staged",
+    "manifest",
+    "next_file_seq",
+    "rules_hash",
+    "run_file",
+    "sql_text",
+]

@@ -13,16 +13,15 @@ from datetime import date, datetime
 
 import duckdb
 
-from pipelines.warehouse.docs import apply_comments
-from pipelines.sqlfiles import manifest, rules_hash, run_file
+from pipelines.sqlfiles import manifest, rules_hash, run_file, scalar
+from pipelines.warehouse.comments import apply_comments
 
 
 class IdentityError(RuntimeError):
     """A Biểu 06 identity or a declared key does not hold: the figures must not be published."""
 
 
-def build(con: duckdb.DuckDBPyConnection, as_of: datetime, incremental: bool = False,
-          new_since_seq: int = 0) -> str:
+def build(con: duckdb.DuckDBPyConnection, as_of: datetime, incremental: bool = False, new_since_seq: int = 0) -> str:
     """Rebuild the periods and the marts (all of them, or only the periods the run can have
     changed), then check them, and the uniqueness of the case ids of the files numbered
     new_since_seq and later (0: of every case). Returns "full" or "incremental"."""
@@ -49,7 +48,8 @@ def check(con: duckdb.DuckDBPyConnection, new_since_seq: int = 0) -> None:
     for obj in manifest().checked_keys():
         key = ", ".join(obj.key)
         dupes = con.execute(
-            f"select {key}, count(*) from {obj.name} group by all having count(*) > 1 limit 3").fetchall()
+            f"select {key}, count(*) from {obj.name} group by all having count(*) > 1 limit 3"
+        ).fetchall()
         if dupes:
             raise IdentityError(f"{obj.name}: khóa ({key}) bị lặp — duplicate key: {dupes}")
     dupes = run_file(con, "checks/unique_case_ids.sql", since_seq=new_since_seq).fetchall()
@@ -61,11 +61,12 @@ def incremental_since(con: duckdb.DuckDBPyConnection) -> date | None:
     """The date from which periods must be rebuilt, or None when only a full rebuild is right:
     first run, no marts yet, or the previous run was made by other rules (another rules hash)."""
     prev = con.execute("select as_of, rules_hash from runs order by started_at desc, rowid desc limit 1").fetchone()
-    has_marts = con.execute("select count(*) from duckdb_tables() where table_name in ('report_form', 'indicators')"
-                            ).fetchone()[0] == 2
+    has_marts = (
+        scalar(con, "select count(*) from duckdb_tables() where table_name in ('report_form', 'indicators')") == 2
+    )
     if prev is None or prev[1] != rules_hash() or not has_marts:
         return None
-    has_touched = con.execute("select count(*) from duckdb_tables() where table_name = 'touched_since'").fetchone()[0]
-    touched = con.execute("select min(ts) from touched_since").fetchone()[0] if has_touched else None
+    has_touched = scalar(con, "select count(*) from duckdb_tables() where table_name = 'touched_since'")
+    touched = scalar(con, "select min(ts) from touched_since") if has_touched else None
     since = prev[0].date()
     return min(since, touched.date()) if touched else since

@@ -21,18 +21,29 @@ if TYPE_CHECKING:
 # reference table -> (rule file under schemas/, {table column: CSV column})
 REFERENCE_TABLES: dict[str, tuple[str, dict[str, str]]] = {
     "reasons": ("reasons.csv", {"reason": "reason", "message": "message"}),
-    "statuses": ("statuses.csv", {"status": "status", "code": "code", "terminal": "terminal",
-                                  "status_group": "group", "label": "label"}),
-    "indicator_definitions": ("indicators.csv", {"indicator": "indicator", "kind": "kind", "source": "source",
-                                                 "label": "label", "formula": "formula"}),
-    "report_form_columns": ("report_form_columns.csv", {"column_name": "column", "form_number": "number",
-                                                        "official": "official", "column_group": "group",
-                                                        "header": "header"}),
+    "statuses": (
+        "statuses.csv",
+        {"status": "status", "code": "code", "terminal": "terminal", "status_group": "group", "label": "label"},
+    ),
+    "indicator_definitions": (
+        "indicators.csv",
+        {"indicator": "indicator", "kind": "kind", "source": "source", "label": "label", "formula": "formula"},
+    ),
+    "report_form_columns": (
+        "report_form_columns.csv",
+        {
+            "column_name": "column",
+            "form_number": "number",
+            "official": "official",
+            "column_group": "group",
+            "header": "header",
+        },
+    ),
 }
 _YES_NO = {"yes": True, "no": False}
 
 
-def init_schema(con: duckdb.DuckDBPyConnection, settings: "Settings | None" = None) -> None:
+def init_schema(con: duckdb.DuckDBPyConnection, settings: Settings | None = None) -> None:
     """Create every table and macro (idempotent), then write the reference tables."""
     create_objects(con)
     for table in REFERENCE_TABLES:
@@ -58,17 +69,19 @@ def _value(text: str) -> object:
     return _YES_NO.get(text, text)
 
 
-def write_deployment(con: duckdb.DuckDBPyConnection, settings: "Settings | None") -> None:
+def write_deployment(con: duckdb.DuckDBPyConnection, settings: Settings | None) -> None:
     """The settings SQL needs (the time zone of "now"), one row."""
     from pipelines.config import Settings
 
     s = settings or Settings()
     con.execute("delete from deployment")
-    con.execute("insert into deployment (timezone, province, district) values (?, ?, ?)",
-                [s.timezone, s.province, s.district or None])
+    con.execute(
+        "insert into deployment (timezone, province, district) values (?, ?, ?)",
+        [s.timezone, s.province, s.district or None],
+    )
 
 
-def load_communes(con: duckdb.DuckDBPyConnection, settings: "Settings") -> None:
+def load_communes(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     """The registry in scope: old communes (with successors) and the units from 01/07/2025."""
     from pipelines.reference.communes import scoped_units
     from pipelines.reference.registry import FIELDS, NEW_FIELDS
@@ -78,5 +91,7 @@ def load_communes(con: duckdb.DuckDBPyConnection, settings: "Settings") -> None:
     con.execute("delete from communes_2025")
     for table, fields, rows in (("communes", FIELDS, old), ("communes_2025", NEW_FIELDS, new)):
         if rows:
-            con.executemany(f"insert into {table} ({', '.join(fields)}) values ({', '.join('?' * len(fields))})",
-                            [[r.get(f) for f in fields] for r in rows])
+            con.executemany(
+                f"insert into {table} ({', '.join(fields)}) values ({', '.join('?' * len(fields))})",
+                [[r.get(f) for f in fields] for r in rows],
+            )

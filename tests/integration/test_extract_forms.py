@@ -15,13 +15,46 @@ import pytest
 from pipelines.extract import FileRejected, open_export
 from pipelines.transform.stage import stage_file
 
-HEADER = ["STT", "Mã hồ sơ", "Tên thủ tục", "Cơ quan giải quyết", "Kênh nộp", "Ngày tiếp nhận", "Ngày hẹn trả",
-          "Ngày có kết quả", "Trạng thái", "Chủ hồ sơ", "Số điện thoại"]
+HEADER = [
+    "STT",
+    "Mã hồ sơ",
+    "Tên thủ tục",
+    "Cơ quan giải quyết",
+    "Kênh nộp",
+    "Ngày tiếp nhận",
+    "Ngày hẹn trả",
+    "Ngày có kết quả",
+    "Trạng thái",
+    "Chủ hồ sơ",
+    "Số điện thoại",
+]
 ROWS = [
-    ["1", "HS-001", "Đăng ký khai sinh", "UBND xã Mỹ Tân", "Trực tuyến", "05/01/2024 08:30", "09/01/2024",
-     "08/01/2024 10:00", "Đã trả kết quả", "Nguyễn Văn Bình", "0912345678"],
-    ["2", "HS-002", "Chứng thực bản sao", "Xã Mỹ Hà", "Trực tiếp", "06/01/2024 09:00", "06/01/2024 17:00",
-     "06/01/2024 11:00", "Hoàn thành", "Lê Thị Hoa", "0987654321"],
+    [
+        "1",
+        "HS-001",
+        "Đăng ký khai sinh",
+        "UBND xã Mỹ Tân",
+        "Trực tuyến",
+        "05/01/2024 08:30",
+        "09/01/2024",
+        "08/01/2024 10:00",
+        "Đã trả kết quả",
+        "Nguyễn Văn Bình",
+        "0912345678",
+    ],
+    [
+        "2",
+        "HS-002",
+        "Chứng thực bản sao",
+        "Xã Mỹ Hà",
+        "Trực tiếp",
+        "06/01/2024 09:00",
+        "06/01/2024 17:00",
+        "06/01/2024 11:00",
+        "Hoàn thành",
+        "Lê Thị Hoa",
+        "0987654321",
+    ],
 ]
 
 
@@ -44,7 +77,7 @@ def to_cp1258(text: str) -> bytes:
             base, marks = unicodedata.normalize("NFD", ch)[0], unicodedata.normalize("NFD", ch)[1:]
             for i, m in enumerate(marks):
                 try:
-                    out += (unicodedata.normalize("NFC", base + m) + marks[:i] + marks[i + 1:]).encode("cp1258")
+                    out += (unicodedata.normalize("NFC", base + m) + marks[:i] + marks[i + 1 :]).encode("cp1258")
                     break
                 except UnicodeEncodeError:
                     continue
@@ -59,8 +92,12 @@ def write_csv(path: Path, lines: list[list[str]], sep: str, encoding: str, bom: 
 
 @pytest.mark.parametrize(
     "sep, encoding, bom",
-    [(",", "utf-8", b""), (";", "utf-8", codecs.BOM_UTF8), ("\t", "utf-16-le", codecs.BOM_UTF16_LE),
-     (";", "cp1258", b"")],
+    [
+        (",", "utf-8", b""),
+        (";", "utf-8", codecs.BOM_UTF8),
+        ("\t", "utf-16-le", codecs.BOM_UTF16_LE),
+        (";", "cp1258", b""),
+    ],
 )
 def test_csv_encodings_and_separators(tmp_path, sep, encoding, bom):
     title = [["DANH SÁCH HỒ SƠ"], ["Từ ngày 01/01/2024 đến ngày 31/03/2024"], ["Ngày xuất: 02/04/2024 07:45"], [""]]
@@ -78,8 +115,14 @@ def test_csv_encodings_and_separators(tmp_path, sep, encoding, bom):
 
 
 def test_nfd_headers_without_diacritics_and_upper_case(tmp_path):
-    header = [unicodedata.normalize("NFD", h.upper()) for h in HEADER[:5]] + \
-             ["Ngay tiep nhan", "NGÀY HẸN TRẢ", "ngay co ket qua", "TrangThaiHoSo", "Chu ho so", "So dien thoai"]
+    header = [unicodedata.normalize("NFD", h.upper()) for h in HEADER[:5]] + [
+        "Ngay tiep nhan",
+        "NGÀY HẸN TRẢ",
+        "ngay co ket qua",
+        "TrangThaiHoSo",
+        "Chu ho so",
+        "So dien thoai",
+    ]
     path = write_csv(tmp_path / "x.csv", [header] + ROWS, ",", "utf-8")
     _, t = read_all(path)
     assert t["received_at"].to_pylist() == ["05/01/2024 08:30", "06/01/2024 09:00"]
@@ -94,8 +137,20 @@ def _xlsx_two_row_header(path: Path, sheets: dict[str, list[list[object]]]) -> P
         ws.append(["DANH SÁCH HỒ SƠ"])
         ws.append(["Ngày xuất: 05/07/2024 08:15"])
         ws.append([])
-        ws.append(["Mã hồ sơ", "Tên thủ tục hành chính", "Cơ quan thực hiện", "Hình thức nộp", "Nhận và trả kết quả",
-                   None, None, "Trạng thái", "Người nộp", "Số CCCD"])
+        ws.append(
+            [
+                "Mã hồ sơ",
+                "Tên thủ tục hành chính",
+                "Cơ quan thực hiện",
+                "Hình thức nộp",
+                "Nhận và trả kết quả",
+                None,
+                None,
+                "Trạng thái",
+                "Người nộp",
+                "Số CCCD",
+            ]
+        )
         ws.append([None, None, None, None, "Nhận hồ sơ", "Hẹn trả", "Trả kết quả", None, None, None])
         ws.merge_cells("E4:G4")
         for col in "ABCDHIJ":
@@ -110,12 +165,46 @@ def _xlsx_two_row_header(path: Path, sheets: dict[str, list[list[object]]]) -> P
 
 
 def test_xlsx_title_block_two_row_header_footer_and_sheets(tmp_path):
-    rows_a = [["HS-1", "Đăng ký khai sinh", "UBND xã Mỹ Tân", "Trực tuyến", datetime(2024, 1, 5, 8, 30),
-               datetime(2024, 1, 9), datetime(2024, 1, 8, 10, 0), "Đã trả kết quả", "Phạm Văn Cường", "036090001234"]]
-    rows_b = [["HS-2", "Chứng thực", "UBND xã Mỹ Hà", "Trực tiếp", "06/01/2024 09:00", 45297, None,
-               "Đang xử lý", "Võ Thị Dung", "036090009999"],
-              ["HS-3", "Chứng thực", "UBND xã Mỹ Hà", "Trực tiếp", "07/01/2024", "08/01/2024", "08/01/2024",
-               "Đã trả", "Võ Thị Dung", "036090009998"]]
+    rows_a = [
+        [
+            "HS-1",
+            "Đăng ký khai sinh",
+            "UBND xã Mỹ Tân",
+            "Trực tuyến",
+            datetime(2024, 1, 5, 8, 30),
+            datetime(2024, 1, 9),
+            datetime(2024, 1, 8, 10, 0),
+            "Đã trả kết quả",
+            "Phạm Văn Cường",
+            "036090001234",
+        ]
+    ]
+    rows_b = [
+        [
+            "HS-2",
+            "Chứng thực",
+            "UBND xã Mỹ Hà",
+            "Trực tiếp",
+            "06/01/2024 09:00",
+            45297,
+            None,
+            "Đang xử lý",
+            "Võ Thị Dung",
+            "036090009999",
+        ],
+        [
+            "HS-3",
+            "Chứng thực",
+            "UBND xã Mỹ Hà",
+            "Trực tiếp",
+            "07/01/2024",
+            "08/01/2024",
+            "08/01/2024",
+            "Đã trả",
+            "Võ Thị Dung",
+            "036090009998",
+        ],
+    ]
     path = _xlsx_two_row_header(tmp_path / "x.xlsx", {"Hộ tịch": rows_a, "Chứng thực": rows_b})
     info, t = read_all(path)
     assert info.sheets == ["Hộ tịch", "Chứng thực"]
@@ -133,8 +222,14 @@ def test_xlsx_title_block_two_row_header_footer_and_sheets(tmp_path):
 def test_xlsx_leading_blank_rows_keep_excel_row_numbers(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws["B4"] = "Mã hồ sơ"; ws["C4"] = "Tên TTHC"; ws["D4"] = "Đơn vị xử lý"; ws["E4"] = "Kênh nộp"
-    ws["F4"] = "Ngày nhận"; ws["G4"] = "Hạn xử lý"; ws["H4"] = "Ngày hoàn thành"; ws["I4"] = "Tình trạng"
+    ws["B4"] = "Mã hồ sơ"
+    ws["C4"] = "Tên TTHC"
+    ws["D4"] = "Đơn vị xử lý"
+    ws["E4"] = "Kênh nộp"
+    ws["F4"] = "Ngày nhận"
+    ws["G4"] = "Hạn xử lý"
+    ws["H4"] = "Ngày hoàn thành"
+    ws["I4"] = "Tình trạng"
     for i, r in enumerate([["A1", "X", "UBND xã Mỹ Tân", "2", "05/01/2024", "06/01/2024", "06/01/2024", "10"]]):
         for j, v in enumerate(r):
             ws.cell(row=5 + i, column=2 + j, value=v)
@@ -147,7 +242,8 @@ def test_html_table_export(tmp_path):
     cells = "".join(f"<th>{h}</th>" for h in HEADER)
     body = "".join("<tr>" + "".join(f"<td>{v}</td>" for v in r) + "</tr>" for r in ROWS)
     (tmp_path / "old.xls").write_text(
-        f"<html><body><p>DANH SÁCH HỒ SƠ</p><table><tr>{cells}</tr>{body}</table></body></html>", encoding="utf-8")
+        f"<html><body><p>DANH SÁCH HỒ SƠ</p><table><tr>{cells}</tr>{body}</table></body></html>", encoding="utf-8"
+    )
     info, t = read_all(tmp_path / "old.xls")
     assert info.kind == "html"
     assert t["case_id"].to_pylist() == ["HS-001", "HS-002"]
@@ -188,14 +284,21 @@ def test_missing_required_column_rejects(tmp_path):
 
 
 def test_malformed_csv_row_is_quarantined_with_its_line_number(tmp_path, settings):
-    lines = [HEADER[1:9]] + [r[1:9] for r in ROWS] + [["HS-9", "thiếu cột"]] + \
-            [["HS-010"] + ROWS[0][2:9]] * 1 + [["HS-011"] + ROWS[0][2:9]] * 3 + [[""], ["Tổng cộng"]]
+    lines = (
+        [HEADER[1:9]]
+        + [r[1:9] for r in ROWS]
+        + [["HS-9", "thiếu cột"]]
+        + [["HS-010"] + ROWS[0][2:9]] * 1
+        + [["HS-011"] + ROWS[0][2:9]] * 3
+        + [[""], ["Tổng cộng"]]
+    )
     path = write_csv(tmp_path / "x.csv", lines, ",", "utf-8")
     settings.reject_share = 0.9
     res = stage_file(path, settings)
     assert res.status == "staged", res.message
     assert res.rows_read == 7 and res.rows_quarantined == 1
     import pyarrow.parquet as pq
+
     q = pq.read_table(res.quarantine_path).to_pylist()
     assert q[0]["source_row"] == 4 and q[0]["reasons"] == ["malformed_row"]
     rows = pq.read_table(res.rows_path)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import duckdb
+import pytest
 
 from pipelines.flows import run_flow, stage_task
 
 HEADER = "Mã hồ sơ;Tên thủ tục;Cơ quan giải quyết;Kênh nộp;Ngày tiếp nhận;Ngày hẹn trả;Ngày có kết quả;Trạng thái"
 
 
+@pytest.mark.slow  # the Prefect tests start a test backend (~12 s, once a session)
 def test_flow_loads_rejects_and_skips(tmp_path, settings, prefect_harness):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
@@ -38,22 +40,31 @@ def test_flow_loads_rejects_and_skips(tmp_path, settings, prefect_harness):
 def test_stage_task_is_a_plain_function(tmp_path, settings):
     """Tasks stay testable without any Prefect server: .fn is the function itself."""
     path = tmp_path / "x.csv"
-    path.write_text(HEADER + "\nHS-1;Khai sinh;UBND xã Mỹ Tân;2;05/01/2024;09/01/2024;08/01/2024;10\n", encoding="utf-8")
+    path.write_text(
+        HEADER + "\nHS-1;Khai sinh;UBND xã Mỹ Tân;2;05/01/2024;09/01/2024;08/01/2024;10\n", encoding="utf-8"
+    )
     staged = stage_task.fn(str(path), "0" * 64, settings)
     assert staged.status == "staged" and staged.rows_valid == 1
 
 
+@pytest.mark.slow
 def test_nightly_flow_ingests_the_inbox_and_writes_sheets(tmp_path, monkeypatch, prefect_harness):
-    from pipelines.flows import current_quarter, tthc_nightly
     from pipelines.config import Settings
+    from pipelines.flows import current_quarter, tthc_nightly
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     (inbox / "today.csv").write_text(
         HEADER + "\nHS-9;Khai sinh;UBND xã Mỹ Tân;Trực tuyến;05/01/2024 08:00;09/01/2024;08/01/2024;Đã trả kết quả\n",
-        encoding="utf-8")
-    for key, value in {"DB": tmp_path / "w.duckdb", "INBOX": inbox, "OUT": tmp_path / "out",
-                       "STAGE": tmp_path / "stage", "CONFIG": tmp_path / "none.toml"}.items():
+        encoding="utf-8",
+    )
+    for key, value in {
+        "DB": tmp_path / "w.duckdb",
+        "INBOX": inbox,
+        "OUT": tmp_path / "out",
+        "STAGE": tmp_path / "stage",
+        "CONFIG": tmp_path / "none.toml",
+    }.items():
         monkeypatch.setenv(f"TTHC_{key}", str(value))
     summary = tthc_nightly()
     assert [f.status for f in summary.files] == ["loaded"]
@@ -69,17 +80,24 @@ def test_export_and_config_commands(tmp_path, settings, monkeypatch):
     from pipelines.run import run_local
 
     path = tmp_path / "x.csv"
-    path.write_text(HEADER + "\nHS-1;Khai sinh;UBND xã Mỹ Tân;2;05/01/2024;09/01/2024;08/01/2024;10\n"
-                    "HS-2;Khai sinh;UBND xã Mỹ Hà;2;05/05/2024;09/05/2024;08/05/2024;10\n", encoding="utf-8")
+    path.write_text(
+        HEADER + "\nHS-1;Khai sinh;UBND xã Mỹ Tân;2;05/01/2024;09/01/2024;08/01/2024;10\n"
+        "HS-2;Khai sinh;UBND xã Mỹ Hà;2;05/05/2024;09/05/2024;08/05/2024;10\n",
+        encoding="utf-8",
+    )
     run_local([path], settings)
     runner = CliRunner()
     res = runner.invoke(app, ["export", "--out", str(tmp_path / "pq"), "--db", str(settings.db)])
     assert res.exit_code == 0, res.output
-    rows = duckdb.sql(f"select year, quarter, count(*) from read_parquet('{tmp_path}/pq/cases/**/*.parquet', "
-                      "hive_partitioning = true) group by all order by all").fetchall()
+    rows = duckdb.sql(
+        f"select year, quarter, count(*) from read_parquet('{tmp_path}/pq/cases/**/*.parquet', "
+        "hive_partitioning = true) group by all order by all"
+    ).fetchall()
     assert rows == [(2024, 1, 1), (2024, 2, 1)]
-    quarters = duckdb.sql(f"select distinct quarter from read_parquet('{tmp_path}/pq/report_form/**/*.parquet', "
-                          "hive_partitioning = true) order by 1").fetchall()
+    quarters = duckdb.sql(
+        f"select distinct quarter from read_parquet('{tmp_path}/pq/report_form/**/*.parquet', "
+        "hive_partitioning = true) order by 1"
+    ).fetchall()
     assert quarters == [(0,), (1,), (2,)]
     monkeypatch.setenv("TTHC_REJECT_SHARE", "0.35")
     (tmp_path / "c.toml").write_text('[tthc]\ndistrict = ""\n', encoding="utf-8")
@@ -87,6 +105,7 @@ def test_export_and_config_commands(tmp_path, settings, monkeypatch):
     assert "0.35" in out and "TTHC_REJECT_SHARE" in out and "c.toml" in out
 
 
+@pytest.mark.slow
 def test_flow_on_two_local_worker_processes(tmp_path, settings, prefect_harness, monkeypatch):
     """The scale-out path: the same flow with files parsed by two worker processes."""
     import pipelines.flows as flows
@@ -96,9 +115,14 @@ def test_flow_on_two_local_worker_processes(tmp_path, settings, prefect_harness,
     inbox.mkdir()
     for i in range(3):
         (inbox / f"f{i}.csv").write_text(
-            HEADER + f"\nP-{i};Khai sinh;UBND xã Mỹ Tân;Trực tuyến;05/01/2024 08:00;09/01/2024;08/01/2024;Đã trả kết quả\n",
-            encoding="utf-8")
+            HEADER
+            + f"\nP-{i};Khai sinh;UBND xã Mỹ Tân;Trực tuyến;05/01/2024 08:00;09/01/2024;08/01/2024;Đã trả kết quả\n",
+            encoding="utf-8",
+        )
     settings.workers = 2
     summary = flows.run_flow([str(inbox)], settings)
     assert sorted((f.name, f.status, f.loaded) for f in summary.files) == [
-        ("f0.csv", "loaded", 1), ("f1.csv", "loaded", 1), ("f2.csv", "loaded", 1)]
+        ("f0.csv", "loaded", 1),
+        ("f1.csv", "loaded", 1),
+        ("f2.csv", "loaded", 1),
+    ]

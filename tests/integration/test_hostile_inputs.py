@@ -19,9 +19,10 @@ import struct
 import subprocess
 import sys
 import textwrap
-import time
 import unicodedata
 import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -29,22 +30,44 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
+from pipelines.extract import FileRejected, Limits
 from pipelines.run import run_local
 from pipelines.transform.stage import StagedFile, stage_file
-from pipelines.extract import FileRejected, Limits
 from tests.integration.test_extract_forms import to_cp1258
 
-HEADER = ["STT", "Mã hồ sơ", "Tên thủ tục", "Cơ quan giải quyết", "Kênh nộp", "Ngày tiếp nhận", "Ngày hẹn trả",
-          "Ngày có kết quả", "Trạng thái", "Lệ phí", "Ghi chú", "Chủ hồ sơ"]
+HEADER = [
+    "STT",
+    "Mã hồ sơ",
+    "Tên thủ tục",
+    "Cơ quan giải quyết",
+    "Kênh nộp",
+    "Ngày tiếp nhận",
+    "Ngày hẹn trả",
+    "Ngày có kết quả",
+    "Trạng thái",
+    "Lệ phí",
+    "Ghi chú",
+    "Chủ hồ sơ",
+]
 COL = {name: j for j, name in enumerate(HEADER)}
 
 
 def row(i: int, **change: str) -> list[str]:
     """A valid case: received 05/01/2024, due 09/01, returned early."""
-    values = {"STT": str(i), "Mã hồ sơ": f"HS-{i:04d}", "Tên thủ tục": "Đăng ký khai sinh",
-              "Cơ quan giải quyết": "UBND xã Mỹ Tân", "Kênh nộp": "Trực tuyến", "Ngày tiếp nhận": "05/01/2024 08:30",
-              "Ngày hẹn trả": "09/01/2024", "Ngày có kết quả": "08/01/2024 10:00", "Trạng thái": "Đã trả kết quả",
-              "Lệ phí": "0", "Ghi chú": "", "Chủ hồ sơ": "Nguyễn Văn An"}
+    values = {
+        "STT": str(i),
+        "Mã hồ sơ": f"HS-{i:04d}",
+        "Tên thủ tục": "Đăng ký khai sinh",
+        "Cơ quan giải quyết": "UBND xã Mỹ Tân",
+        "Kênh nộp": "Trực tuyến",
+        "Ngày tiếp nhận": "05/01/2024 08:30",
+        "Ngày hẹn trả": "09/01/2024",
+        "Ngày có kết quả": "08/01/2024 10:00",
+        "Trạng thái": "Đã trả kết quả",
+        "Lệ phí": "0",
+        "Ghi chú": "",
+        "Chủ hồ sơ": "Nguyễn Văn An",
+    }
     values.update({k.replace("_", " "): v for k, v in change.items()})
     return [values[h] for h in HEADER]
 
@@ -66,32 +89,44 @@ def write_csv(path: Path, lines: list[list[str]], encoding: str = "utf-8") -> Pa
 
 # --- a minimal .xlsx writer: the parts are written by hand so that anything can be put in them ------
 
-_CT = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.openxmlformats.org/'
-       'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-       'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/'
-       'workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-       '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-       'spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.'
-       'openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>')
-_RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.'
-         'org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
-         'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
-_WB = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="http://schemas.openxmlformats.org/'
-       'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-       '<sheets><sheet name="Danh sách" sheetId="1" r:id="rId1"/></sheets></workbook>')
-_WB_RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.'
-            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
-            'openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-            '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-            'styles" Target="styles.xml"/></Relationships>')
+_CT = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.openxmlformats.org/'
+    'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+    'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/'
+    'workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+    'spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.'
+    'openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>'
+)
+_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.'
+    'org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+    'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+)
+_WB = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="http://schemas.openxmlformats.org/'
+    'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheets><sheet name="Danh sách" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+_WB_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.'
+    'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+    'openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    'styles" Target="styles.xml"/></Relationships>'
+)
 # style 1: a date (numFmt 14), style 2: date and time (numFmt 22)
-_STYLES = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="http://schemas.'
-           'openxmlformats.org/spreadsheetml/2006/main"><fonts count="1"><font/></fonts><fills count="1"><fill/>'
-           '</fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs '
-           'count="3"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/><xf numFmtId="22" '
-           'applyNumberFormat="1"/></cellXfs></styleSheet>')
-SHEET_HEAD = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.'
-              'openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+_STYLES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="http://schemas.'
+    'openxmlformats.org/spreadsheetml/2006/main"><fonts count="1"><font/></fonts><fills count="1"><fill/>'
+    '</fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs '
+    'count="3"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/><xf numFmtId="22" '
+    'applyNumberFormat="1"/></cellXfs></styleSheet>'
+)
+SHEET_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.'
+    'openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+)
 SHEET_TAIL = "</sheetData></worksheet>"
 
 
@@ -122,12 +157,19 @@ def sheet_rows(grid: list[list[object]], first: int = 1) -> str:
     )
 
 
-def write_xlsx(path: Path, sheet: bytes | str | list, extra: dict[str, bytes | str] | None = None,
-               level: int = 6) -> Path:
+def write_xlsx(
+    path: Path, sheet: bytes | str | list, extra: dict[str, bytes | str] | None = None, level: int = 6
+) -> Path:
     """sheet: the whole sheet XML, or a list of chunks streamed into the archive."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as zf:
-        parts = {"[Content_Types].xml": _CT, "_rels/.rels": _RELS, "xl/workbook.xml": _WB,
-                 "xl/_rels/workbook.xml.rels": _WB_RELS, "xl/styles.xml": _STYLES, **(extra or {})}
+        parts = {
+            "[Content_Types].xml": _CT,
+            "_rels/.rels": _RELS,
+            "xl/workbook.xml": _WB,
+            "xl/_rels/workbook.xml.rels": _WB_RELS,
+            "xl/styles.xml": _STYLES,
+            **(extra or {}),
+        }
         for name, data in parts.items():
             zf.writestr(name, data)
         if isinstance(sheet, list):
@@ -144,6 +186,7 @@ def xlsx_of(path: Path, grid: list[list[object]], before: str = "", after: str =
 
 
 # --- outcomes ------------------------------------------------------------------------------------------
+
 
 def staged_files(settings, res: StagedFile) -> list[Path]:
     folder = Path(settings.stage) / res.sha256[:16]
@@ -174,14 +217,68 @@ def quarantine_of(res: StagedFile) -> list[dict]:
     return pq.read_table(res.quarantine_path).to_pylist()
 
 
-def timed_stage(path: Path, settings, limit: float = 15.0) -> StagedFile:
-    t0 = time.perf_counter()
-    res = stage_file(path, settings)
-    assert time.perf_counter() - t0 < limit, f"{path.name} took {time.perf_counter() - t0:.1f} s"
-    return res
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+@dataclass
+class Work:
+    """What staging did, counted rather than timed (the count is the same on any machine; a real
+    hang still ends: the per-file budget, Limits.max_seconds, rejects the file)."""
+
+    inflated: int = 0  # bytes this process decompressed from archive parts
+    opened: Counter = field(default_factory=Counter)  # archive part -> times it was opened for reading
+    first_row_scan: int = 0  # bytes handed to the guard's search for a sheet's first used row
+    sheet_reads: int = 0  # times the stage waited for the workbook reader's (calamine's) sheets
+    csv_passes: list[bool] = field(default_factory=list)  # one per pass over a CSV: exact or not
+
+
+@pytest.fixture
+def work(monkeypatch) -> Work:
+    from pipelines.extract import csv_reader, excel_reader, guard
+
+    w = Work()
+    real_read, real_open = zipfile.ZipExtFile.read, zipfile.ZipFile.open
+    real_first_row, real_sheets = guard._SheetScan._find_first_row, excel_reader.SheetWorker.sheets
+    real_batches = csv_reader.read_csv_batches
+
+    def read(self, *args, **kwargs):
+        data = real_read(self, *args, **kwargs)
+        w.inflated += len(data)
+        return data
+
+    def open_part(self, name, mode="r", *args, **kwargs):
+        if mode == "r":
+            w.opened[name.filename if isinstance(name, zipfile.ZipInfo) else name] += 1
+        return real_open(self, name, mode, *args, **kwargs)
+
+    def find_first_row(self, body):
+        w.first_row_scan += len(self._first_carry) + len(body)
+        return real_first_row(self, body)
+
+    def sheets(self, *args, **kwargs):
+        w.sheet_reads += 1
+        return real_sheets(self, *args, **kwargs)
+
+    def batches(*args, **kwargs):
+        w.csv_passes.append(bool(kwargs.get("exact", False)))
+        return real_batches(*args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipExtFile, "read", read)
+    monkeypatch.setattr(zipfile.ZipFile, "open", open_part)
+    monkeypatch.setattr(guard._SheetScan, "_find_first_row", find_first_row)
+    monkeypatch.setattr(excel_reader.SheetWorker, "sheets", sheets)
+    monkeypatch.setattr(csv_reader, "read_csv_batches", batches)
+    return w
+
+
+def declared_bytes(path: Path) -> int:
+    """The uncompressed size the archive declares for all its parts."""
+    with zipfile.ZipFile(path) as zf:
+        return sum(i.file_size for i in zf.infolist())
 
 
 # --- empty, header only, title only, wrong kinds ----------------------------------------------------
+
 
 @pytest.mark.parametrize("name", ["x.csv", "x.xlsx", "x.xls"])
 def test_empty_file(tmp_path, settings, name):
@@ -213,8 +310,11 @@ def test_xlsx_that_is_really_html_is_read(tmp_path, settings):
     head = "".join(f"<th>{escape(h)}</th>" for h in HEADER)
     body = "".join("<tr>" + "".join(f"<td>{escape(v)}</td>" for v in r) + "</tr>" for r in rows(4))
     path = tmp_path / "export.xlsx"
-    path.write_text(f'<html><head><meta charset="utf-8"></head><body><h3>DANH SÁCH HỒ SƠ</h3>'
-                    f"<table><tr>{head}</tr>{body}</table></body></html>", encoding="utf-8")
+    path.write_text(
+        f'<html><head><meta charset="utf-8"></head><body><h3>DANH SÁCH HỒ SƠ</h3>'
+        f"<table><tr>{head}</tr>{body}</table></body></html>",
+        encoding="utf-8",
+    )
     res = stage_file(path, settings)
     assert_read(res, 4)
     assert res.kind == "html"
@@ -223,7 +323,9 @@ def test_xlsx_that_is_really_html_is_read(tmp_path, settings):
 
 
 def test_pdf(tmp_path, settings):
-    (tmp_path / "bao-cao.xlsx").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" * 50)
+    (tmp_path / "bao-cao.xlsx").write_bytes(
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" * 50
+    )
     assert_rejected(stage_file(tmp_path / "bao-cao.xlsx", settings), settings, "PDF")
 
 
@@ -234,7 +336,7 @@ def test_random_binary(tmp_path, settings):
 
 # --- files LibreOffice writes: a real legacy .xls (BIFF8) and a password-protected workbook ----------
 
-_UNO_SCRIPT = r'''
+_UNO_SCRIPT = r"""
 import os, subprocess, sys, time, uno
 from com.sun.star.beans import PropertyValue
 
@@ -272,7 +374,7 @@ finally:
         proc.wait(20)
     except subprocess.TimeoutExpired:
         proc.kill()
-'''
+"""
 
 
 def _uno_python() -> str | None:
@@ -295,8 +397,9 @@ def office_files(tmp_path_factory) -> Path:
     title = [["DANH SÁCH HỒ SƠ"] + [""] * (len(HEADER) - 1)]
     src.write_text("\r\n\r\n" + csv_text(title + [HEADER] + rows(6)), encoding="utf-8")  # two empty rows first
     (out / "uno_convert.py").write_text(_UNO_SCRIPT, encoding="utf-8")
-    done = subprocess.run([python, str(out / "uno_convert.py"), str(src), str(out), str(len(HEADER))],
-                          capture_output=True, timeout=120)
+    done = subprocess.run(
+        [python, str(out / "uno_convert.py"), str(src), str(out), str(len(HEADER))], capture_output=True, timeout=120
+    )
     if not (out / "legacy.xls").exists():
         pytest.skip(f"LibreOffice conversion failed: {done.stderr.decode(errors='replace')[-300:]}")
     return out
@@ -344,8 +447,12 @@ def ole_file(streams: dict[str, bytes], lead: int = 0) -> bytes:
 
     def entry(name: str, kind: int, start: int, size: int, child: int = 0xFFFFFFFF, right: int = 0xFFFFFFFF) -> bytes:
         raw = name.encode("utf-16-le") + b"\0\0"
-        return (raw.ljust(64, b"\0") + struct.pack("<HBB3I", len(raw), kind, 1, 0xFFFFFFFF, right, child)
-                + b"\0" * 36 + struct.pack("<IQ", start, size))
+        return (
+            raw.ljust(64, b"\0")
+            + struct.pack("<HBB3I", len(raw), kind, 1, 0xFFFFFFFF, right, child)
+            + b"\0" * 36
+            + struct.pack("<IQ", start, size)
+        )
 
     names = list(streams)
     entries = [entry("Root Entry", 5, 0xFFFFFFFE, 0, child=1)]
@@ -353,10 +460,15 @@ def ole_file(streams: dict[str, bytes], lead: int = 0) -> bytes:
         entries.append(entry(name, 2, starts[k], len(streams[name]), right=k + 2 if k + 1 < len(names) else 0xFFFFFFFF))
     directory = b"".join(entries).ljust(sec * (-(-len(entries) * 128 // sec)), b"\0")[:sec]
     difat = list(range(n_fat)) + [0xFFFFFFFF] * (109 - n_fat)
-    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
-              + b"\0" * 6 + struct.pack("<IIIIIIIII", 0, n_fat, dir_sector, 0, 4096, 0xFFFFFFFE, 0, 0xFFFFFFFE, 0)
-              + struct.pack("<109I", *difat))
-    body = b"".join(struct.pack(f"<{128}I", *fat[i * 128:(i + 1) * 128]) for i in range(n_fat))
+    header = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\0" * 16
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + b"\0" * 6
+        + struct.pack("<IIIIIIIII", 0, n_fat, dir_sector, 0, 4096, 0xFFFFFFFE, 0, 0xFFFFFFFE, 0)
+        + struct.pack("<109I", *difat)
+    )
+    body = b"".join(struct.pack(f"<{128}I", *fat[i * 128 : (i + 1) * 128]) for i in range(n_fat))
     body += b"\x5a" * (n_lead * sec) + b"".join(datas) + directory
     return header + body
 
@@ -366,8 +478,15 @@ def test_encrypted_xlsx(tmp_path, settings, lead):
     """An encrypted .xlsx is an OLE file with EncryptionInfo / EncryptedPackage streams; with a
     large package the directory sits megabytes into the file."""
     path = tmp_path / "locked.xlsx"
-    path.write_bytes(ole_file({"EncryptionInfo": b"\x04\x00\x04\x00\x40\x00\x00\x00" + b"<encryption/>" * 50,
-                               "EncryptedPackage": os.urandom(20_000)}, lead=lead))
+    path.write_bytes(
+        ole_file(
+            {
+                "EncryptionInfo": b"\x04\x00\x04\x00\x40\x00\x00\x00" + b"<encryption/>" * 50,
+                "EncryptedPackage": os.urandom(20_000),
+            },
+            lead=lead,
+        )
+    )
     assert_rejected(stage_file(path, settings), settings, "mật khẩu", "password-protected")
 
 
@@ -378,6 +497,7 @@ def test_ole_file_that_is_not_a_workbook(tmp_path, settings):
 
 
 # --- broken and hostile archives --------------------------------------------------------------------
+
 
 def test_truncated_zip(tmp_path, settings):
     whole = xlsx_of(tmp_path / "whole.xlsx", [HEADER] + rows(200)).read_bytes()
@@ -392,15 +512,18 @@ def test_zip_with_a_corrupted_part(tmp_path, settings):
     with zipfile.ZipFile(path) as zf:
         info = zf.getinfo("xl/worksheets/sheet1.xml")
     middle = info.header_offset + 30 + len(info.filename) + info.compress_size // 2
-    data[middle:middle + 64] = bytes(64)  # the deflate stream or its CRC no longer checks
+    data[middle : middle + 64] = bytes(64)  # the deflate stream or its CRC no longer checks
     path.write_bytes(bytes(data))
     assert_rejected(stage_file(path, settings), settings, "corrupt")
 
 
 def _sheet_of_zeros(megabytes: int) -> list[bytes]:
     block = b"0" * (1 << 20)
-    return ([SHEET_HEAD.encode() + sheet_rows([HEADER]).encode() + b'<row r="2"><c r="A2" t="inlineStr"><is><t>']
-            + [block] * megabytes + [b"</t></is></c></row>" + SHEET_TAIL.encode()])
+    return (
+        [SHEET_HEAD.encode() + sheet_rows([HEADER]).encode() + b'<row r="2"><c r="A2" t="inlineStr"><is><t>']
+        + [block] * megabytes
+        + [b"</t></is></c></row>" + SHEET_TAIL.encode()]
+    )
 
 
 def lie_about_size(path: Path, member: str, size: int) -> None:
@@ -413,7 +536,7 @@ def lie_about_size(path: Path, member: str, size: int) -> None:
     pos = data.find(b"PK\x01\x02")
     while pos >= 0:
         n = struct.unpack_from("<H", data, pos + 28)[0]
-        if bytes(data[pos + 46:pos + 46 + n]) == name:
+        if bytes(data[pos + 46 : pos + 46 + n]) == name:
             struct.pack_into("<I", data, pos + 24, size)
         pos = data.find(b"PK\x01\x02", pos + 4)
     path.write_bytes(bytes(data))
@@ -428,33 +551,40 @@ def bombs(tmp_path_factory) -> dict[str, Path]:
     out["zip_bomb"] = write_xlsx(d / "zip_bomb.xlsx", _sheet_of_zeros(300), level=9)
     out["lying_size"] = write_xlsx(d / "lying_size.xlsx", _sheet_of_zeros(300), level=9)
     lie_about_size(out["lying_size"], "xl/worksheets/sheet1.xml", 40_000)
-    laughs = "".join(f'<!ENTITY lol{i} "{("&lol%d;" % (i - 1)) * 10}">' for i in range(1, 10))
+    laughs = "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
     dtd = f'<!DOCTYPE worksheet [<!ENTITY lol0 "lol">{laughs}]>'
     body = sheet_rows([HEADER] + rows(3)).replace("Đăng ký khai sinh", "&lol9;")
     out["billion_laughs"] = write_xlsx(
-        d / "billion_laughs.xlsx", SHEET_HEAD.replace("\n<worksheet", f"\n{dtd}<worksheet") + body + SHEET_TAIL)
+        d / "billion_laughs.xlsx", SHEET_HEAD.replace("\n<worksheet", f"\n{dtd}<worksheet") + body + SHEET_TAIL
+    )
     # one value at A1 and one at ALL1048576: 1000 columns x 1,048,576 rows, 32 bytes a cell
     corner = '<row r="1048576"><c r="ALL1048576" t="inlineStr"><is><t>x</t></is></c></row>'
     out["sparse_bomb"] = xlsx_of(d / "sparse_bomb.xlsx", [HEADER] + rows(3), after=corner)
     # the same with the far cell's row hidden in an early <row> and its r attribute not first
     sneaky = sheet_rows([HEADER] + rows(3)).replace(
-        "</row>", '<c t="inlineStr" r="ALL1048576"><is><t>x</t></is></c></row>', 2)
+        "</row>", '<c t="inlineStr" r="ALL1048576"><is><t>x</t></is></c></row>', 2
+    )
     out["sparse_bomb_sneaky"] = write_xlsx(d / "sparse_bomb_sneaky.xlsx", SHEET_HEAD + sneaky + SHEET_TAIL)
     beyond = sheet_rows([HEADER] + rows(3)).replace('<c r="A3"', '<c r="ZZZZ3"', 1)
     out["beyond_xfd"] = write_xlsx(d / "beyond_xfd.xlsx", SHEET_HEAD + beyond + SHEET_TAIL)
     return out
 
 
-def test_zip_bomb_is_refused_before_reading(bombs, settings):
+def test_zip_bomb_is_refused_before_reading(bombs, settings, work):
     assert bombs["zip_bomb"].stat().st_size < 2_000_000
-    res = timed_stage(bombs["zip_bomb"], settings, 10)
+    res = stage_file(bombs["zip_bomb"], settings)
+    # refused from the archive's directory: not a megabyte of the 300 MB inflated, and the stage
+    # never waited for the workbook reader
+    assert work.inflated < 2**20 and work.sheet_reads == 0, work
     assert_rejected(res, settings, "zip bomb", "expands past the size cap")
 
 
-def test_zip_part_larger_than_declared(bombs, settings):
+def test_zip_part_larger_than_declared(bombs, settings, work):
     # zipfile stops at the declared size and the CRC fails: the lie is caught before calamine
     # (whose zip reader trusts only the compressed size) would inflate all 300 MB
-    res = timed_stage(bombs["lying_size"], settings, 10)
+    res = stage_file(bombs["lying_size"], settings)
+    assert declared_bytes(bombs["lying_size"]) < 50_000
+    assert work.inflated < 2**20 and work.sheet_reads == 0, work  # the ~40 kB declared, not 300 MB
     assert_rejected(res, settings, "corrupt")
 
 
@@ -471,11 +601,15 @@ def test_entity_declarations_anywhere_in_the_prolog(tmp_path, settings, where):
         sheet = SHEET_HEAD.replace("\n<worksheet", "\n<!--" + "x" * 9000 + "-->" + dtd + "<worksheet")
         write_xlsx(path, sheet + sheet_rows(grid) + SHEET_TAIL)
     elif where == "shared_strings":
-        sst = ('<?xml version="1.0"?>' + dtd + '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
-               'main" count="1" uniqueCount="1"><si><t>&b;</t></si></sst>')
+        sst = (
+            '<?xml version="1.0"?>' + dtd + '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+            'main" count="1" uniqueCount="1"><si><t>&b;</t></si></sst>'
+        )
         xlsx_of(path, grid, extra={"xl/sharedStrings.xml": sst})
     elif where == "utf16_sheet":
-        sheet = SHEET_HEAD.replace('encoding="UTF-8"', 'encoding="UTF-16"').replace("\n<worksheet", "\n" + dtd + "<worksheet")
+        sheet = SHEET_HEAD.replace('encoding="UTF-8"', 'encoding="UTF-16"').replace(
+            "\n<worksheet", "\n" + dtd + "<worksheet"
+        )
         write_xlsx(path, b"\xff\xfe" + (sheet + sheet_rows(grid) + SHEET_TAIL).encode("utf-16-le"))
     else:
         xlsx_of(path, grid, extra={"xl/workbook.xml": _WB.replace("\n<workbook", "\n" + dtd + "<workbook")})
@@ -499,9 +633,13 @@ def test_zip_with_too_many_parts(tmp_path, settings):
 
 # --- sheet shape: 16,384 columns, a million empty rows, 1 MB cells ---------------------------------
 
-def test_sheet_with_16384_columns_is_refused_before_reading(tmp_path, settings):
+
+def test_sheet_with_16384_columns_is_refused_before_reading(tmp_path, settings, work):
     header = HEADER + [f"Cột {j}" for j in range(len(HEADER), 16384)]
-    res = timed_stage(xlsx_of(tmp_path / "wide.xlsx", [header] + rows(3)), settings, 10)
+    res = stage_file(xlsx_of(tmp_path / "wide.xlsx", [header] + rows(3)), settings)
+    # refused by the archive check (one fast scan, one exact count of the sheet) before the stage
+    # waited for the workbook reader
+    assert work.sheet_reads == 0 and work.opened[SHEET] <= 2, work
     assert_rejected(res, settings, "16384", "too wide")
 
 
@@ -516,24 +654,30 @@ def test_value_past_column_xfd(bombs, settings):
     assert_rejected(stage_file(bombs["beyond_xfd"], settings), settings, "475254", "too wide")
 
 
-def test_million_empty_rows_do_not_hang(tmp_path, settings):
+def test_million_empty_rows_do_not_hang(tmp_path, settings, work):
     """A million empty <row> elements above the data (18 MB of XML): the leading-row scan must stay
     linear and the Excel row numbers of the data must still be right; formatted empty rows follow
     the data down to Excel's last row."""
     n = 1_000_000
     empty = "".join(f'<row r="{i}"/>' for i in range(1, n + 1))
     data = sheet_rows([HEADER] + rows(5), first=n + 1)
-    trailing = "".join(f'<row r="{i}" s="1" customFormat="1"><c r="A{i}" s="1"/></row>'
-                       for i in range(n + 7, 1_048_577))
+    trailing = "".join(
+        f'<row r="{i}" s="1" customFormat="1"><c r="A{i}" s="1"/></row>' for i in range(n + 7, 1_048_577)
+    )
     path = write_xlsx(tmp_path / "tall.xlsx", [SHEET_HEAD, empty, data, trailing, SHEET_TAIL], level=1)
-    res = timed_stage(path, settings, 20)
+    res = stage_file(path, settings)
+    # linear: the sheet streamed once (no slow per-tag pass), each byte handed to the leading-row
+    # search once (plus the few rows cut by a chunk boundary), the workbook read once
+    assert work.opened[SHEET] == 1 and work.sheet_reads == 1, work
+    assert work.first_row_scan <= declared_bytes(path) + 2**16, (work.first_row_scan, declared_bytes(path))
     assert_read(res, 5)
     assert [r["source_row"] for r in rows_of(res)] == list(range(n + 2, n + 7))
 
 
-def test_empty_rows_inside_the_data_are_skipped(tmp_path, settings):
+def test_empty_rows_inside_the_data_are_skipped(tmp_path, settings, work):
     body = sheet_rows([HEADER] + rows(3)) + sheet_rows(rows(2, start=4), first=200_001)
-    res = timed_stage(write_xlsx(tmp_path / "gap.xlsx", SHEET_HEAD + body + SHEET_TAIL), settings, 20)
+    res = stage_file(write_xlsx(tmp_path / "gap.xlsx", SHEET_HEAD + body + SHEET_TAIL), settings)
+    assert work.opened[SHEET] == 1 and work.sheet_reads == 1, work  # one pass by the check, one by the reader
     assert_read(res, 5)
     assert [r["source_row"] for r in rows_of(res)] == [2, 3, 4, 200_001, 200_002]
     assert res.rows_skipped == 200_000 - 4
@@ -557,14 +701,17 @@ def test_cells_of_one_megabyte(tmp_path, settings):
     assert len(rows_of(res)[4]["note"]) == len(big)
 
 
-def test_one_line_longer_than_a_reader_block(tmp_path, settings):
+@pytest.mark.slow
+def test_one_line_longer_than_a_reader_block(tmp_path, settings, work):
     big = "x" * (30 * 1024 * 1024)  # pyarrow reads 24 MB blocks
-    res = timed_stage(write_csv(tmp_path / "long.csv", [HEADER] + rows(4) + [row(5, Ghi_chú=big)]), settings, 30)
+    res = stage_file(write_csv(tmp_path / "long.csv", [HEADER] + rows(4) + [row(5, Ghi_chú=big)]), settings)
+    assert len(work.csv_passes) <= 2, work.csv_passes  # at most the fast reader giving up, then one exact pass
     assert_read(res, 5)
     assert len(rows_of(res)[4]["note"]) == len(big)
 
 
 # --- text damage in CSV ---------------------------------------------------------------------------
+
 
 def test_nul_bytes_and_control_characters_in_csv_values(tmp_path, settings):
     lines = [HEADER] + rows(8)
@@ -588,8 +735,10 @@ def test_nul_bytes_and_control_characters_in_csv_values(tmp_path, settings):
 def test_mixed_encodings_in_one_csv(tmp_path, settings, where):
     """A UTF-8 export with some lines pasted in from a Windows-1258 file: every line reads right."""
     good_lines = [csv_text([r]).encode("utf-8") for r in rows(3000)]
-    old = [row(i, Tên_thủ_tục="Chứng thực bản sao", Trạng_thái="Đang giải quyết", Ngày_có_kết_quả="")
-           for i in range(5001, 5006)]
+    old = [
+        row(i, Tên_thủ_tục="Chứng thực bản sao", Trạng_thái="Đang giải quyết", Ngày_có_kết_quả="")
+        for i in range(5001, 5006)
+    ]
     old_lines = [to_cp1258(csv_text([r])) for r in old]
     at = 3 if where == "in_the_head" else 2990  # 2990 lines are ~400 kB, past the 256 kB sniff
     body = good_lines[:at] + old_lines + good_lines[at:]
@@ -616,6 +765,7 @@ def test_plain_windows_1258_is_not_taken_for_mixed(tmp_path, settings):
 
 # --- cell values: errors, formulas, dates out of range, fees --------------------------------------
 
+
 def test_excel_error_cells_in_date_columns_quarantine_the_row(tmp_path, settings):
     grid = [HEADER] + rows(20)
     grid[3][COL["Ngày tiếp nhận"]] = ('t="e"', "<v>#N/A</v>")
@@ -631,8 +781,11 @@ def test_excel_error_cells_in_date_columns_quarantine_the_row(tmp_path, settings
 def test_formulas_give_their_cached_values_never_run(tmp_path, settings):
     grid = [HEADER] + rows(6)
     grid[1][COL["Ngày tiếp nhận"]] = ('s="2"', "<f>DATE(2024,1,5)+TIME(8,30,0)</f><v>45296.3541666667</v>")
-    grid[2][COL["Tên thủ tục"]] = ('t="str"', '<f>HYPERLINK("http://example.invalid/x","Khai sinh")</f><v>Khai sinh</v>')
-    grid[3][COL["Ghi chú"]] = ('t="str"', "<f>WEBSERVICE(\"http://example.invalid/\")</f>")  # no cached value
+    grid[2][COL["Tên thủ tục"]] = (
+        't="str"',
+        '<f>HYPERLINK("http://example.invalid/x","Khai sinh")</f><v>Khai sinh</v>',
+    )
+    grid[3][COL["Ghi chú"]] = ('t="str"', '<f>WEBSERVICE("http://example.invalid/")</f>')  # no cached value
     grid[4][COL["Lệ phí"]] = ("", "<f>1/0</f><v>50000</v>")
     res = stage_file(xlsx_of(tmp_path / "f.xlsx", grid), settings)
     assert_read(res, 6)
@@ -663,7 +816,10 @@ def test_dates_in_1900_and_2100_are_out_of_range(tmp_path, settings):
     res = stage_file(write_csv(tmp_path / "d.csv", lines), settings)
     assert_read(res, 20, quarantined=3)
     assert {r["source_row"]: r["reasons"] for r in quarantine_of(res)} == {
-        3: ["date_out_of_range"], 5: ["date_out_of_range"], 7: ["date_out_of_range"]}
+        3: ["date_out_of_range"],
+        5: ["date_out_of_range"],
+        7: ["date_out_of_range"],
+    }
 
     grid = [HEADER] + rows(20)
     grid[2][COL["Ngày tiếp nhận"]] = ('s="1"', "<v>1</v>")  # 1900-01-01 as a real date cell
@@ -671,7 +827,9 @@ def test_dates_in_1900_and_2100_are_out_of_range(tmp_path, settings):
     res = stage_file(xlsx_of(tmp_path / "d.xlsx", grid), settings)
     assert_read(res, 20, quarantined=2)
     assert {r["source_row"]: r["reasons"] for r in quarantine_of(res)} == {
-        3: ["date_out_of_range"], 5: ["date_out_of_range"]}
+        3: ["date_out_of_range"],
+        5: ["date_out_of_range"],
+    }
 
 
 def test_negative_and_non_numeric_fees_load_as_null_and_are_counted(tmp_path, settings):
@@ -696,6 +854,7 @@ def test_non_finite_fees_load_as_null_and_are_counted(tmp_path, settings):
 
 
 # --- header damage --------------------------------------------------------------------------------
+
 
 def test_duplicate_header_names(tmp_path, settings):
     header = HEADER + ["Mã hồ sơ", "Trạng thái", "Cột phụ", "Cột phụ"]
@@ -725,6 +884,7 @@ def test_header_repeated_mid_file_is_skipped_and_rows_keep_their_numbers(tmp_pat
 
 # --- the time budget ------------------------------------------------------------------------------
 
+
 def test_time_budget_rejects_a_file_that_runs_over(tmp_path, settings):
     settings.max_seconds = 1e-6  # Settings.max_seconds (default: Limits.max_seconds)
     res = stage_file(write_csv(tmp_path / "slow.csv", [HEADER] + rows(5)), settings)
@@ -734,6 +894,7 @@ def test_time_budget_rejects_a_file_that_runs_over(tmp_path, settings):
 
 
 # --- a run: the other files load, the rejected ones are recorded ----------------------------------
+
 
 def test_run_with_hostile_files_loads_the_good_one_and_records_the_rest(tmp_path, settings, bombs):
     inbox = tmp_path / "inbox"
@@ -751,17 +912,32 @@ def test_run_with_hostile_files_loads_the_good_one_and_records_the_rest(tmp_path
 
     summary = run_local([inbox], settings)
     status = {f.name: f.status for f in summary.files}
-    assert status == {"2024-04-01_my-tan.csv": "loaded", "empty.csv": "rejected", "scan.xlsx": "rejected",
-                      "cut.xlsx": "rejected", "bomb.xlsx": "rejected", "laughs.xlsx": "rejected",
-                      "locked.xlsx": "rejected", "half-bad.csv": "rejected"}
+    assert status == {
+        "2024-04-01_my-tan.csv": "loaded",
+        "empty.csv": "rejected",
+        "scan.xlsx": "rejected",
+        "cut.xlsx": "rejected",
+        "bomb.xlsx": "rejected",
+        "laughs.xlsx": "rejected",
+        "locked.xlsx": "rejected",
+        "half-bad.csv": "rejected",
+    }
     con = duckdb.connect(str(settings.db), read_only=True)
     try:
         assert con.execute("select count(*), count(distinct source_file) from cases").fetchone() == (10, 1)
-        recorded = dict(con.execute(
-            "select file_name, message from ingested_files where status = 'rejected'").fetchall())
+        recorded = dict(
+            con.execute("select file_name, message from ingested_files where status = 'rejected'").fetchall()
+        )
         assert set(recorded) == set(status) - {"2024-04-01_my-tan.csv"}
-        expected = {"empty.csv": "empty", "scan.xlsx": "PDF", "cut.xlsx": "corrupt", "bomb.xlsx": "zip bomb",
-                    "laughs.xlsx": "DTD", "locked.xlsx": "password", "half-bad.csv": "threshold"}
+        expected = {
+            "empty.csv": "empty",
+            "scan.xlsx": "PDF",
+            "cut.xlsx": "corrupt",
+            "bomb.xlsx": "zip bomb",
+            "laughs.xlsx": "DTD",
+            "locked.xlsx": "password",
+            "half-bad.csv": "threshold",
+        }
         for name, word in expected.items():
             assert word in recorded[name] and "\n" not in recorded[name], (name, recorded[name])
         # nothing of a rejected file is kept (the quarantine only of loaded files)
@@ -796,12 +972,22 @@ def test_bombs_under_a_memory_limit(bombs, tmp_path):
     """In a child process limited to 1.5 GiB of address space: each bomb is refused, no
     MemoryError, and the process survives (the sparse bombs used to abort it in calamine)."""
     names = ["zip_bomb", "lying_size", "billion_laughs", "sparse_bomb", "sparse_bomb_sneaky", "beyond_xfd"]
-    done = subprocess.run([sys.executable, "-c", _CAPPED, str(tmp_path)] + [str(bombs[n]) for n in names],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", _CAPPED, str(tmp_path)] + [str(bombs[n]) for n in names],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     out = json.loads(done.stdout.strip().splitlines()[-1])
-    expected = {"zip_bomb": "zip bomb", "lying_size": "corrupt", "billion_laughs": "DTD",
-                "sparse_bomb": "cell cap", "sparse_bomb_sneaky": "cell cap", "beyond_xfd": "too wide"}
+    expected = {
+        "zip_bomb": "zip bomb",
+        "lying_size": "corrupt",
+        "billion_laughs": "DTD",
+        "sparse_bomb": "cell cap",
+        "sparse_bomb_sneaky": "cell cap",
+        "beyond_xfd": "too wide",
+    }
     for name, word in expected.items():
         status, message = out[name]
         assert status == "rejected" and word in message and "\n" not in message, (name, status, message)

@@ -15,48 +15,81 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.paths import REPO as ROOT
 from pipelines.run import run_local
+from tests.paths import REPO as ROOT
 
 SAMPLE = ROOT / "data" / "sample"
 OLDER = [p for p in sorted(SAMPLE.iterdir()) if p.name.startswith("2024")]
 NEWER = [p for p in sorted(SAMPLE.iterdir()) if p.name.startswith("2025")]
-FIGURES = ("select count(*), sum(received_total), "
-           "count(*) filter (where received_total <> resolved_total + in_progress_total + withdrawn_stopped) "
-           "from report_form where sector is null")
+pytestmark = pytest.mark.slow  # each test runs the sample through a whole run at least twice
+
+FIGURES = (
+    "select count(*), sum(received_total), "
+    "count(*) filter (where received_total <> resolved_total + in_progress_total + withdrawn_stopped) "
+    "from report_form where sector is null"
+)
 
 
-def _reader(db: str, seconds: float, out: mp.Queue) -> None:
-    """An analyst's session: read-only, queries in a loop, reconnects now and then."""
+def _reader(db: str, tried, stop, out: mp.Queue) -> None:
+    """An analyst's session: read-only, queries in a loop, reconnects now and then, until told to
+    stop. `tried` counts the queries it has tried, for the test to follow its progress."""
     seen, errors = set(), []
-    deadline = time.time() + seconds
     con = duckdb.connect(db, read_only=True)
     i = 0
-    while time.time() < deadline:
+    while not stop.is_set():
         try:
             seen.add(con.execute(FIGURES).fetchone())
             i += 1
             if i % 5 == 0:
                 con.close()
                 con = duckdb.connect(db, read_only=True)
-        except Exception as exc:  # noqa: BLE001 - reported to the test
+        except Exception as exc:
             errors.append(repr(exc))
+        tried.value += 1
         time.sleep(0.01)
     con.close()
     out.put((sorted(seen), errors, i))
 
 
-def test_readers_never_block_the_run_nor_see_half_a_warehouse(settings):
+def _readers_answer(tried: list, when: str, more: int = 2) -> None:
+    """Wait until every reader has tried `more` further queries. The deadline only stops a hung
+    test: a reader that stops answering while the run is at `when` fails it."""
+    want = [t.value + more for t in tried]
+    deadline = time.monotonic() + 60
+    while any(t.value < w for t, w in zip(tried, want, strict=True)):
+        if time.monotonic() > deadline:  # a hang guard, not a measure of speed
+            pytest.fail(f"a reader stopped answering {when}")
+        time.sleep(0.01)
+
+
+def test_readers_never_block_the_run_nor_see_half_a_warehouse(settings, monkeypatch):
+    import pipelines.run
+    import pipelines.warehouse.publish
+
     run_local(OLDER, settings)
     before = duckdb.connect(str(settings.db), read_only=True).execute(FIGURES).fetchone()
     ctx = mp.get_context("spawn")
-    out = ctx.Queue()
-    readers = [ctx.Process(target=_reader, args=(str(settings.db), 12.0, out)) for _ in range(3)]
+    out, stop = ctx.Queue(), ctx.Event()
+    tried = [ctx.Value("q", 0) for _ in range(3)]
+    readers = [ctx.Process(target=_reader, args=(str(settings.db), t, stop, out)) for t in tried]
     for r in readers:
         r.start()
-    time.sleep(2.0)  # the readers are connected and querying
-    summary = run_local(NEWER, settings)
-    assert summary.count("loaded") == len(NEWER)
+    try:
+        _readers_answer(tried, "before the run", more=1)  # the readers are connected and querying
+        points = []
+
+        def every_reader_answers(name: str) -> None:  # at each crash-test point of the run, in this process
+            points.append(name)
+            _readers_answer(tried, f"while the run is at {name}")
+
+        monkeypatch.setattr(pipelines.run, "checkpoint", every_reader_answers)
+        monkeypatch.setattr(pipelines.warehouse.publish, "checkpoint", every_reader_answers)
+        summary = run_local(NEWER, settings)
+        assert summary.count("loaded") == len(NEWER)
+        assert {"staged", "file_loaded", "built", "before_replace"} <= set(points)
+        _readers_answer(tried, "after the run")
+    finally:
+        stop.set()  # the readers end on a failure too
     results = [out.get(timeout=60) for _ in readers]
     for r in readers:
         r.join(timeout=30)
@@ -78,8 +111,14 @@ def _run(db: Path, stage: Path, files: list[Path], kill_at: str | None = None, t
     env = dict(os.environ, TTHC_DB=str(db), TTHC_STAGE=str(stage), TTHC_CONFIG=str(db.parent / "none.toml"))
     if kill_at:
         env["TTHC_KILL_AT"] = kill_at
-    return subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--no-prefect", *map(str, files)],
-                          env=env, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "run", "--no-prefect", *map(str, files)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+    )
 
 
 @pytest.mark.parametrize("kill_at", ["staged", "file_loaded", "built", "before_replace"])
@@ -109,8 +148,13 @@ def test_kill_at_a_random_moment(tmp_path):
     published = _sha(db)
     env = dict(os.environ, TTHC_DB=str(db), TTHC_STAGE=str(stage), TTHC_CONFIG=str(tmp_path / "none.toml"))
     for delay in (0.5, 1.5, 2.5):
-        proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "run", "--no-prefect", *map(str, NEWER)],
-                                env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "pipelines.cli", "run", "--no-prefect", *map(str, NEWER)],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)

@@ -53,6 +53,7 @@ def test_docx_reads_back_the_same_text(warehouse, tmp_path):
     blocks = [re.sub(r"^### ", "", b.strip()) for b in text.split("\n\n") if b.strip()]
     assert paragraphs[1:] == blocks
     from docx import Document
+
     assert Document(path).styles["Normal"].font.name == "Times New Roman"
 
 
@@ -68,9 +69,12 @@ def test_late_cases_are_reported(warehouse):
     try:
         commune, period = con.execute(
             "select commune_name, period from report_form where resolved_late > 0 and sector is null "
-            "and period like '____Q_' limit 1").fetchone()
-        late = con.execute("select resolved_late from report_form where commune_name = ? and period = ? "
-                           "and sector is null", [commune, period]).fetchone()[0]
+            "and period like '____Q_' limit 1"
+        ).fetchone()
+        late = con.execute(
+            "select resolved_late from report_form where commune_name = ? and period = ? and sector is null",
+            [commune, period],
+        ).fetchone()[0]
     finally:
         con.close()
     text = text_for(warehouse, commune, period)
@@ -83,13 +87,14 @@ def test_units_2025_rolls_up_into_the_new_ward(warehouse):
     new = text_for(warehouse, "Thiên Trường", "2024Q1", units=2025)
     tan = text_for(warehouse, "Mỹ Tân", "2024Q1")
     trung = text_for(warehouse, "Mỹ Trung", "2024Q1")
-    total = lambda t: int(re.search(r"Tổng số: ([\d.]+) TTHC", t).group(1).replace(".", ""))  # noqa: E731
+    total = lambda t: int(re.search(r"Tổng số: ([\d.]+) TTHC", t).group(1).replace(".", ""))
     assert total(new) == total(tan) + total(trung)
     assert "UBND phường Thiên Trường" in new
 
 
-@pytest.mark.parametrize("value, text", [(97.7272, "97,73 %"), (100.0, "100 %"), (0.0, "0 %"), (2.27, "2,27 %"),
-                                         (None, "chưa có số liệu")])
+@pytest.mark.parametrize(
+    "value, text", [(97.7272, "97,73 %"), (100.0, "100 %"), (0.0, "0 %"), (2.27, "2,27 %"), (None, "chưa có số liệu")]
+)
 def test_vietnamese_percent(value, text):
     assert vn_pct(value) == text
 
@@ -100,7 +105,9 @@ def test_vietnamese_thousands():
 
 def test_cli_report_and_bad_input(warehouse):
     runner = CliRunner()
-    ok = runner.invoke(app, ["report", "--commune", "Mỹ Tân", "--period", "2024-01-01..2024-03-25", "--db", str(warehouse)])
+    ok = runner.invoke(
+        app, ["report", "--commune", "Mỹ Tân", "--period", "2024-01-01..2024-03-25", "--db", str(warehouse)]
+    )
     assert ok.exit_code == 0 and "Tổng số: 353 TTHC" in ok.output
     bad = runner.invoke(app, ["report", "--commune", "Mỹ Tân", "--period", "2024Q9", "--db", str(warehouse)])
     assert bad.exit_code != 0 and "Traceback" not in bad.output
@@ -114,7 +121,8 @@ def test_without_payment_columns_or_catalogue_the_text_says_so(tmp_path, setting
     (tmp_path / "x.csv").write_text(
         "Mã hồ sơ,Tên thủ tục,Cơ quan giải quyết,Kênh nộp,Ngày tiếp nhận,Ngày hẹn trả,Ngày có kết quả,Trạng thái\n"
         "H1,Khai sinh,UBND xã Mỹ Tân,Trực tuyến,05/01/2024,09/01/2024,08/01/2024,Đã trả kết quả\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     settings.procedures_file = tmp_path / "no-catalogue.csv"
     run_local([tmp_path / "x.csv"], settings)
     text = text_for(settings.db, "Mỹ Tân", "2024Q1")

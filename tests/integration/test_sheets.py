@@ -1,6 +1,7 @@
 """Per-commune workbooks: every Biểu 06 cell equals report_form (read back with openpyxl and with
 calamine), no formula anywhere, the seed's custom period, NULL rates in words, text from the data
-that looks like a formula stays text, and the file converts to PDF."""
+that looks like a formula stays text, and the file converts to PDF. All from the session's sample
+warehouse (tests/integration/conftest.py); the one test that writes works on a copy."""
 
 from __future__ import annotations
 
@@ -16,26 +17,24 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from pipelines.config import Settings
 from pipelines.outputs.figures import FORM_COLUMNS
-from pipelines.outputs.sheets import (FMT_COUNT, FMT_PCT, NO_DATA, SHEET_FORM, SHEET_INDICATORS, SHEET_QUALITY,
-                                      SHEET_SERIES, safe_text, write_sheets)
-from tests.paths import REPO as ROOT
+from pipelines.outputs.sheets import (
+    FMT_COUNT,
+    FMT_PCT,
+    NO_DATA,
+    SHEET_FORM,
+    SHEET_INDICATORS,
+    SHEET_QUALITY,
+    SHEET_SERIES,
+    safe_text,
+    write_sheets,
+)
 from pipelines.rules.periods import parse_period
-from pipelines.run import run_local
 from pipelines.warehouse import build
 
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 FIRST_COL = 3  # received_total is column (3) of the form; the two extras follow column (13)
 EVIL = ['=HYPERLINK("http://x","y")', "+1+2", "-3+4", "@SUM(A1:A2)", "\tTab đầu dòng", "\rCR đầu dòng"]
-
-
-@pytest.fixture(scope="module")
-def warehouse(tmp_path_factory) -> Path:
-    tmp = tmp_path_factory.mktemp("sheets")
-    settings = Settings.load(config_file=tmp / "none.toml", db=tmp / "w.duckdb", stage=tmp / "stage")
-    run_local([ROOT / "data" / "sample"], settings)
-    return settings.db
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +45,10 @@ def q1_books(warehouse, tmp_path_factory) -> list[Path]:
 def report_form(db: Path, period: str, code: str) -> dict[str | None, tuple]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        rows = con.execute(f"select sector, {', '.join(FORM_COLUMNS)} from report_form "
-                           "where period = ? and commune_code = ?", [period, code]).fetchall()
+        rows = con.execute(
+            f"select sector, {', '.join(FORM_COLUMNS)} from report_form where period = ? and commune_code = ?",
+            [period, code],
+        ).fetchall()
     finally:
         con.close()
     return {r[0]: tuple(r[1:]) for r in rows}
@@ -82,7 +83,7 @@ def form_rows_calamine(path: Path) -> dict[str | None, tuple]:
     for row in grid[first:]:
         if row[1] in ("", None):
             break
-        numbers = row[FIRST_COL - 1:FIRST_COL - 1 + len(FORM_COLUMNS)]
+        numbers = row[FIRST_COL - 1 : FIRST_COL - 1 + len(FORM_COLUMNS)]
         assert all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in numbers), (path.name, row)
         out[None if row[1] == "Tổng cộng" else row[1]] = tuple(int(v) for v in numbers)
         if row[1] == "Tổng cộng":
@@ -140,8 +141,12 @@ def test_seed_period_for_my_tan(warehouse, tmp_path):
     [p] = write_sheets(warehouse, parse_period("2024-01-01..2024-03-25"), ["Mỹ Tân"], tmp_path)
     assert p.name == "bieu06_13723_my-tan_2024-01-01_2024-03-25.xlsx"
     total = dict(zip(FORM_COLUMNS, form_rows_openpyxl(p)[None]))
-    assert (total["resolved_total"], total["resolved_early"], total["resolved_on_time"], total["resolved_late"]) \
-        == (353, 345, 8, 0)
+    assert (total["resolved_total"], total["resolved_early"], total["resolved_on_time"], total["resolved_late"]) == (
+        353,
+        345,
+        8,
+        0,
+    )
     ws = openpyxl.load_workbook(p)[SHEET_INDICATORS]
     by_code = {ws.cell(r, 7).value: ws.cell(r, 3) for r in range(1, ws.max_row + 1)}
     assert by_code["early_pct"].value == pytest.approx(0.9773)
@@ -151,8 +156,10 @@ def test_seed_period_for_my_tan(warehouse, tmp_path):
 
 def test_null_rate_in_words(warehouse, tmp_path):
     con = duckdb.connect(str(warehouse), read_only=True)
-    code, indicator = con.execute("select commune_code, indicator from indicators where period = '2025Q1' "
-                                  "and sector is null and value is null order by all limit 1").fetchone()
+    code, indicator = con.execute(
+        "select commune_code, indicator from indicators where period = '2025Q1' "
+        "and sector is null and value is null order by all limit 1"
+    ).fetchone()
     con.close()
     [p] = write_sheets(warehouse, parse_period("2025Q1"), [code], tmp_path)
     ws = openpyxl.load_workbook(p)[SHEET_INDICATORS]
@@ -169,9 +176,8 @@ def test_safe_text_keeps_text_and_flags_it():
     assert (cell.value, cell.data_type, cell.quotePrefix) == ("Hộ tịch", "s", False)
 
 
-def test_text_from_data_never_becomes_a_formula(warehouse, tmp_path):
-    db = tmp_path / "evil.duckdb"
-    shutil.copy(warehouse, db)
+def test_text_from_data_never_becomes_a_formula(warehouse_copy, tmp_path):
+    db = warehouse_copy
     con = duckdb.connect(str(db))
     for i, sector in enumerate(EVIL):
         con.execute(
@@ -201,8 +207,20 @@ def test_converts_to_pdf(q1_books, tmp_path):
     if not soffice:
         pytest.skip("soffice (LibreOffice) không có trên máy này")
     book = next(p for p in q1_books if "my-tan" in p.name)
-    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(book)],
-                   check=True, timeout=120, capture_output=True)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(book),
+        ],
+        check=True,
+        timeout=120,
+        capture_output=True,
+    )
     pdf = tmp_path / book.with_suffix(".pdf").name
     assert pdf.exists() and pdf.stat().st_size > 0

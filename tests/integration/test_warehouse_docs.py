@@ -4,21 +4,13 @@ them and never drifts, and its example queries run on the sample warehouse."""
 from __future__ import annotations
 
 import re
+import shutil
 
 import duckdb
 import pytest
 
-from pipelines.config import Settings
-from tests.paths import REPO as ROOT
-from pipelines.run import run_local
-from pipelines.warehouse.docs import (
-    PAGE,
-    CommentError,
-    apply_comments,
-    catalogue,
-    missing_comments,
-    render_markdown,
-)
+from pipelines.warehouse.comments import CommentError, apply_comments, catalogue, missing_comments
+from pipelines.warehouse.docs import PAGE, render_markdown
 
 REGENERATE = (
     ".venv/bin/tthc run data/sample --db /tmp/w.duckdb --no-prefect && "
@@ -28,14 +20,13 @@ SEED_QUERY = "report_form_between(date '2024-01-01', date '2024-03-25')"
 
 
 @pytest.fixture(scope="module")
-def con(tmp_path_factory):
-    """A warehouse built from data/sample, opened writable, with the comments applied here
-    (independently of whether build() applies them itself)."""
-    tmp = tmp_path_factory.mktemp("docs")
-    settings = Settings.load(config_file=tmp / "none.toml", db=tmp / "w.duckdb", stage=tmp / "stage")
-    summary = run_local([ROOT / "data" / "sample"], settings)
-    assert summary.status == "succeeded"
-    c = duckdb.connect(str(settings.db))
+def con(warehouse, sample_summary, tmp_path_factory):
+    """A copy of the session's warehouse built from data/sample, opened writable, with the
+    comments applied here (independently of whether build() applies them itself)."""
+    assert sample_summary.status == "succeeded"
+    db = tmp_path_factory.mktemp("docs") / "w.duckdb"
+    shutil.copy2(warehouse, db)
+    c = duckdb.connect(str(db))
     apply_comments(c)
     yield c
     c.close()
@@ -49,13 +40,31 @@ def test_every_table_column_and_macro_has_a_comment(con):
     items = catalogue(con)
     tables = {i["name"] for i in items if i["kind"] == "table"}
     macros = {i["name"] for i in items if i["kind"] in ("macro", "table_macro")}
-    assert {"cases", "quarantine", "ingested_files", "runs", "report_form", "indicators", "periods",
-            "communes", "communes_2025", "procedures", "reasons"} <= tables
-    assert {"report_form_between", "indicators_between", "classified_for", "tthc_classify",
-            "tthc_deadline", "tthc_parse_ts", "tthc_pct", "procedure_indicators"} <= macros
+    assert {
+        "cases",
+        "quarantine",
+        "ingested_files",
+        "runs",
+        "report_form",
+        "indicators",
+        "periods",
+        "communes",
+        "communes_2025",
+        "procedures",
+        "reasons",
+    } <= tables
+    assert {
+        "report_form_between",
+        "indicators_between",
+        "classified_for",
+        "tthc_classify",
+        "tthc_deadline",
+        "tthc_parse_ts",
+        "tthc_pct",
+        "procedure_indicators",
+    } <= macros
     assert all(i["columns"] for i in items if i["kind"] == "table")
-    assert missing_comments(con) == [], (
-        "objects without a comment: add a description for each to sql/models.yml")
+    assert missing_comments(con) == [], "objects without a comment: add a description for each to sql/models.yml"
     seq = con.execute("select comment from duckdb_sequences() where sequence_name = 'file_seq_counter'").fetchone()
     assert seq and seq[0]
 
@@ -64,8 +73,9 @@ def test_comments_are_one_line_and_name_units(con):
     for item in catalogue(con):
         texts = [item["comment"]] + [c["comment"] for c in item.get("columns", [])]
         assert all("\n" not in t for t in texts), item["name"]
-    comments = {(t["name"], c["name"]): c["comment"] for t in catalogue(con) if t["kind"] == "table"
-                for c in t["columns"]}
+    comments = {
+        (t["name"], c["name"]): c["comment"] for t in catalogue(con) if t["kind"] == "table" for c in t["columns"]
+    }
     assert "Asia/Ho_Chi_Minh" in comments[("cases", "received_at")]
     assert "NULL = all sectors" in comments[("report_form", "sector")]
     assert "trước hạn" in comments[("report_form", "resolved_early")]
@@ -77,7 +87,8 @@ def test_the_page_is_generated_from_the_warehouse(con):
     committed = PAGE.read_text(encoding="utf-8")
     assert committed == render_markdown(con), (
         "docs/warehouse.md differs from the warehouse it documents (a comment, table, column or macro "
-        f"changed): regenerate it with\n  {REGENERATE}")
+        f"changed): regenerate it with\n  {REGENERATE}"
+    )
 
 
 def test_the_page_has_no_run_dependent_text(con):

@@ -27,16 +27,25 @@ DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?: (\d{2}):(\d{2})(?::(\d{2}))?)
 
 # iGate wording (file 2) → canonical status of export-format.md
 IGATE_STATUS = {
-    "Mới tiếp nhận": "received", "Không được tiếp nhận": "refused",
-    "Đang giải quyết": "processing", "Yêu cầu bổ sung giấy tờ": "awaiting_supplement",
+    "Mới tiếp nhận": "received",
+    "Không được tiếp nhận": "refused",
+    "Đang giải quyết": "processing",
+    "Yêu cầu bổ sung giấy tờ": "awaiting_supplement",
     "Yêu cầu thực hiện nghĩa vụ tài chính": "awaiting_payment",
-    "Công dân yêu cầu rút hồ sơ": "withdrawn", "Trả lại": "stopped",
-    "Đã có kết quả": "resolved", "Đã trả": "returned",
+    "Công dân yêu cầu rút hồ sơ": "withdrawn",
+    "Trả lại": "stopped",
+    "Đã có kết quả": "resolved",
+    "Đã trả": "returned",
 }
 A_STATUS = {
-    "Đã tiếp nhận": "received", "Từ chối tiếp nhận": "refused", "Đang xử lý": "processing",
-    "Chờ bổ sung": "awaiting_supplement", "Chờ thanh toán": "awaiting_payment",
-    "Đã rút": "withdrawn", "Dừng xử lý": "stopped", "Chờ trả kết quả": "resolved",
+    "Đã tiếp nhận": "received",
+    "Từ chối tiếp nhận": "refused",
+    "Đang xử lý": "processing",
+    "Chờ bổ sung": "awaiting_supplement",
+    "Chờ thanh toán": "awaiting_payment",
+    "Đã rút": "withdrawn",
+    "Dừng xử lý": "stopped",
+    "Chờ trả kết quả": "resolved",
     "Đã trả kết quả": "returned",
 }
 TERMINAL = {"refused", "withdrawn", "stopped", "resolved", "returned"}
@@ -56,8 +65,7 @@ def parse_dmy(text: str) -> datetime | None:
     return datetime(int(y), int(mo), int(d), int(hh or 0), int(mm or 0), int(ss or 0))
 
 
-def read_delimited(path: Path, encoding: str, delimiter: str, first_header: str
-                   ) -> tuple[list[list[str]], int]:
+def read_delimited(path: Path, encoding: str, delimiter: str, first_header: str) -> tuple[list[list[str]], int]:
     """All physical lines as fields, and the 0-based index of the header line."""
     text = path.read_bytes().decode(encoding)
     lines = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
@@ -65,12 +73,10 @@ def read_delimited(path: Path, encoding: str, delimiter: str, first_header: str
     return lines, header
 
 
-def data_rows(path: Path, encoding: str, delimiter: str, first_header: str
-              ) -> list[dict[str, str]]:
+def data_rows(path: Path, encoding: str, delimiter: str, first_header: str) -> list[dict[str, str]]:
     lines, header = read_delimited(path, encoding, delimiter, first_header)
     names = [unicodedata.normalize("NFC", h) for h in lines[header]]
-    return [dict(zip(names, row)) for row in lines[header + 1:]
-            if len(row) == len(names) and any(row[1:])]
+    return [dict(zip(names, row)) for row in lines[header + 1 :] if len(row) == len(names) and any(row[1:])]
 
 
 def igate_rows(folder: Path) -> list[dict[str, str]]:
@@ -93,7 +99,7 @@ def a_rows(folder: Path) -> list[dict[str, object]]:
         values = list(ws.iter_rows(values_only=True))
         top = next(i for i, row in enumerate(values) if row[1] == "Mã hồ sơ")
         names = [low or up for up, low in zip(values[top], values[top + 1])]
-        for row in values[top + 2:]:
+        for row in values[top + 2 :]:
             if not isinstance(row[0], int):
                 break
             rows.append({"sheet": ws.title, **dict(zip(names, row))})
@@ -132,8 +138,11 @@ def snapshot_a(sample_dir: Path) -> list[dict[str, object]]:
 
 @pytest.fixture(scope="module")
 def b_ids(sample_dir: Path, igate: list[dict[str, str]]) -> list[str]:
-    return ([r["Ma ho so"] for r in igate] + [r["MaHoSo"] for r in dvcqg_rows(sample_dir)]
-            + [r["Số hồ sơ"] for r in unicode_rows(sample_dir)])
+    return (
+        [r["Ma ho so"] for r in igate]
+        + [r["MaHoSo"] for r in dvcqg_rows(sample_dir)]
+        + [r["Số hồ sơ"] for r in unicode_rows(sample_dir)]
+    )
 
 
 # ---- the set of files ------------------------------------------------------------------------
@@ -141,18 +150,17 @@ def b_ids(sample_dir: Path, igate: list[dict[str, str]]) -> list[str]:
 
 def test_writes_four_files_of_a_few_megabytes(sample_dir: Path) -> None:
     names = sorted(p.name for p in sample_dir.iterdir())
-    assert names == sorted([sample.FILE_A, sample.FILE_IGATE, sample.FILE_DVCQG,
-                            sample.FILE_UNICODE])
+    assert names == sorted([sample.FILE_A, sample.FILE_IGATE, sample.FILE_DVCQG, sample.FILE_UNICODE])
     total = sum(p.stat().st_size for p in sample_dir.iterdir())
     assert total < 4_500_000
 
 
+@pytest.mark.slow
 def test_same_seed_same_bytes_and_cells(sample_dir: Path, tmp_path: Path) -> None:
     assert sample.main([str(tmp_path)]) == 0  # also exercises the command line
     for name in (sample.FILE_IGATE, sample.FILE_DVCQG, sample.FILE_UNICODE, sample.FILE_A):
         assert (tmp_path / name).read_bytes() == (sample_dir / name).read_bytes(), name
-    first, second = (openpyxl.load_workbook(d / sample.FILE_A, read_only=True)
-                     for d in (sample_dir, tmp_path))
+    first, second = (openpyxl.load_workbook(d / sample.FILE_A, read_only=True) for d in (sample_dir, tmp_path))
     assert first.sheetnames == second.sheetnames
     for a, b in zip(first.worksheets, second.worksheets):
         assert list(a.iter_rows(values_only=True)) == list(b.iter_rows(values_only=True))
@@ -162,8 +170,11 @@ def test_export_times_in_title_blocks(sample_dir: Path) -> None:
     wb = openpyxl.load_workbook(sample_dir / sample.FILE_A, read_only=True)
     for ws in wb.worksheets:
         assert ws["A4"].value == "Ngày xuất: 05/07/2024 08:15"
-    for name, encoding in ((sample.FILE_IGATE, "utf-8-sig"), (sample.FILE_DVCQG, "utf-8"),
-                           (sample.FILE_UNICODE, "utf-16")):
+    for name, encoding in (
+        (sample.FILE_IGATE, "utf-8-sig"),
+        (sample.FILE_DVCQG, "utf-8"),
+        (sample.FILE_UNICODE, "utf-16"),
+    ):
         head = (sample_dir / name).read_bytes().decode(encoding)[:600]
         assert "Ngày xuất: 06/01/2025 07:30" in head, name
 
@@ -175,7 +186,11 @@ def test_snapshot_a_layout(sample_dir: Path) -> None:
     ws = wb["Hộ tịch"]
     assert "M6:O6" in {str(r) for r in ws.merged_cells.ranges}
     assert (ws["M6"].value, ws["M7"].value, ws["N7"].value, ws["O7"].value) == (
-        "Nhận và trả kết quả", "Nhận hồ sơ", "Hẹn trả", "Trả kết quả")
+        "Nhận và trả kết quả",
+        "Nhận hồ sơ",
+        "Hẹn trả",
+        "Trả kết quả",
+    )
     assert ws["A1"].value == "DANH SÁCH HỒ SƠ"
     assert ws["A3"].value == "Từ ngày 01/01/2024 đến ngày 30/06/2024"
     assert isinstance(ws["M8"].value, datetime) and ws["M8"].number_format == "dd/mm/yyyy hh:mm"
@@ -189,36 +204,37 @@ def test_snapshot_a_layout(sample_dir: Path) -> None:
 # ---- cases -----------------------------------------------------------------------------------
 
 
-def test_case_ids_unique_stable_and_dvcqg_like(b_ids: list[str],
-                                               snapshot_a: list[dict[str, object]]) -> None:
+def test_case_ids_unique_stable_and_dvcqg_like(b_ids: list[str], snapshot_a: list[dict[str, object]]) -> None:
     counts = Counter(b_ids)
-    assert [i for i, n in counts.items() if n > 1] == [
-        d.case_id for d in sample.DEFECTS if d.what == sample.DUPLICATE]
+    assert [i for i, n in counts.items() if n > 1] == [d.case_id for d in sample.DEFECTS if d.what == sample.DUPLICATE]
     assert all(CASE_ID.match(i) for i in counts)
     a_ids = [r["Mã hồ sơ"] for r in snapshot_a if r["Mã hồ sơ"]]
     assert len(a_ids) == len(set(a_ids))
     assert set(a_ids) <= set(counts)  # A is an older view of cases that B has too
 
 
-def test_every_commune_has_a_realistic_year(b_ids: list[str],
-                                            igate: list[dict[str, str]]) -> None:
+def test_every_commune_has_a_realistic_year(b_ids: list[str], igate: list[dict[str, str]]) -> None:
     per_commune = Counter(i[:13] for i in set(b_ids))
     assert set(per_commune) == {c.agency_code for c in sample.COMMUNES}
     assert all(950 <= n <= 1800 for n in per_commune.values()), per_commune
-    received_quarters = Counter((parse_dmy(r["Ngay tiep nhan"].replace("31/02", "28/02")).month
-                                 - 1) // 3 for r in igate)
+    received_quarters = Counter(
+        (parse_dmy(r["Ngay tiep nhan"].replace("31/02", "28/02")).month - 1) // 3 for r in igate
+    )
     assert all(received_quarters[q] > 800 for q in range(4))
 
 
 def test_value_variety(sample_dir: Path, igate: list[dict[str, str]]) -> None:
-    assert {r["Kenh thuc hien"] for r in igate} == {"Nộp trực tuyến", "Tại bộ phận một cửa",
-                                                   "Qua bưu điện"}
-    assert {"Đã trả", "Đang giải quyết", "Công dân yêu cầu rút hồ sơ", "Trả lại",
-            "Không được tiếp nhận"} <= {r["Trang thai ho so"] for r in igate}
+    assert {r["Kenh thuc hien"] for r in igate} == {"Nộp trực tuyến", "Tại bộ phận một cửa", "Qua bưu điện"}
+    assert {"Đã trả", "Đang giải quyết", "Công dân yêu cầu rút hồ sơ", "Trả lại", "Không được tiếp nhận"} <= {
+        r["Trang thai ho so"] for r in igate
+    }
     assert set(IGATE_STATUS) >= {r["Trang thai ho so"] for r in igate}
-    assert {a.split(" xã ")[0] if " xã " in a else "Xã" for a in
-            (r["Don vi xu ly"] for r in igate)} == {"UBND", "Ủy ban nhân dân",
-                                                     "Bộ phận một cửa", "Xã"}
+    assert {a.split(" xã ")[0] if " xã " in a else "Xã" for a in (r["Don vi xu ly"] for r in igate)} == {
+        "UBND",
+        "Ủy ban nhân dân",
+        "Bộ phận một cửa",
+        "Xã",
+    }
     dues = [r["Ngay hen tra"] for r in igate if r["Ngay hen tra"]]
     assert any(re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", d) and len(d) < 10 for d in dues)
     assert any(len(d) == 16 for d in dues)
@@ -235,8 +251,9 @@ def test_value_variety(sample_dir: Path, igate: list[dict[str, str]]) -> None:
     assert header == unicodedata.normalize("NFD", header)  # NFD headers
 
 
-def test_personal_data_is_distinctive(sample_dir: Path, igate: list[dict[str, str]],
-                                      snapshot_a: list[dict[str, object]]) -> None:
+def test_personal_data_is_distinctive(
+    sample_dir: Path, igate: list[dict[str, str]], snapshot_a: list[dict[str, object]]
+) -> None:
     people: dict[str, tuple[str, str]] = {}
     for r in igate:
         people[r["Ma ho so"]] = (r["So dinh danh"], r["So dien thoai"])
@@ -288,22 +305,27 @@ def test_my_tan_reproduces_the_seed_report(my_tan_newest: list[dict[str, str]]) 
 
 def test_my_tan_paid_online_rate_is_100_percent(my_tan_newest: list[dict[str, str]]) -> None:
     """766 / 3.6: paid online over cases *received* in the period with a fee (not refused)."""
-    received = [r for r in my_tan_newest
-                if PERIOD_START <= parse_dmy(r["Ngay tiep nhan"]) <= PERIOD_END
-                and IGATE_STATUS[r["Trang thai ho so"]] != "refused"]
+    received = [
+        r
+        for r in my_tan_newest
+        if PERIOD_START <= parse_dmy(r["Ngay tiep nhan"]) <= PERIOD_END
+        and IGATE_STATUS[r["Trang thai ho so"]] != "refused"
+    ]
     with_fee = [r for r in received if int(r["Le phi"]) > 0]
     assert len(with_fee) > 50
     assert all(r["TT truc tuyen"] == "Có" for r in with_fee)
 
 
 def test_my_tan_period_cases_agree_between_snapshots(
-        my_tan_newest: list[dict[str, str]], snapshot_a: list[dict[str, object]]) -> None:
+    my_tan_newest: list[dict[str, str]], snapshot_a: list[dict[str, object]]
+) -> None:
     """Every Mỹ Tân case received in the period is in A and B; they differ only in progress."""
-    newest = {r["Ma ho so"]: r for r in my_tan_newest
-              if parse_dmy(r["Ngay tiep nhan"]) <= PERIOD_END}
-    older = {r["Mã hồ sơ"]: r for r in snapshot_a
-             if r["Mã hồ sơ"] and is_my_tan(r["Cơ quan giải quyết"])
-             and r["Nhận hồ sơ"] <= PERIOD_END}
+    newest = {r["Ma ho so"]: r for r in my_tan_newest if parse_dmy(r["Ngay tiep nhan"]) <= PERIOD_END}
+    older = {
+        r["Mã hồ sơ"]: r
+        for r in snapshot_a
+        if r["Mã hồ sơ"] and is_my_tan(r["Cơ quan giải quyết"]) and r["Nhận hồ sơ"] <= PERIOD_END
+    }
     assert newest.keys() == older.keys() and len(newest) > 353
     for case_id, b in newest.items():
         a = older[case_id]
@@ -367,7 +389,7 @@ def test_big_csv_is_deterministic_and_well_formed(tmp_path: Path) -> None:
     lines, header = read_delimited(first, "utf-8-sig", ";", "Ma ho so")
     assert lines[header] == list(sample.IGATE_HEADERS)
     assert "Ngày xuất: 06/01/2025 07:30" in lines[header - 2][0]
-    rows = [r for r in lines[header + 1:] if len(r) == len(sample.IGATE_HEADERS)]
+    rows = [r for r in lines[header + 1 :] if len(r) == len(sample.IGATE_HEADERS)]
     assert len(rows) == 60_000
     assert lines[-3:] == [["Tổng cộng: 60000 hồ sơ"], [], ["Người lập biểu"]]
     ids = [r[0] for r in rows]

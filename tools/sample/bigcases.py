@@ -3,19 +3,34 @@ fake people for a chunk of rows at a time, from one `numpy.random.Generator` per
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 
 from .model import (
-    _PROC_WEIGHTS, COMMUNES, EXPORT_B, FULL, HOLIDAYS, MONTH_WEIGHT, PROCEDURES, RECEIVE_FROM,
-    RECEIVE_TO, WORK_END, WORK_START, WORKDAYS_2024,
+    _PROC_WEIGHTS,
+    COMMUNES,
+    EXPORT_B,
+    FULL,
+    HOLIDAYS,
+    MONTH_WEIGHT,
+    PROCEDURES,
+    RECEIVE_FROM,
+    RECEIVE_TO,
+    WORK_END,
+    WORK_START,
+    WORKDAYS_2024,
 )
 from .people import (
-    FAMILY, FAMILY_WEIGHT, GIVEN, MIDDLE, PHONE_PREFIXES, unique_id_serial, unique_phone_tail,
+    FAMILY,
+    FAMILY_WEIGHT,
+    GIVEN,
+    MIDDLE,
+    PHONE_PREFIXES,
+    unique_id_serial,
+    unique_phone_tail,
 )
 from .wording import AGENCY_FORMS
-
 
 _HOL64 = np.array(sorted(HOLIDAYS), dtype="datetime64[D]")
 _WORKDAYS64 = np.array(WORKDAYS_2024, dtype="datetime64[D]")
@@ -79,15 +94,22 @@ def _big_timeline(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
     order = np.lexsort((tod, day))
     commune, proc, day, tod = commune[order], proc[order], day[order], tod[order]
     u = rng.random(n)
-    channel = np.where(u < _C_ONLINE[commune] * _P_LEVEL_FACTOR[proc], 2,
-                       np.where(u > 1 - _C_POSTAL[commune], 3, 1))
+    channel = np.where(u < _C_ONLINE[commune] * _P_LEVEL_FACTOR[proc], 2, np.where(u > 1 - _C_POSTAL[commune], 3, 1))
     same_day = (_P_DAYS[proc] == 0) & (channel != 2)
     n_days = np.where(same_day, (tod >= 15 * 3600).astype(int), np.maximum(_P_DAYS[proc], 1))
     due_day = np.busday_offset(day, n_days, roll="forward", holidays=_HOL64)
     timed = same_day | (rng.random(n) < _C_DUE_TIME[commune])
     due_tod = np.where(same_day, 17 * 3600, np.where(timed, tod // 60 * 60, 0))
-    return {"commune": commune, "proc": proc, "day": day, "tod": tod, "channel": channel,
-            "due_day": due_day, "due_tod": due_tod, "timed": timed}
+    return {
+        "commune": commune,
+        "proc": proc,
+        "day": day,
+        "tod": tod,
+        "channel": channel,
+        "due_day": due_day,
+        "due_tod": due_tod,
+        "timed": timed,
+    }
 
 
 def _big_outcomes(rng: np.random.Generator, t: dict[str, np.ndarray]) -> np.ndarray:
@@ -97,18 +119,17 @@ def _big_outcomes(rng: np.random.Generator, t: dict[str, np.ndarray]) -> np.ndar
     u = rng.random(n)
     outcome = np.searchsorted(cum, u, side="right")  # 0..4 (4 = not a fixed outcome)
     rest = outcome == 4
-    outcome[rest] = np.where(u[rest] < cum[-1] + late[rest], LATE,
-                             np.where(u[rest] < cum[-1] + late[rest] + 0.06, ON_TIME, EARLY))
+    outcome[rest] = np.where(
+        u[rest] < cum[-1] + late[rest], LATE, np.where(u[rest] < cum[-1] + late[rest] + 0.06, ON_TIME, EARLY)
+    )
     outcome[(outcome == EARLY) & (t["due_day"] <= t["day"])] = ON_TIME
     return outcome
 
 
-def _big_finish(rng: np.random.Generator, t: dict[str, np.ndarray],
-                outcome: np.ndarray) -> np.ndarray:
+def _big_finish(rng: np.random.Generator, t: dict[str, np.ndarray], outcome: np.ndarray) -> np.ndarray:
     """True finish times by outcome, with the same rules as `finish_time`."""
     n = len(outcome)
-    day, tod, due_day, due_tod, timed = (t[k] for k in ("day", "tod", "due_day", "due_tod",
-                                                        "timed"))
+    day, tod, due_day, due_tod, timed = (t[k] for k in ("day", "tod", "due_day", "due_tod", "timed"))
     start = day.astype("datetime64[s]")
     received = start + tod
     due = due_day.astype("datetime64[s]") + due_tod
@@ -117,8 +138,11 @@ def _big_finish(rng: np.random.Generator, t: dict[str, np.ndarray],
     span = np.busday_count(day, due_day, holidays=_HOL64)
     k = np.floor(rng.random(n) ** 2 * np.maximum(span, 1)).astype(int)
     early_day = np.busday_offset(day, k, roll="forward", holidays=_HOL64)
-    early_tod = np.where(k == 0, tod + 600 + (u * np.maximum(0, WORK_END - tod - 600)).astype(int),
-                         WORK_START + (u * (WORK_END - WORK_START)).astype(int))
+    early_tod = np.where(
+        k == 0,
+        tod + 600 + (u * np.maximum(0, WORK_END - tod - 600)).astype(int),
+        WORK_START + (u * (WORK_END - WORK_START)).astype(int),
+    )
     high = np.where(timed, due_tod - 60, WORK_END)
     low = np.where(due_day == day, tod + 60, WORK_START)
     on_tod = low + (u * np.maximum(0, high - low)).astype(int)
@@ -137,8 +161,7 @@ def _big_finish(rng: np.random.Generator, t: dict[str, np.ndarray],
     return f
 
 
-def _big_cases(rng: np.random.Generator, n: int, first_row: int,
-               issued: np.ndarray) -> dict[str, np.ndarray]:
+def _big_cases(rng: np.random.Generator, n: int, first_row: int, issued: np.ndarray) -> dict[str, np.ndarray]:
     """n benchmark cases as seen on 06/01/2025 07:30, as numpy arrays."""
     t = _big_timeline(rng, n)
     outcome = _big_outcomes(rng, t)
@@ -148,8 +171,7 @@ def _big_cases(rng: np.random.Generator, n: int, first_row: int,
     due = t["due_day"].astype("datetime64[s]") + t["due_tod"]
     due[refused] = np.datetime64("NaT")
     done = ~np.isnat(finished) & (finished <= np.datetime64(EXPORT_B))
-    status = np.where(done, _FINAL_STATUS[outcome],
-                      rng.choice([4, 2, 5], n, p=[0.8, 0.1, 0.1]))
+    status = np.where(done, _FINAL_STATUS[outcome], rng.choice([4, 2, 5], n, p=[0.8, 0.1, 0.1]))
     returned = finished + rng.integers(300, 2 * 86400, n)
     keep_returned = (status == 10) & (rng.random(n) < 0.97) & (returned <= np.datetime64(EXPORT_B))
     status[(status == 10) & ~keep_returned] = 9
@@ -164,10 +186,21 @@ def _big_cases(rng: np.random.Generator, n: int, first_row: int,
     digitized = (rng.random(n) < _C_DIGITIZED[t["commune"]]) & ~refused
     keys = t["commune"] * 1000 + (t["day"] - _DAY0).astype(np.int64)
     seq = _seq_numbers(keys, issued)
-    return {**t, "received": received, "due": due, "finished": finished, "returned": returned,
-            "status": status, "fee": fee, "paid": paid, "e_result": e_result,
-            "digitized": digitized, "seq": seq, "rows": np.arange(first_row, first_row + n),
-            "variant": rng.integers(0, len(AGENCY_FORMS), n)}
+    return {
+        **t,
+        "received": received,
+        "due": due,
+        "finished": finished,
+        "returned": returned,
+        "status": status,
+        "fee": fee,
+        "paid": paid,
+        "e_result": e_result,
+        "digitized": digitized,
+        "seq": seq,
+        "rows": np.arange(first_row, first_row + n),
+        "variant": rng.integers(0, len(AGENCY_FORMS), n),
+    }
 
 
 def _v_people(rng: np.random.Generator, d: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -178,16 +211,19 @@ def _v_people(rng: np.random.Generator, d: dict[str, np.ndarray]) -> dict[str, n
     given = np.where(female, _GIVEN[1][rng.integers(0, 28, n)], _GIVEN[0][rng.integers(0, 28, n)])
     born = rng.integers(1950, 2006, n)
     rows = d["rows"]
-    id_tail = (np.where(born >= 2000, 2, 0) + female) * 10**8 + (born % 100) * 10**6 \
-        + unique_id_serial(rows)
+    id_tail = (np.where(born >= 2000, 2, 0) + female) * 10**8 + (born % 100) * 10**6 + unique_id_serial(rows)
     id_number = "036" + _col(f"{x:09d}" for x in id_tail.tolist())
-    phone = _PHONE_PREFIX[rows % len(PHONE_PREFIXES)] + _col(
-        f"{x:07d}" for x in unique_phone_tail(rows).tolist())
-    address = ("Số " + rng.integers(1, 241, n).astype(str).astype(object) + ", xóm "
-               + rng.integers(1, 15, n).astype(str).astype(object) + ", xã "
-               + _C_NAME[d["commune"]] + ", huyện Mỹ Lộc, tỉnh Nam Định")
-    return {"name": family + " " + middle + " " + given, "id_number": id_number,
-            "phone": phone, "address": address}
+    phone = _PHONE_PREFIX[rows % len(PHONE_PREFIXES)] + _col(f"{x:07d}" for x in unique_phone_tail(rows).tolist())
+    address = (
+        "Số "
+        + rng.integers(1, 241, n).astype(str).astype(object)
+        + ", xóm "
+        + rng.integers(1, 15, n).astype(str).astype(object)
+        + ", xã "
+        + _C_NAME[d["commune"]]
+        + ", huyện Mỹ Lộc, tỉnh Nam Định"
+    )
+    return {"name": family + " " + middle + " " + given, "id_number": id_number, "phone": phone, "address": address}
 
 
 _CHUNK = 50_000  # rows in memory at a time (~200 MB peak for the CSV)

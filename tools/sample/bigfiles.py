@@ -4,9 +4,9 @@ file 1 on a single sheet (`write_big_xlsx`), whole year as of 06/01/2025, chunk 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 from openpyxl import Workbook
@@ -18,9 +18,14 @@ from .model import COMMUNES, EXPORT_B, PROCEDURES, YEAR_END
 from .render_csv import IGATE_HEADERS
 from .render_xlsx import A_HEADERS, FMT_DATE, FMT_DATETIME, GROUP, _set_properties
 from .wording import (
-    AGENCY_FORMS, CHANNEL_A, CHANNEL_IGATE, STATUS_A, STATUS_IGATE, _footer_lines, _title_lines,
+    AGENCY_FORMS,
+    CHANNEL_A,
+    CHANNEL_IGATE,
+    STATUS_A,
+    STATUS_IGATE,
+    _footer_lines,
+    _title_lines,
 )
-
 
 _C_CODE = _col(c.agency_code + "-" for c in COMMUNES)
 _P_CODE = _col(p.code for p in PROCEDURES)
@@ -52,8 +57,7 @@ def _fmt_seq(seq: np.ndarray) -> np.ndarray:
     return out
 
 
-def _v_date(ts: np.ndarray, with_time: bool, seconds: bool = False,
-            loose: bool = False) -> np.ndarray:
+def _v_date(ts: np.ndarray, with_time: bool, seconds: bool = False, loose: bool = False) -> np.ndarray:
     """Vectorised dd/mm/yyyy[ HH:MM[:SS]] (or unpadded d/m/yyyy) through lookup tables."""
     out = np.full(len(ts), "", dtype=object)
     ok = ~np.isnat(ts)
@@ -82,17 +86,26 @@ def _big_igate_columns(d: dict[str, np.ndarray], people: dict[str, np.ndarray]) 
     due_plain = _v_date(d["due"], with_time=False, loose=True)
     due_timed = _v_date(d["due"], with_time=True)
     columns = [
-        _v_case_id(d), _P_CODE[d["proc"]], _P_NAME[d["proc"]], _P_SECTOR[d["proc"]],
+        _v_case_id(d),
+        _P_CODE[d["proc"]],
+        _P_NAME[d["proc"]],
+        _P_SECTOR[d["proc"]],
         _AGENCY[d["commune"] * len(AGENCY_FORMS) + d["variant"]],
-        _BIG_IGATE_CHANNEL[d["channel"] - 1], _P_LEVEL[d["proc"]],
-        people["name"], people["id_number"], people["phone"],
+        _BIG_IGATE_CHANNEL[d["channel"] - 1],
+        _P_LEVEL[d["proc"]],
+        people["name"],
+        people["id_number"],
+        people["phone"],
         _v_date(d["received"], with_time=True, seconds=True),
         np.where(d["timed"], due_timed, due_plain),
         _v_date(d["finished"], with_time=True),
         _v_date(d["returned"], with_time=False, loose=True),
-        _BIG_IGATE_STATUS[d["status"]], np.where(d["digitized"], "1", "0").astype(object),
-        d["fee"].astype(str).astype(object), _v_flag(d["paid"], "Có", "Không"),
-        _v_flag(d["e_result"], "Có", "Không"), np.full(len(d["rows"]), "", dtype=object),
+        _BIG_IGATE_STATUS[d["status"]],
+        np.where(d["digitized"], "1", "0").astype(object),
+        d["fee"].astype(str).astype(object),
+        _v_flag(d["paid"], "Có", "Không"),
+        _v_flag(d["e_result"], "Có", "Không"),
+        np.full(len(d["rows"]), "", dtype=object),
     ]
     return [c.tolist() for c in columns]
 
@@ -112,32 +125,45 @@ def write_big_csv(path: Path, n_rows: int, seed: int = 1) -> Path:
     with path.open("w", encoding="utf-8-sig", newline="") as out:
         out.write("\r\n".join(head) + "\r\n")
         for d, people in _big_chunks(n_rows, seed):
-            rows = zip(*_big_igate_columns(d, people))
+            rows = zip(*_big_igate_columns(d, people), strict=True)
             while block := list(itertools.islice(rows, 10_000)):
                 out.write("\r\n".join(map(";".join, block)) + "\r\n")
         out.write("\r\n".join(_footer_lines(n_rows)) + "\r\n")
     return path
 
 
-def _big_a_rows(d: dict[str, np.ndarray], people: dict[str, np.ndarray],
-                received_cell: WriteOnlyCell, due_cells: tuple[WriteOnlyCell, WriteOnlyCell]
-                ) -> Iterator[list[object]]:
+def _big_a_rows(
+    d: dict[str, np.ndarray],
+    people: dict[str, np.ndarray],
+    received_cell: WriteOnlyCell,
+    due_cells: tuple[WriteOnlyCell, WriteOnlyCell],
+) -> Iterator[list[object]]:
     """Rows in the layout of file 1; the date cells are reused, styled WriteOnlyCells."""
     due_timed = np.where(d["timed"], 1, 0).tolist()
     cols = [
-        (d["rows"] + 1).tolist(), _v_case_id(d).tolist(), _P_CODE[d["proc"]].tolist(),
-        _P_NAME[d["proc"]].tolist(), _P_SECTOR[d["proc"]].tolist(),
+        (d["rows"] + 1).tolist(),
+        _v_case_id(d).tolist(),
+        _P_CODE[d["proc"]].tolist(),
+        _P_NAME[d["proc"]].tolist(),
+        _P_SECTOR[d["proc"]].tolist(),
         _AGENCY[d["commune"] * len(AGENCY_FORMS) + d["variant"]].tolist(),
-        _BIG_A_CHANNEL[d["channel"] - 1].tolist(), _P_LEVEL[d["proc"]].tolist(),
-        people["name"].tolist(), people["id_number"].tolist(), people["phone"].tolist(),
-        people["address"].tolist(), d["received"].astype(object).tolist(),
+        _BIG_A_CHANNEL[d["channel"] - 1].tolist(),
+        _P_LEVEL[d["proc"]].tolist(),
+        people["name"].tolist(),
+        people["id_number"].tolist(),
+        people["phone"].tolist(),
+        people["address"].tolist(),
+        d["received"].astype(object).tolist(),
         d["due"].astype(object).tolist(),
         _v_date(d["returned"], with_time=False).tolist(),
-        _v_date(d["finished"], with_time=True).tolist(), _BIG_A_STATUS[d["status"]].tolist(),
-        np.where(d["digitized"], "x", "").tolist(), d["fee"].tolist(),
-        _v_flag(d["paid"], "Có", "Không").tolist(), _v_flag(d["e_result"], "Có", "Không").tolist(),
+        _v_date(d["finished"], with_time=True).tolist(),
+        _BIG_A_STATUS[d["status"]].tolist(),
+        np.where(d["digitized"], "x", "").tolist(),
+        d["fee"].tolist(),
+        _v_flag(d["paid"], "Có", "Không").tolist(),
+        _v_flag(d["e_result"], "Có", "Không").tolist(),
     ]
-    for values, timed in zip(zip(*cols), due_timed):
+    for values, timed in zip(zip(*cols, strict=True), due_timed, strict=True):
         row = [None if v == "" else v for v in values]
         received_cell.value = row[12]
         row[12] = received_cell
@@ -165,8 +191,7 @@ def write_big_xlsx(path: Path, n_rows: int, seed: int = 1) -> Path:
     upper[group_cols[0] - 1] = GROUP
     ws.append(upper)
     ws.append([h if g else None for g, h in A_HEADERS])
-    ws.merged_cells.add(CellRange(min_col=group_cols[0], min_row=top, max_col=group_cols[-1],
-                                  max_row=top))
+    ws.merged_cells.add(CellRange(min_col=group_cols[0], min_row=top, max_col=group_cols[-1], max_row=top))
     for col, (g, _) in enumerate(A_HEADERS, start=1):
         if g is None:
             ws.merged_cells.add(CellRange(min_col=col, min_row=top, max_col=col, max_row=top + 1))

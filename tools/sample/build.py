@@ -9,8 +9,17 @@ from pathlib import Path
 from .calibrate import calibrate_my_tan, check_my_tan
 from .defects import Defect, DefectLog, pick_defects
 from .model import (
-    A_LAST_RECEIVED, COMMUNES, EXPORT_A, EXPORT_B, FILE_A, FILE_DVCQG, FILE_IGATE, FILE_UNICODE,
-    MY_TAN, YEAR_END, Case,
+    A_LAST_RECEIVED,
+    COMMUNES,
+    EXPORT_A,
+    EXPORT_B,
+    FILE_A,
+    FILE_DVCQG,
+    FILE_IGATE,
+    FILE_UNICODE,
+    MY_TAN,
+    YEAR_END,
+    Case,
 )
 from .people import assign_ids, assign_people
 from .render_csv import write_dvcqg_csv, write_igate_csv, write_unicode_text
@@ -39,8 +48,7 @@ B_FILES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (FILE_DVCQG, ("13726", "13732")),
     (FILE_UNICODE, ("13735",)),
 )
-_B_WRITERS = {FILE_IGATE: write_igate_csv, FILE_DVCQG: write_dvcqg_csv,
-              FILE_UNICODE: write_unicode_text}
+_B_WRITERS = {FILE_IGATE: write_igate_csv, FILE_DVCQG: write_dvcqg_csv, FILE_UNICODE: write_unicode_text}
 
 
 def build_sample(out_dir: Path, seed: int = 2024) -> tuple[list[Path], list[Defect]]:

@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import random
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from .model import (
-    MY_TAN, RECEIVE_FROM, RECEIVE_TO, RESOLVED_OUTCOMES, TARGET_ON_TIME, TARGET_RESOLVED,
-    WINDOW_END, WINDOW_START, WORKDAYS_2024, Case, Commune, _at, deadline,
+    MY_TAN,
+    RECEIVE_FROM,
+    RECEIVE_TO,
+    RESOLVED_OUTCOMES,
+    TARGET_ON_TIME,
+    TARGET_RESOLVED,
+    WINDOW_END,
+    WINDOW_START,
+    WORKDAYS_2024,
+    Case,
+    Commune,
+    _at,
+    deadline,
 )
 from .simulate import draw_case, on_time_finish, set_finish
 
@@ -65,8 +76,14 @@ def my_tan_figures(cases: Iterable[Case]) -> dict[str, int]:
 def check_my_tan(cases: Sequence[Case]) -> None:
     """Refuse to write a sample that does not reproduce the seed report."""
     got = my_tan_figures(cases)
-    want = {"resolved_total": 353, "resolved_online": 353, "resolved_early": 345,
-            "resolved_on_time": 8, "resolved_late": 0, "resolved_digitized": 353}
+    want = {
+        "resolved_total": 353,
+        "resolved_online": 353,
+        "resolved_early": 345,
+        "resolved_on_time": 8,
+        "resolved_late": 0,
+        "resolved_digitized": 353,
+    }
     wrong = {k: (got[k], v) for k, v in want.items() if got[k] != v}
     if wrong or got["with_fee"] == 0 or got["with_fee_paid_online"] != got["with_fee"]:
         raise RuntimeError(f"Mỹ Tân calibration failed: {got}")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from .bigfiles import write_big_csv, write_big_xlsx
 from .build import generate_sample
@@ -15,13 +15,16 @@ from .build import generate_sample
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tools.sample",
-        description="Write the deterministic sample of portal exports (huyện Mỹ Lộc, 2024).")
+        description="Write the deterministic sample of portal exports (huyện Mỹ Lộc, 2024).",
+    )
     parser.add_argument("out_dir", nargs="?", type=Path, help="folder for the sample files")
     parser.add_argument("--seed", type=int, default=2024, help="random seed (default 2024)")
-    parser.add_argument("--big-csv", nargs=2, metavar=("N", "PATH"),
-                        help="also write a benchmark CSV of N rows to PATH")
-    parser.add_argument("--big-xlsx", nargs=2, metavar=("N", "PATH"),
-                        help="also write a benchmark xlsx of N rows to PATH")
+    parser.add_argument(
+        "--big-csv", nargs=2, metavar=("N", "PATH"), help="also write a benchmark CSV of N rows to PATH"
+    )
+    parser.add_argument(
+        "--big-xlsx", nargs=2, metavar=("N", "PATH"), help="also write a benchmark xlsx of N rows to PATH"
+    )
     args = parser.parse_args(argv)
     if not (args.out_dir or args.big_csv or args.big_xlsx):
         parser.error("give OUT_DIR and/or --big-csv / --big-xlsx")

@@ -7,18 +7,26 @@ places for seed 2024 are listed in `DEFECTS` and in the package docstring.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable, Sequence
 
 from .model import (
-    CHUNG_THUC, FILE_A, FILE_DVCQG, FILE_IGATE, FILE_UNICODE, RESOLVED_OUTCOMES, Case,
+    CHUNG_THUC,
+    FILE_A,
+    FILE_DVCQG,
+    FILE_IGATE,
+    FILE_UNICODE,
+    RESOLVED_OUTCOMES,
+    Case,
 )
 
-
 BLANK_ID, BAD_DATE, DUPLICATE, UNKNOWN_STATUS = (
-    "empty Mã hồ sơ", "impossible date 31/02/2024 in the received column",
-    "exact duplicate row", "unknown status label")
+    "empty Mã hồ sơ",
+    "impossible date 31/02/2024 in the received column",
+    "exact duplicate row",
+    "unknown status label",
+)
 
 
 @dataclass(frozen=True)
@@ -39,10 +47,15 @@ DEFECTS: tuple[Defect, ...] = (
 )
 
 
-def _first(cases: Iterable[Case], gso: str, on_or_after: date,
-           sector: str | None = None) -> Case:
-    pool = [c for c in cases if c.commune.gso == gso and c.received_at.date() >= on_or_after
-            and c.outcome in RESOLVED_OUTCOMES and (sector is None or c.procedure.sector == sector)]
+def _first(cases: Iterable[Case], gso: str, on_or_after: date, sector: str | None = None) -> Case:
+    pool = [
+        c
+        for c in cases
+        if c.commune.gso == gso
+        and c.received_at.date() >= on_or_after
+        and c.outcome in RESOLVED_OUTCOMES
+        and (sector is None or c.procedure.sector == sector)
+    ]
     return min(pool, key=lambda c: (c.received_at, c.case_id))
 
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
 
-
 # --------------------------------------------------------------------------------------------
 # Reference data
 # --------------------------------------------------------------------------------------------
@@ -76,54 +75,149 @@ PROCEDURES: tuple[Procedure, ...] = (
     Procedure("1.001193", "Thủ tục đăng ký khai sinh", HO_TICH, 1, 0, False, FULL, 14),
     Procedure("1.000656", "Thủ tục đăng ký khai tử", HO_TICH, 1, 0, False, FULL, 6),
     Procedure("1.000894", "Thủ tục đăng ký kết hôn", HO_TICH, 1, 0, False, PARTIAL, 4),
-    Procedure("1.004873", "Thủ tục cấp Giấy xác nhận tình trạng hôn nhân", HO_TICH, 3, 3000,
-              False, FULL, 10),
-    Procedure("2.000635", "Thủ tục cấp bản sao Trích lục hộ tịch", HO_TICH, 1, 8000, True,
-              FULL, 12),
-    Procedure("1.004859", "Thủ tục đăng ký thay đổi, cải chính, bổ sung thông tin hộ tịch",
-              HO_TICH, 3, 15000, False, FULL, 3),
+    Procedure("1.004873", "Thủ tục cấp Giấy xác nhận tình trạng hôn nhân", HO_TICH, 3, 3000, False, FULL, 10),
+    Procedure("2.000635", "Thủ tục cấp bản sao Trích lục hộ tịch", HO_TICH, 1, 8000, True, FULL, 12),
+    Procedure(
+        "1.004859", "Thủ tục đăng ký thay đổi, cải chính, bổ sung thông tin hộ tịch", HO_TICH, 3, 15000, False, FULL, 3
+    ),
     Procedure("1.001022", "Thủ tục đăng ký nhận cha, mẹ, con", HO_TICH, 3, 0, False, PARTIAL, 1),
     Procedure("1.004884", "Thủ tục đăng ký lại khai sinh", HO_TICH, 5, 0, False, FULL, 1),
-    Procedure("2.000815", "Thủ tục chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan "
-              "tổ chức có thẩm quyền của Việt Nam cấp hoặc chứng nhận", CHUNG_THUC, 0, 2000, True,
-              FULL, 18),
-    Procedure("2.000884", "Thủ tục chứng thực chữ ký trong các giấy tờ, văn bản (áp dụng cho cả "
-              "trường hợp chứng thực điểm chỉ và trường hợp người yêu cầu chứng thực không thể ký, "
-              "không thể điểm chỉ được)", CHUNG_THUC, 0, 10000, False, PARTIAL, 5),
-    Procedure("2.001035", "Thủ tục chứng thực hợp đồng, giao dịch liên quan đến tài sản là động "
-              "sản, quyền sử dụng đất và nhà ở", CHUNG_THUC, 2, 50000, False, PARTIAL, 3),
-    Procedure("2.001019", "Thủ tục chứng thực văn bản thỏa thuận phân chia di sản mà di sản là "
-              "động sản, quyền sử dụng đất, nhà ở", CHUNG_THUC, 3, 50000, False, PARTIAL, 1),
-    Procedure("1.001776", "Thực hiện, điều chỉnh, thôi hưởng trợ cấp xã hội hàng tháng, hỗ trợ "
-              "kinh phí chăm sóc, nuôi dưỡng hàng tháng", BAO_TRO, 15, 0, False, FULL, 4),
-    Procedure("1.001653", "Xác định, xác định lại mức độ khuyết tật và cấp Giấy xác nhận khuyết "
-              "tật", BAO_TRO, 20, 0, False, PARTIAL, 2),
+    Procedure(
+        "2.000815",
+        "Thủ tục chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan "
+        "tổ chức có thẩm quyền của Việt Nam cấp hoặc chứng nhận",
+        CHUNG_THUC,
+        0,
+        2000,
+        True,
+        FULL,
+        18,
+    ),
+    Procedure(
+        "2.000884",
+        "Thủ tục chứng thực chữ ký trong các giấy tờ, văn bản (áp dụng cho cả "
+        "trường hợp chứng thực điểm chỉ và trường hợp người yêu cầu chứng thực không thể ký, "
+        "không thể điểm chỉ được)",
+        CHUNG_THUC,
+        0,
+        10000,
+        False,
+        PARTIAL,
+        5,
+    ),
+    Procedure(
+        "2.001035",
+        "Thủ tục chứng thực hợp đồng, giao dịch liên quan đến tài sản là động sản, quyền sử dụng đất và nhà ở",
+        CHUNG_THUC,
+        2,
+        50000,
+        False,
+        PARTIAL,
+        3,
+    ),
+    Procedure(
+        "2.001019",
+        "Thủ tục chứng thực văn bản thỏa thuận phân chia di sản mà di sản là động sản, quyền sử dụng đất, nhà ở",
+        CHUNG_THUC,
+        3,
+        50000,
+        False,
+        PARTIAL,
+        1,
+    ),
+    Procedure(
+        "1.001776",
+        "Thực hiện, điều chỉnh, thôi hưởng trợ cấp xã hội hàng tháng, hỗ trợ kinh phí chăm sóc, nuôi dưỡng hàng tháng",
+        BAO_TRO,
+        15,
+        0,
+        False,
+        FULL,
+        4,
+    ),
+    Procedure(
+        "1.001653",
+        "Xác định, xác định lại mức độ khuyết tật và cấp Giấy xác nhận khuyết tật",
+        BAO_TRO,
+        20,
+        0,
+        False,
+        PARTIAL,
+        2,
+    ),
     Procedure("1.001731", "Đổi, cấp lại Giấy xác nhận khuyết tật", BAO_TRO, 5, 0, False, FULL, 1),
-    Procedure("2.000751", "Hỗ trợ chi phí mai táng cho đối tượng bảo trợ xã hội", BAO_TRO, 5, 0,
-              False, FULL, 1),
+    Procedure("2.000751", "Hỗ trợ chi phí mai táng cho đối tượng bảo trợ xã hội", BAO_TRO, 5, 0, False, FULL, 1),
     Procedure("1.003554", "Hòa giải tranh chấp đất đai", DAT_DAI, 30, 0, False, PARTIAL, 1),
-    Procedure("1.010817", "Giải quyết chế độ mai táng phí, trợ cấp một lần khi người có công với "
-              "cách mạng từ trần", NGUOI_CO_CONG, 12, 0, False, PARTIAL, 1),
-    Procedure("1.010822", "Hỗ trợ người có công đi làm phương tiện, dụng cụ trợ giúp chỉnh hình",
-              NGUOI_CO_CONG, 10, 0, False, FULL, 0.5),
-    Procedure("1.000775", "Thủ tục tặng Giấy khen của Chủ tịch Ủy ban nhân dân cấp xã về thành "
-              "tích thực hiện nhiệm vụ chính trị", THI_DUA, 10, 0, False, FULL, 1),
-    Procedure("1.000748", "Thủ tục tặng Giấy khen của Chủ tịch Ủy ban nhân dân cấp xã cho gia "
-              "đình", THI_DUA, 10, 0, False, FULL, 0.5),
-    Procedure("1.000954", "Thủ tục xét tặng danh hiệu Gia đình văn hóa hằng năm", VAN_HOA, 5, 0,
-              False, FULL, 1),
-    Procedure("1.001120", "Thủ tục xét tặng Giấy khen Khu dân cư văn hóa", VAN_HOA, 5, 0, False,
-              FULL, 0.3),
+    Procedure(
+        "1.010817",
+        "Giải quyết chế độ mai táng phí, trợ cấp một lần khi người có công với cách mạng từ trần",
+        NGUOI_CO_CONG,
+        12,
+        0,
+        False,
+        PARTIAL,
+        1,
+    ),
+    Procedure(
+        "1.010822",
+        "Hỗ trợ người có công đi làm phương tiện, dụng cụ trợ giúp chỉnh hình",
+        NGUOI_CO_CONG,
+        10,
+        0,
+        False,
+        FULL,
+        0.5,
+    ),
+    Procedure(
+        "1.000775",
+        "Thủ tục tặng Giấy khen của Chủ tịch Ủy ban nhân dân cấp xã về thành tích thực hiện nhiệm vụ chính trị",
+        THI_DUA,
+        10,
+        0,
+        False,
+        FULL,
+        1,
+    ),
+    Procedure(
+        "1.000748",
+        "Thủ tục tặng Giấy khen của Chủ tịch Ủy ban nhân dân cấp xã cho gia đình",
+        THI_DUA,
+        10,
+        0,
+        False,
+        FULL,
+        0.5,
+    ),
+    Procedure("1.000954", "Thủ tục xét tặng danh hiệu Gia đình văn hóa hằng năm", VAN_HOA, 5, 0, False, FULL, 1),
+    Procedure("1.001120", "Thủ tục xét tặng Giấy khen Khu dân cư văn hóa", VAN_HOA, 5, 0, False, FULL, 0.3),
     Procedure("2.002226", "Thông báo thành lập tổ hợp tác", TO_HOP_TAC, 3, 0, False, FULL, 0.3),
 )
 _PROC_WEIGHTS = [p.weight for p in PROCEDURES]
 
 # Official days off in 2024 and January 2025 (Tết, Giỗ Tổ, 30/4–1/5, Quốc khánh).
-HOLIDAYS: frozenset[date] = frozenset(date.fromisoformat(s) for s in (
-    "2024-01-01", "2024-02-08", "2024-02-09", "2024-02-12", "2024-02-13", "2024-02-14",
-    "2024-04-18", "2024-04-29", "2024-04-30", "2024-05-01", "2024-09-02", "2024-09-03",
-    "2025-01-01", "2025-01-27", "2025-01-28", "2025-01-29", "2025-01-30", "2025-01-31",
-))
+HOLIDAYS: frozenset[date] = frozenset(
+    date.fromisoformat(s)
+    for s in (
+        "2024-01-01",
+        "2024-02-08",
+        "2024-02-09",
+        "2024-02-12",
+        "2024-02-13",
+        "2024-02-14",
+        "2024-04-18",
+        "2024-04-29",
+        "2024-04-30",
+        "2024-05-01",
+        "2024-09-02",
+        "2024-09-03",
+        "2025-01-01",
+        "2025-01-27",
+        "2025-01-28",
+        "2025-01-29",
+        "2025-01-30",
+        "2025-01-31",
+    )
+)
 # Before Tết people register more; the Tết month and late summer are quieter.
 MONTH_WEIGHT = (1.25, 0.85, 1.0, 0.95, 0.95, 1.0, 1.0, 0.95, 0.95, 1.0, 1.0, 1.15)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 import unicodedata
+from collections.abc import Sequence
 from datetime import date
-from typing import Sequence
 
 from .model import Case, Commune, Person
 
@@ -16,21 +16,100 @@ def assign_ids(cases: Sequence[Case]) -> None:
     for case in sorted(cases, key=lambda c: (c.commune.gso, c.received_at)):
         key = (case.commune.gso, case.received_at.date())
         counters[key] = counters.get(key, 0) + 1
-        case.case_id = (f"{case.commune.agency_code}-{case.received_at:%y%m%d}-"
-                        f"{counters[key]:04d}")
+        case.case_id = f"{case.commune.agency_code}-{case.received_at:%y%m%d}-{counters[key]:04d}"
 
 
-FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đỗ", "Đặng", "Bùi", "Ngô", "Phan",
-          "Đinh", "Trịnh", "Lương", "Mai", "Đào", "Tạ", "Hà", "Cao", "Lưu", "Đoàn", "Trương")
+FAMILY = (
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Vũ",
+    "Đỗ",
+    "Đặng",
+    "Bùi",
+    "Ngô",
+    "Phan",
+    "Đinh",
+    "Trịnh",
+    "Lương",
+    "Mai",
+    "Đào",
+    "Tạ",
+    "Hà",
+    "Cao",
+    "Lưu",
+    "Đoàn",
+    "Trương",
+)
 FAMILY_WEIGHT = (30, 11, 9, 7, 5, 5, 4, 4, 4, 3, 3, 3, 3, 2, 2, 2, 1, 1, 1, 1, 1, 1)
-MIDDLE = (("Văn", "Hữu", "Đức", "Minh", "Quang", "Xuân", "Thanh", "Công", "Ngọc", "Tiến"),
-          ("Thị", "Thu", "Ngọc", "Thanh", "Hồng", "Minh", "Phương", "Thùy", "Kim", "Diệu"))
-GIVEN = (("An", "Bình", "Cường", "Dũng", "Đạt", "Giang", "Hải", "Hiếu", "Hoàng", "Hùng", "Huy",
-          "Khánh", "Khoa", "Long", "Mạnh", "Nam", "Nghĩa", "Phong", "Phúc", "Quân", "Sơn",
-          "Thắng", "Thành", "Trung", "Tuấn", "Tùng", "Việt", "Vinh"),
-         ("Anh", "Chi", "Dung", "Duyên", "Giang", "Hà", "Hạnh", "Hằng", "Hoa", "Huệ", "Huyền",
-          "Lan", "Liên", "Linh", "Loan", "Mai", "Nga", "Ngân", "Nhung", "Oanh", "Phương",
-          "Quyên", "Tâm", "Thảo", "Thủy", "Trang", "Vân", "Yến"))
+MIDDLE = (
+    ("Văn", "Hữu", "Đức", "Minh", "Quang", "Xuân", "Thanh", "Công", "Ngọc", "Tiến"),
+    ("Thị", "Thu", "Ngọc", "Thanh", "Hồng", "Minh", "Phương", "Thùy", "Kim", "Diệu"),
+)
+GIVEN = (
+    (
+        "An",
+        "Bình",
+        "Cường",
+        "Dũng",
+        "Đạt",
+        "Giang",
+        "Hải",
+        "Hiếu",
+        "Hoàng",
+        "Hùng",
+        "Huy",
+        "Khánh",
+        "Khoa",
+        "Long",
+        "Mạnh",
+        "Nam",
+        "Nghĩa",
+        "Phong",
+        "Phúc",
+        "Quân",
+        "Sơn",
+        "Thắng",
+        "Thành",
+        "Trung",
+        "Tuấn",
+        "Tùng",
+        "Việt",
+        "Vinh",
+    ),
+    (
+        "Anh",
+        "Chi",
+        "Dung",
+        "Duyên",
+        "Giang",
+        "Hà",
+        "Hạnh",
+        "Hằng",
+        "Hoa",
+        "Huệ",
+        "Huyền",
+        "Lan",
+        "Liên",
+        "Linh",
+        "Loan",
+        "Mai",
+        "Nga",
+        "Ngân",
+        "Nhung",
+        "Oanh",
+        "Phương",
+        "Quyên",
+        "Tâm",
+        "Thảo",
+        "Thủy",
+        "Trang",
+        "Vân",
+        "Yến",
+    ),
+)
 PHONE_PREFIXES = ("094", "096", "097", "098")  # third digit ≥ 4: never inside a yyyyMMdd date
 
 
@@ -58,8 +137,7 @@ def make_person(i: int, commune: Commune, rng: random.Random) -> Person:
     id_number = f"036{century_sex}{born % 100:02d}{unique_id_serial(i):06d}"
     phone = f"{PHONE_PREFIXES[i % len(PHONE_PREFIXES)]}{unique_phone_tail(i):07d}"
     email = f"{ascii_slug(given + family)}.{phone[-6:]}@gmail.com"
-    address = (f"Số {rng.randint(1, 240)}, xóm {rng.randint(1, 14)}, xã {commune.name}, "
-               f"huyện Mỹ Lộc, tỉnh Nam Định")
+    address = f"Số {rng.randint(1, 240)}, xóm {rng.randint(1, 14)}, xã {commune.name}, huyện Mỹ Lộc, tỉnh Nam Định"
     return Person(f"{family} {middle} {given}", id_number, phone, email, address)
 
 

@@ -6,26 +6,56 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from .defects import BAD_DATE, DUPLICATE, UNKNOWN_STATUS, DefectLog, _impossible
 from .model import EXPORT_B, FILE_DVCQG, FILE_IGATE, FILE_UNICODE, YEAR_END
 from .views import View
 from .wording import (
-    CHANNEL_CODE, CHANNEL_IGATE, CHANNEL_UNICODE, STATUS_IGATE, STATUS_UNICODE,
-    UNKNOWN_STATUS_LABEL, _footer_lines, _title_lines, agency, compact, dmy, dmy_hm, dmy_hms,
-    dmy_loose, fmt, fmt_due, iso_local, yes_no,
+    CHANNEL_CODE,
+    CHANNEL_IGATE,
+    CHANNEL_UNICODE,
+    STATUS_IGATE,
+    STATUS_UNICODE,
+    UNKNOWN_STATUS_LABEL,
+    _footer_lines,
+    _title_lines,
+    agency,
+    compact,
+    dmy,
+    dmy_hm,
+    dmy_hms,
+    dmy_loose,
+    fmt,
+    fmt_due,
+    iso_local,
+    yes_no,
 )
-
 
 # ---- snapshot B: iGate-style CSV (UTF-8 BOM, ';') --------------------------------------------
 
 IGATE_HEADERS = (
-    "Ma ho so", "Ma TTHC", "Ten TTHC", "Linh vuc", "Don vi xu ly", "Kenh thuc hien",
-    "Muc do DVC", "Chu ho so", "So dinh danh", "So dien thoai", "Ngay tiep nhan",
-    "Ngay hen tra", "Ngay ket thuc xu ly", "Ngay tra", "Trang thai ho so", "So hoa ho so",
-    "Le phi", "TT truc tuyen", "Tra ket qua dien tu", "Ghi chu",
+    "Ma ho so",
+    "Ma TTHC",
+    "Ten TTHC",
+    "Linh vuc",
+    "Don vi xu ly",
+    "Kenh thuc hien",
+    "Muc do DVC",
+    "Chu ho so",
+    "So dinh danh",
+    "So dien thoai",
+    "Ngay tiep nhan",
+    "Ngay hen tra",
+    "Ngay ket thuc xu ly",
+    "Ngay tra",
+    "Trang thai ho so",
+    "So hoa ho so",
+    "Le phi",
+    "TT truc tuyen",
+    "Tra ket qua dien tu",
+    "Ghi chu",
 )
 IGATE_AGENCY_FORMS = (0, 1, 2, 3, 0, 0)
 
@@ -33,13 +63,26 @@ IGATE_AGENCY_FORMS = (0, 1, 2, 3, 0, 0)
 def igate_row(view: View) -> list[str]:
     c, p = view.case, view.case.person
     return [
-        c.case_id, c.procedure.code, c.procedure.name, c.procedure.sector,
-        agency(c, IGATE_AGENCY_FORMS), CHANNEL_IGATE[c.channel], c.procedure.level,
-        p.name, p.id_number, p.phone,
-        dmy_hms(c.received_at), fmt_due(c.due_at, dmy_loose, dmy_hm),
-        fmt(view.finished_at, dmy_hm), fmt(view.returned_at, dmy_loose),
-        STATUS_IGATE[view.status], "1" if c.is_digitized else "0", str(c.fee),
-        yes_no(c.paid_online), yes_no(view.e_result), view.note,
+        c.case_id,
+        c.procedure.code,
+        c.procedure.name,
+        c.procedure.sector,
+        agency(c, IGATE_AGENCY_FORMS),
+        CHANNEL_IGATE[c.channel],
+        c.procedure.level,
+        p.name,
+        p.id_number,
+        p.phone,
+        dmy_hms(c.received_at),
+        fmt_due(c.due_at, dmy_loose, dmy_hm),
+        fmt(view.finished_at, dmy_hm),
+        fmt(view.returned_at, dmy_loose),
+        STATUS_IGATE[view.status],
+        "1" if c.is_digitized else "0",
+        str(c.fee),
+        yes_no(c.paid_online),
+        yes_no(view.e_result),
+        view.note,
     ]
 
 
@@ -69,9 +112,24 @@ def write_igate_csv(path: Path, views: list[View], log: DefectLog) -> Path:
 # ---- snapshot B: DVCQG sync CSV (UTF-8, ',') ------------------------------------------------
 
 DVCQG_HEADERS = (
-    "MaHoSo", "MaTTHC", "TenTTHC", "TenLinhVuc", "DonViXuLy", "KenhThucHien", "ChuHoSo",
-    "SoDinhDanh", "SoDienThoai", "Email", "NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy",
-    "NgayTra", "TrangThaiHoSo", "HoSoCoThanhPhanSoHoa", "PhiLePhi", "DuocThanhToanTrucTuyen",
+    "MaHoSo",
+    "MaTTHC",
+    "TenTTHC",
+    "TenLinhVuc",
+    "DonViXuLy",
+    "KenhThucHien",
+    "ChuHoSo",
+    "SoDinhDanh",
+    "SoDienThoai",
+    "Email",
+    "NgayTiepNhan",
+    "NgayHenTra",
+    "NgayKetThucXuLy",
+    "NgayTra",
+    "TrangThaiHoSo",
+    "HoSoCoThanhPhanSoHoa",
+    "PhiLePhi",
+    "DuocThanhToanTrucTuyen",
     "GhiChu",
 )
 DVCQG_AGENCY_FORMS = (1, 1, 0, 2)
@@ -81,18 +139,34 @@ def dvcqg_row(view: View) -> list[str]:
     c, p = view.case, view.case.person
     finished_form = iso_local if c.variant % 3 == 0 else compact  # rows synced by API v2
     return [
-        c.case_id, c.procedure.code, c.procedure.name, c.procedure.sector,
-        agency(c, DVCQG_AGENCY_FORMS), CHANNEL_CODE[c.channel], p.name, p.id_number, p.phone,
-        p.email, compact(c.received_at), fmt(c.due_at, compact),
-        fmt(view.finished_at, finished_form), fmt(view.returned_at, iso_local),
-        str(view.status), "1" if c.is_digitized else "0", str(c.fee),
-        yes_no(c.paid_online, "1", "0"), view.note,
+        c.case_id,
+        c.procedure.code,
+        c.procedure.name,
+        c.procedure.sector,
+        agency(c, DVCQG_AGENCY_FORMS),
+        CHANNEL_CODE[c.channel],
+        p.name,
+        p.id_number,
+        p.phone,
+        p.email,
+        compact(c.received_at),
+        fmt(c.due_at, compact),
+        fmt(view.finished_at, finished_form),
+        fmt(view.returned_at, iso_local),
+        str(view.status),
+        "1" if c.is_digitized else "0",
+        str(c.fee),
+        yes_no(c.paid_online, "1", "0"),
+        view.note,
     ]
 
 
 def write_dvcqg_csv(path: Path, views: list[View], log: DefectLog) -> Path:
-    lines: list[list[str]] = [["Dữ liệu đồng bộ hồ sơ - Cổng Dịch vụ công quốc gia"],
-                              [f"Ngày xuất: {dmy_hm(EXPORT_B)}"], list(DVCQG_HEADERS)]
+    lines: list[list[str]] = [
+        ["Dữ liệu đồng bộ hồ sơ - Cổng Dịch vụ công quốc gia"],
+        [f"Ngày xuất: {dmy_hm(EXPORT_B)}"],
+        list(DVCQG_HEADERS),
+    ]
     for view in views:
         row = dvcqg_row(view)
         lines.append(row)
@@ -105,12 +179,33 @@ def write_dvcqg_csv(path: Path, views: list[View], log: DefectLog) -> Path:
 
 # ---- snapshot B: Excel "Unicode text" (UTF-16, tab) -----------------------------------------
 
-UNICODE_HEADERS = tuple(unicodedata.normalize("NFD", h) for h in (
-    "STT", "Số hồ sơ", "Mã thủ tục", "Thủ tục hành chính", "Tên lĩnh vực", "Cơ quan thực hiện",
-    "Hình thức tiếp nhận", "Mức độ", "Người nộp", "Số giấy tờ", "Số điện thoại", "Địa chỉ",
-    "Ngày nhận", "Hạn giải quyết", "Ngày hoàn thành", "Ngày trả kết quả", "Tình trạng",
-    "Đã số hóa", "Lệ phí", "TT trực tuyến", "Cấp kết quả điện tử", "Ghi chú",
-))
+UNICODE_HEADERS = tuple(
+    unicodedata.normalize("NFD", h)
+    for h in (
+        "STT",
+        "Số hồ sơ",
+        "Mã thủ tục",
+        "Thủ tục hành chính",
+        "Tên lĩnh vực",
+        "Cơ quan thực hiện",
+        "Hình thức tiếp nhận",
+        "Mức độ",
+        "Người nộp",
+        "Số giấy tờ",
+        "Số điện thoại",
+        "Địa chỉ",
+        "Ngày nhận",
+        "Hạn giải quyết",
+        "Ngày hoàn thành",
+        "Ngày trả kết quả",
+        "Tình trạng",
+        "Đã số hóa",
+        "Lệ phí",
+        "TT trực tuyến",
+        "Cấp kết quả điện tử",
+        "Ghi chú",
+    )
+)
 UNICODE_AGENCY_FORMS = (3, 0)
 UNICODE_STATUS_COL = 16
 
@@ -118,13 +213,28 @@ UNICODE_STATUS_COL = 16
 def unicode_row(number: int, view: View) -> list[str]:
     c, p = view.case, view.case.person
     return [
-        str(number), c.case_id, c.procedure.code, c.procedure.name, c.procedure.sector,
-        agency(c, UNICODE_AGENCY_FORMS), CHANNEL_UNICODE[c.channel], c.procedure.level,
-        p.name, p.id_number, p.phone, p.address,
-        dmy_hm(c.received_at), fmt_due(c.due_at, dmy, dmy_hm), fmt(view.finished_at, dmy_hms),
-        fmt(view.returned_at, dmy_loose), STATUS_UNICODE[view.status],
-        "✓" if c.is_digitized else "", str(c.fee), yes_no(c.paid_online, "True", "False"),
-        yes_no(view.e_result), view.note,
+        str(number),
+        c.case_id,
+        c.procedure.code,
+        c.procedure.name,
+        c.procedure.sector,
+        agency(c, UNICODE_AGENCY_FORMS),
+        CHANNEL_UNICODE[c.channel],
+        c.procedure.level,
+        p.name,
+        p.id_number,
+        p.phone,
+        p.address,
+        dmy_hm(c.received_at),
+        fmt_due(c.due_at, dmy, dmy_hm),
+        fmt(view.finished_at, dmy_hms),
+        fmt(view.returned_at, dmy_loose),
+        STATUS_UNICODE[view.status],
+        "✓" if c.is_digitized else "",
+        str(c.fee),
+        yes_no(c.paid_online, "True", "False"),
+        yes_no(view.e_result),
+        view.note,
     ]
 
 

@@ -16,18 +16,41 @@ from .defects import BLANK_ID, DefectLog
 from .model import A_LAST_RECEIVED, EXPORT_A, FILE_A, SECTORS, has_time
 from .views import View
 from .wording import (
-    CHANNEL_A, STATUS_A, _footer_lines, _title_lines, agency, dmy, dmy_hm, fmt, yes_no,
+    CHANNEL_A,
+    STATUS_A,
+    _footer_lines,
+    _title_lines,
+    agency,
+    dmy,
+    dmy_hm,
+    fmt,
+    yes_no,
 )
-
 
 GROUP = "Nhận và trả kết quả"
 A_HEADERS: tuple[tuple[str | None, str], ...] = (
-    (None, "STT"), (None, "Mã hồ sơ"), (None, "Mã TTHC"), (None, "Tên thủ tục hành chính"),
-    (None, "Lĩnh vực"), (None, "Cơ quan giải quyết"), (None, "Kênh nộp"), (None, "Mức độ DVC"),
-    (None, "Chủ hồ sơ"), (None, "Số CCCD"), (None, "Số điện thoại"), (None, "Địa chỉ"),
-    (GROUP, "Nhận hồ sơ"), (GROUP, "Hẹn trả"), (GROUP, "Trả kết quả"),
-    (None, "Ngày có kết quả"), (None, "Trạng thái"), (None, "Số hóa"), (None, "Phí, lệ phí"),
-    (None, "Thanh toán trực tuyến"), (None, "Kết quả điện tử"), (None, "Ghi chú"),
+    (None, "STT"),
+    (None, "Mã hồ sơ"),
+    (None, "Mã TTHC"),
+    (None, "Tên thủ tục hành chính"),
+    (None, "Lĩnh vực"),
+    (None, "Cơ quan giải quyết"),
+    (None, "Kênh nộp"),
+    (None, "Mức độ DVC"),
+    (None, "Chủ hồ sơ"),
+    (None, "Số CCCD"),
+    (None, "Số điện thoại"),
+    (None, "Địa chỉ"),
+    (GROUP, "Nhận hồ sơ"),
+    (GROUP, "Hẹn trả"),
+    (GROUP, "Trả kết quả"),
+    (None, "Ngày có kết quả"),
+    (None, "Trạng thái"),
+    (None, "Số hóa"),
+    (None, "Phí, lệ phí"),
+    (None, "Thanh toán trực tuyến"),
+    (None, "Kết quả điện tử"),
+    (None, "Ghi chú"),
 )
 A_COL = {name: i for i, (_, name) in enumerate(A_HEADERS)}
 A_WIDTHS = (6, 27, 10, 60, 16, 26, 18, 12, 22, 15, 13, 40, 17, 17, 12, 17, 18, 7, 10, 10, 10, 30)
@@ -39,20 +62,35 @@ def a_row(number: int, view: View) -> list[object]:
     """One data row of snapshot A; the two date columns hold real datetimes."""
     c, p = view.case, view.case.person
     values = [
-        number, c.case_id, c.procedure.code, c.procedure.name, c.procedure.sector,
-        agency(c, A_AGENCY_FORMS), CHANNEL_A[c.channel], c.procedure.level,
-        p.name, p.id_number, p.phone, p.address,
-        c.received_at, c.due_at, fmt(view.returned_at, dmy),
-        fmt(view.finished_at, dmy_hm), STATUS_A[view.status], "x" if c.is_digitized else "",
-        c.fee, yes_no(c.paid_online), yes_no(view.e_result), view.note,
+        number,
+        c.case_id,
+        c.procedure.code,
+        c.procedure.name,
+        c.procedure.sector,
+        agency(c, A_AGENCY_FORMS),
+        CHANNEL_A[c.channel],
+        c.procedure.level,
+        p.name,
+        p.id_number,
+        p.phone,
+        p.address,
+        c.received_at,
+        c.due_at,
+        fmt(view.returned_at, dmy),
+        fmt(view.finished_at, dmy_hm),
+        STATUS_A[view.status],
+        "x" if c.is_digitized else "",
+        c.fee,
+        yes_no(c.paid_online),
+        yes_no(view.e_result),
+        view.note,
     ]
     return [None if v == "" else v for v in values]  # Excel has no empty-string cells
 
 
 def _a_header(ws, top: int) -> None:
     """Two header rows: the group cell merged across, every other header merged down."""
-    bold, center = Font(bold=True), Alignment(horizontal="center", vertical="center",
-                                              wrap_text=True)
+    bold, center = Font(bold=True), Alignment(horizontal="center", vertical="center", wrap_text=True)
     group_cols = [i + 1 for i, (g, _) in enumerate(A_HEADERS) if g == GROUP]
     for col, (group, name) in enumerate(A_HEADERS, start=1):
         upper, lower = ws.cell(top, col), ws.cell(top + 1, col)
@@ -64,8 +102,7 @@ def _a_header(ws, top: int) -> None:
         for cell in (upper, lower):
             cell.font, cell.alignment = bold, center
     ws.cell(top, group_cols[0]).value = GROUP
-    ws.merge_cells(start_row=top, start_column=group_cols[0], end_row=top,
-                   end_column=group_cols[-1])
+    ws.merge_cells(start_row=top, start_column=group_cols[0], end_row=top, end_column=group_cols[-1])
 
 
 def _a_title(ws, lines: list[str]) -> None:
@@ -96,7 +133,8 @@ def _a_sheet(wb: Workbook, sector: str, views: list[View], log: DefectLog) -> No
         ws.cell(row, A_COL["Nhận hồ sơ"] + 1).number_format = FMT_DATETIME
         due = view.case.due_at
         ws.cell(row, A_COL["Hẹn trả"] + 1).number_format = (
-            FMT_DATETIME if due is not None and has_time(due) else FMT_DATE)
+            FMT_DATETIME if due is not None and has_time(due) else FMT_DATE
+        )
         ws.cell(row, A_COL["Phí, lệ phí"] + 1).number_format = "#,##0"
         row += 1
     footer = _footer_lines(len(views))
@@ -119,8 +157,9 @@ def normalize_xlsx(path: Path, modified: datetime) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
         for info, data in entries:
             if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                              rb"\g<1>" + stamp + rb"\g<2>", data)
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", data
+                )
             fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = info.external_attr

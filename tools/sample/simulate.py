@@ -12,9 +12,26 @@ from datetime import datetime, timedelta
 from datetime import time as dtime
 
 from .model import (
-    _PROC_WEIGHTS, FULL, MONTH_WEIGHT, MY_TAN, PROCEDURES, RECEIVE_FROM, RECEIVE_TO, WINDOW_END,
-    WORK_END, WORK_START, WORKDAYS_2024, Case, Commune, Procedure, _at, _tod, add_workdays,
-    deadline, has_time, workdays,
+    _PROC_WEIGHTS,
+    FULL,
+    MONTH_WEIGHT,
+    MY_TAN,
+    PROCEDURES,
+    RECEIVE_FROM,
+    RECEIVE_TO,
+    WINDOW_END,
+    WORK_END,
+    WORK_START,
+    WORKDAYS_2024,
+    Case,
+    Commune,
+    Procedure,
+    _at,
+    _tod,
+    add_workdays,
+    deadline,
+    has_time,
+    workdays,
 )
 
 
@@ -58,14 +75,19 @@ def draw_outcome(commune: Commune, rng: random.Random, strict: bool) -> str:
     if strict:
         table = {"refused": 0.006, "withdrawn": 0.006, "stopped": 0.003, "early": 0.985}
     else:
-        table = {"refused": 0.008, "withdrawn": 0.008, "stopped": 0.004, "open": 0.003,
-                 "late": commune.p_late, "on_time": 0.06}
+        table = {
+            "refused": 0.008,
+            "withdrawn": 0.008,
+            "stopped": 0.004,
+            "open": 0.003,
+            "late": commune.p_late,
+            "on_time": 0.06,
+        }
         table["early"] = 1 - sum(table.values())
     return rng.choices(list(table), weights=list(table.values()))[0]
 
 
-def appointment(received_at: datetime, procedure: Procedure, channel: str,
-                with_time: bool) -> datetime:
+def appointment(received_at: datetime, procedure: Procedure, channel: str, with_time: bool) -> datetime:
     """Due time as the portal sets it: same-day certification at the counter, else N working days."""
     day = received_at.date()
     if procedure.days == 0 and channel != "online":
@@ -139,8 +161,7 @@ def draw_case(commune: Commune, received_at: datetime, rng: random.Random) -> Ca
     channel = "online" if strict else draw_channel(commune, procedure, rng)
     outcome = draw_outcome(commune, rng, strict)
     refused = outcome == "refused"
-    due_at = None if refused else appointment(
-        received_at, procedure, channel, rng.random() < commune.p_due_time)
+    due_at = None if refused else appointment(received_at, procedure, channel, rng.random() < commune.p_due_time)
     if outcome == "early" and due_at.date() <= received_at.date():
         outcome = "on_time"  # a same-day appointment cannot be beaten by a day
     fee = 0 if refused else _fee(procedure, rng)
@@ -149,12 +170,18 @@ def draw_case(commune: Commune, received_at: datetime, rng: random.Random) -> Ca
         paid = strict or (channel == "online" and rng.random() < commune.p_pay_online)
     interim = rng.choices((4, 2, 5, 6), weights=(0.78, 0.1, 0.08, 0.04 if fee else 0))[0]
     case = Case(
-        commune=commune, procedure=procedure, received_at=received_at, channel=channel,
-        outcome=outcome, due_at=due_at, fee=fee,
+        commune=commune,
+        procedure=procedure,
+        received_at=received_at,
+        channel=channel,
+        outcome=outcome,
+        due_at=due_at,
+        fee=fee,
         is_digitized=not refused and (strict or rng.random() < commune.p_digitized),
         paid_online=paid,
         e_result=rng.random() < (0.92 if channel == "online" else 0.3),
-        interim_status=interim, returned_status=rng.random() < 0.97,
+        interim_status=interim,
+        returned_status=rng.random() < 0.97,
         variant=rng.randrange(1000),
     )
     set_finish(case, finish_time(case, rng), rng)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Iterable
 
 from .model import HO_TICH, Case
 
@@ -32,8 +32,7 @@ def _note(case: Case, status: int) -> str:
     if status == 5:
         return "Yêu cầu bổ sung giấy tờ"
     if status in (9, 10) and case.outcome == "late":
-        return ("Quá hạn do lỗi phần mềm quản lý hộ tịch" if proc.sector == HO_TICH
-                else "Quá hạn do chờ xác minh")
+        return "Quá hạn do lỗi phần mềm quản lý hộ tịch" if proc.sector == HO_TICH else "Quá hạn do chờ xác minh"
     if proc.code == "1.001193" and case.variant % 10 == 0:
         return "Liên thông khai sinh - đăng ký thường trú - cấp thẻ BHYT"
     return ""

@@ -18,12 +18,37 @@ from pipelines.outputs.sheets.names import slug, workbook_name
 from pipelines.outputs.sheets.quality import quarantine_by_file, quarantine_by_reason
 from pipelines.outputs.sheets.series import SERIES_HEADERS, quarter_series
 from pipelines.outputs.sheets.style import FMT_COUNT, FMT_DAYS, FMT_PCT, FONT_NAME, NO_DATA, pct_fraction, safe_text
-from pipelines.outputs.sheets.workbook import (SHEET_FORM, SHEET_INDICATORS, SHEET_QUALITY, SHEET_SERIES,
-                                               build_workbook, write_sheets)
+from pipelines.outputs.sheets.workbook import (
+    SHEET_FORM,
+    SHEET_INDICATORS,
+    SHEET_QUALITY,
+    SHEET_SERIES,
+    build_workbook,
+    write_sheets,
+)
 
 __all__ = [
-    "FMT_COUNT", "FMT_DAYS", "FMT_PCT", "FONT_NAME", "FORM_NOTES", "FORM_TITLE", "NO_DATA", "SERIES_HEADERS",
-    "SHEET_FORM", "SHEET_INDICATORS", "SHEET_QUALITY", "SHEET_SERIES", "build_workbook", "form_layout",
-    "indicator_rows", "pct_fraction", "quarantine_by_file", "quarantine_by_reason", "quarter_series",
-    "safe_text", "slug", "workbook_name", "write_sheets",
+    "FMT_COUNT",
+    "FMT_DAYS",
+    "FMT_PCT",
+    "FONT_NAME",
+    "FORM_NOTES",
+    "FORM_TITLE",
+    "NO_DATA",
+    "SERIES_HEADERS",
+    "SHEET_FORM",
+    "SHEET_INDICATORS",
+    "SHEET_QUALITY",
+    "SHEET_SERIES",
+    "build_workbook",
+    "form_layout",
+    "indicator_rows",
+    "pct_fraction",
+    "quarantine_by_file",
+    "quarantine_by_reason",
+    "quarter_series",
+    "safe_text",
+    "slug",
+    "workbook_name",
+    "write_sheets",
 ]

@@ -18,8 +18,18 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipelines.outputs.figures import Figures
 from pipelines.outputs.sheets.names import area_line, period_line, sector_key, unit_line
-from pipelines.outputs.sheets.style import (CENTER, EXTRA_FILL, FMT_COUNT, HEADER_FILL, _box, _merge_text, _number,
-                                            _print_setup, _text, _widths)
+from pipelines.outputs.sheets.style import (
+    CENTER,
+    EXTRA_FILL,
+    FMT_COUNT,
+    HEADER_FILL,
+    _box,
+    _merge_text,
+    _number,
+    _print_setup,
+    _text,
+    _widths,
+)
 from pipelines.rules.indicators import FormColumn, form_columns
 
 FORM_TITLE = "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT TTHC TẠI CƠ QUAN, ĐƠN VỊ TRỰC TIẾP GIẢI QUYẾT TTHC"
@@ -43,13 +53,14 @@ def form_layout() -> list[tuple[int, FormColumn]]:
     layout = list(enumerate(form_columns(), start=LABEL_COLS + 1))
     for col, c in layout:
         if c.number is not None and c.number != col:
-            raise ValueError(f"report_form_columns.csv: '{c.column}' is column ({c.number}) of the form "
-                             f"but comes in position {col}")
+            raise ValueError(
+                f"report_form_columns.csv: '{c.column}' is column ({c.number}) of the form but comes in position {col}"
+            )
     return layout
 
 
 def _number_label(column: FormColumn, extras_before: int) -> str:
-    """"(7)" for a column of the form; for an extra column the mark at the end of its header."""
+    """ "(7)" for a column of the form; for an extra column the mark at the end of its header."""
     if not is_extra(column):
         return f"({column.number})"
     mark = re.search(r"\(\*+\)\s*$", column.header)
@@ -63,12 +74,21 @@ def form_sheet(ws: Worksheet, fig: Figures, made_at: datetime) -> None:
     if area := area_line(fig.commune):
         _text(ws, 2, 1, area)
     _merge_text(ws, 1, last_col - 4, 1, last_col, "Biểu số 06/VPCP/KSTT", bold=True, align=CENTER)
-    _merge_text(ws, 2, last_col - 4, 2, last_col, "Ban hành kèm theo Thông tư số 01/2020/TT-VPCP",
-                italic=True, align=CENTER)
+    _merge_text(
+        ws, 2, last_col - 4, 2, last_col, "Ban hành kèm theo Thông tư số 01/2020/TT-VPCP", italic=True, align=CENTER
+    )
     _merge_text(ws, 4, 1, 4, last_col, FORM_TITLE, bold=True, size=13, align=CENTER)
     _merge_text(ws, 5, 1, 5, last_col, period_line(fig.period), italic=True, align=CENTER)
-    _merge_text(ws, 6, last_col - 3, 6, last_col, "Đơn vị tính: hồ sơ", italic=True,
-                align=Alignment(horizontal="right", vertical="center"))
+    _merge_text(
+        ws,
+        6,
+        last_col - 3,
+        6,
+        last_col,
+        "Đơn vị tính: hồ sơ",
+        italic=True,
+        align=Alignment(horizontal="right", vertical="center"),
+    )
     top = 7
     _form_header(ws, top, layout)
     row = top + HEADER_ROWS
@@ -81,9 +101,15 @@ def form_sheet(ws: Worksheet, fig: Figures, made_at: datetime) -> None:
     for note in FORM_NOTES:
         _text(ws, row, 1, note, italic=True, size=10)
         row += 1
-    _text(ws, row, 1, f"Số liệu lấy từ kho dữ liệu lúc {made_at:%H:%M ngày %d/%m/%Y}; số hồ sơ đang giải quyết "
-                      "tính đến cuối kỳ (hoặc đến thời điểm lấy số liệu nếu kỳ chưa kết thúc).",
-          italic=True, size=10)
+    _text(
+        ws,
+        row,
+        1,
+        f"Số liệu lấy từ kho dữ liệu lúc {made_at:%H:%M ngày %d/%m/%Y}; số hồ sơ đang giải quyết "
+        "tính đến cuối kỳ (hoặc đến thời điểm lấy số liệu nếu kỳ chưa kết thúc).",
+        italic=True,
+        size=10,
+    )
     _widths(ws, [5, 30] + [11 if is_extra(c) else 9.5 for _, c in layout])
     ws.row_dimensions[4].height = 22
     ws.row_dimensions[top].height = 32
@@ -113,8 +139,16 @@ def _form_header(ws: Worksheet, top: int, layout: list[tuple[int, FormColumn]]) 
         _box(ws, rows, [col], EXTRA_FILL if is_extra(c) else HEADER_FILL)
 
 
-def _form_row(ws: Worksheet, layout: list[tuple[int, FormColumn]], row: int, number: int | None, name: str,
-              values: dict[str, int], *, bold: bool) -> None:
+def _form_row(
+    ws: Worksheet,
+    layout: list[tuple[int, FormColumn]],
+    row: int,
+    number: int | None,
+    name: str,
+    values: dict[str, int],
+    *,
+    bold: bool,
+) -> None:
     if number is not None:
         _number(ws, row, 1, number, "0").alignment = CENTER
     else:

@@ -10,8 +10,21 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipelines.outputs.figures import Figures
 from pipelines.outputs.sheets.names import period_line, unit_line
-from pipelines.outputs.sheets.style import (CENTER, FMT_COUNT, FMT_DAYS, FMT_PCT, HEADER_FILL, NO_DATA, _box,
-                                            _merge_text, _number, _print_setup, _text, _widths, pct_fraction)
+from pipelines.outputs.sheets.style import (
+    CENTER,
+    FMT_COUNT,
+    FMT_DAYS,
+    FMT_PCT,
+    HEADER_FILL,
+    NO_DATA,
+    _box,
+    _merge_text,
+    _number,
+    _print_setup,
+    _text,
+    _widths,
+    pct_fraction,
+)
 from pipelines.rules.indicators import Indicator, indicators
 
 Values = dict[str, float | None]  # {"value", "numerator", "denominator"}
@@ -34,7 +47,9 @@ def indicator_rows(fig: Figures) -> list[tuple[Indicator, Values]]:
             if d.code in fig.catalogue:
                 rows.append((d, _catalogue_shown(d, fig.catalogue[d.code])))
         else:  # no indicator rows (no case in the period): counts are 0, rates have no data
-            empty = {"value": 0, "numerator": 0, "denominator": None} if d.kind == "count" else {}
+            empty: dict[str, float | None] = (
+                {"value": 0, "numerator": 0, "denominator": None} if d.kind == "count" else {}
+            )
             rows.append((d, fig.indicators.get(d.code, empty)))
     known = {d.code for d in indicators()}
     for code in sorted(set(fig.indicators) - known):
@@ -43,8 +58,7 @@ def indicator_rows(fig: Figures) -> list[tuple[Indicator, Values]]:
 
 
 def _no_catalogue(fig: Figures) -> bool:
-    return all((fig.catalogue.get(d.code) or {}).get("value") is None
-               for d in indicators() if d.source == "catalogue")
+    return all((fig.catalogue.get(d.code) or {}).get("value") is None for d in indicators() if d.source == "catalogue")
 
 
 def indicator_sheet(ws: Worksheet, fig: Figures) -> None:
@@ -60,11 +74,24 @@ def indicator_sheet(ws: Worksheet, fig: Figures) -> None:
         row += 1
     if _no_catalogue(fig):
         row += 1
-        _text(ws, row, 2, "Chưa có danh mục TTHC trong kho dữ liệu: chưa tính được số TTHC công khai và số TTHC "
-                          "trực tuyến toàn trình.", italic=True, size=10)
+        _text(
+            ws,
+            row,
+            2,
+            "Chưa có danh mục TTHC trong kho dữ liệu: chưa tính được số TTHC công khai và số TTHC "
+            "trực tuyến toàn trình.",
+            italic=True,
+            size=10,
+        )
         row += 1
-    _text(ws, row + 1, 2, f"Tỷ lệ có mẫu số bằng 0 hoặc thiếu dữ liệu đầu vào ghi \"{NO_DATA}\" (không ghi 0 % "
-                          "hay 100 %).", italic=True, size=10)
+    _text(
+        ws,
+        row + 1,
+        2,
+        f'Tỷ lệ có mẫu số bằng 0 hoặc thiếu dữ liệu đầu vào ghi "{NO_DATA}" (không ghi 0 % hay 100 %).',
+        italic=True,
+        size=10,
+    )
     _widths(ws, [6, 48, 17, 12, 12, 70, 26])
     ws.freeze_panes = ws.cell(head + 1, 3)
     _print_setup(ws, f"{head}:{head}")

@@ -22,7 +22,7 @@ def workbook_name(commune: CommuneRef, period: Period) -> str:
 
 
 def unit_line(commune: CommuneRef) -> str:
-    """"Đơn vị: UBND xã Mỹ Tân", the first line of every tab."""
+    """ "Đơn vị: UBND xã Mỹ Tân", the first line of every tab."""
     return f"Đơn vị: {commune.official_name}"
 
 

@@ -7,8 +7,17 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipelines.outputs.figures import Figures
 from pipelines.outputs.sheets.names import unit_line
-from pipelines.outputs.sheets.style import (CENTER, FMT_COUNT, HEADER_FILL, _box, _merge_text, _number,
-                                            _print_setup, _text, _widths)
+from pipelines.outputs.sheets.style import (
+    CENTER,
+    FMT_COUNT,
+    HEADER_FILL,
+    _box,
+    _merge_text,
+    _number,
+    _print_setup,
+    _text,
+    _widths,
+)
 
 
 def quarantine_by_reason(con: duckdb.DuckDBPyConnection, commune_code: str) -> list[tuple[str, str | None, int]]:
@@ -44,23 +53,34 @@ def quality_sheet(ws: Worksheet, con: duckdb.DuckDBPyConnection, fig: Figures) -
     ]
     for i, note in enumerate(notes, start=3):
         _text(ws, i, 1, note, italic=True, size=10)
-    total = con.execute("select count(*) from quarantine where commune_code = ?", [code]).fetchone()[0]
+    total = con.execute("select count(*) from quarantine where commune_code = ?", [code]).fetchall()[0][0]
     row = 7
     _text(ws, row, 1, "Tổng số dòng bị cách ly", bold=True)
     _number(ws, row, 4, total, FMT_COUNT, bold=True, border=False)
     head = row + 2
-    row = _count_table(ws, head, "1. Theo lý do (một dòng có thể có nhiều lý do)",
-                       ["STT", "Mã lý do", "Lý do", "Số dòng"], [(r, m or r, n) for r, m, n in
-                                                                 quarantine_by_reason(con, code)])
-    _count_table(ws, row + 1, "2. Theo tệp nguồn", ["STT", "Tệp nguồn", "", "Số dòng"],
-                 [(f, "", n) for f, n in quarantine_by_file(con, code)], merge_name=True)
+    row = _count_table(
+        ws,
+        head,
+        "1. Theo lý do (một dòng có thể có nhiều lý do)",
+        ["STT", "Mã lý do", "Lý do", "Số dòng"],
+        [(r, m or r, n) for r, m, n in quarantine_by_reason(con, code)],
+    )
+    _count_table(
+        ws,
+        row + 1,
+        "2. Theo tệp nguồn",
+        ["STT", "Tệp nguồn", "", "Số dòng"],
+        [(f, "", n) for f, n in quarantine_by_file(con, code)],
+        merge_name=True,
+    )
     _widths(ws, [6, 30, 70, 12])
     ws.freeze_panes = ws.cell(head, 1)
     _print_setup(ws, None)
 
 
-def _count_table(ws: Worksheet, row: int, title: str, headers: list[str], data: list[tuple[str, str, int]],
-                 merge_name: bool = False) -> int:
+def _count_table(
+    ws: Worksheet, row: int, title: str, headers: list[str], data: list[tuple[str, str, int]], merge_name: bool = False
+) -> int:
     """A small numbered table of text + count rows; returns the first free row below it."""
     _text(ws, row, 1, title, bold=True)
     row += 1

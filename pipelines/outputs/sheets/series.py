@@ -16,12 +16,30 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipelines.outputs.figures import Figures
 from pipelines.outputs.sheets.names import unit_line
-from pipelines.outputs.sheets.style import (CENTER, FMT_COUNT, FMT_PCT, FONT_NAME, HEADER_FILL, _number,
-                                            _print_setup, _text, _widths, pct_fraction)
+from pipelines.outputs.sheets.style import (
+    CENTER,
+    FMT_COUNT,
+    FMT_PCT,
+    FONT_NAME,
+    HEADER_FILL,
+    _number,
+    _print_setup,
+    _text,
+    _widths,
+    pct_fraction,
+)
 from pipelines.rules.periods import ROMAN
 
-SERIES_HEADERS = ["Quý", "Số hồ sơ nhận giải quyết", "Số hồ sơ đã giải quyết", "Trước hạn", "Đúng hạn",
-                  "Quá hạn", "Số hồ sơ đang giải quyết", "Tỷ lệ giải quyết trước hạn"]
+SERIES_HEADERS = [
+    "Quý",
+    "Số hồ sơ nhận giải quyết",
+    "Số hồ sơ đã giải quyết",
+    "Trước hạn",
+    "Đúng hạn",
+    "Quá hạn",
+    "Số hồ sơ đang giải quyết",
+    "Tỷ lệ giải quyết trước hạn",
+]
 
 
 def quarter_series(con: duckdb.DuckDBPyConnection, commune_code: str) -> list[tuple]:
@@ -49,8 +67,7 @@ def _quarter_label(period: str) -> str:
 def series_sheet(ws: Worksheet, con: duckdb.DuckDBPyConnection, fig: Figures) -> None:
     _text(ws, 1, 1, unit_line(fig.commune), bold=True)
     _text(ws, 2, 1, "KẾT QUẢ GIẢI QUYẾT TTHC THEO QUÝ", bold=True, size=13)
-    _text(ws, 3, 1, "Quý dương lịch, mọi lĩnh vực; số liệu tổng hợp ở lần nạp dữ liệu gần nhất.", italic=True,
-          size=10)
+    _text(ws, 3, 1, "Quý dương lịch, mọi lĩnh vực; số liệu tổng hợp ở lần nạp dữ liệu gần nhất.", italic=True, size=10)
     head = 5
     for c, label in enumerate(SERIES_HEADERS, start=1):
         _text(ws, head, c, label, bold=True, size=10, align=CENTER, border=True).fill = HEADER_FILL

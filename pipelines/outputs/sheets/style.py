@@ -63,8 +63,18 @@ def _font(bold: bool = False, italic: bool = False, size: float = 11) -> Font:
     return Font(name=FONT_NAME, bold=bold, italic=italic, size=size)
 
 
-def _text(ws: Worksheet, row: int, col: int, value: object, *, bold: bool = False, italic: bool = False,
-          size: float = 11, align: Alignment = PLAIN, border: bool = False) -> Cell:
+def _text(
+    ws: Worksheet,
+    row: int,
+    col: int,
+    value: object,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    size: float = 11,
+    align: Alignment = PLAIN,
+    border: bool = False,
+) -> Cell:
     """A text cell in the house style (every string goes through safe_text)."""
     cell = safe_text(ws.cell(row, col), value)
     cell.font = _font(bold, italic, size)
@@ -76,8 +86,9 @@ def _text(ws: Worksheet, row: int, col: int, value: object, *, bold: bool = Fals
     return cell
 
 
-def _number(ws: Worksheet, row: int, col: int, value: float | int | None, fmt: str, *,
-            bold: bool = False, border: bool = True) -> Cell:
+def _number(
+    ws: Worksheet, row: int, col: int, value: float | int | None, fmt: str, *, bold: bool = False, border: bool = True
+) -> Cell:
     """A real number with a Vietnamese-rendered format; NULL becomes the words "không có số liệu"."""
     if value is None:
         cell = _text(ws, row, col, NO_DATA, italic=True, align=RIGHT, border=border)

@@ -66,12 +66,19 @@ def test_a_consumer_that_stops_early_stops_the_reader():
 
 
 def test_the_reader_runs_ahead_while_the_consumer_works():
+    n = 4
+    read = [threading.Event() for _ in range(n)]  # set by the reader once it has read block i
+
     def reader():
-        for t in _tables([1] * 4):
-            time.sleep(0.2)  # a slow read
+        for i, t in enumerate(_tables([1] * n)):
+            read[i].set()
             yield t
 
-    started = time.perf_counter()
-    for _ in prefetch(reader()):
-        time.sleep(0.2)  # as slow work
-    assert time.perf_counter() - started < 1.4  # serial would be 1.6 s
+    ahead = []
+    for i, _ in enumerate(prefetch(reader())):
+        # the consumer is still at work on block i: the reader reads block i + 1 meanwhile. Serial
+        # iteration would read it only once this work is done, so the wait would time out (the
+        # timeout only stops a hung test; the order of events is what is checked)
+        if i + 1 < n:
+            ahead.append(read[i + 1].wait(timeout=30))
+    assert ahead == [True] * (n - 1)

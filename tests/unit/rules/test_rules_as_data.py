@@ -25,16 +25,24 @@ def _columns(con: duckdb.DuckDBPyConnection, sql: str) -> list[str]:
 def test_report_form_columns_follow_the_form_definition(con):
     cols = _columns(con, "select * from report_form_between(date '2024-01-01', date '2024-03-31')")
     assert cols == KEY + form_column_names()
-    assert con.execute("select list(column_name order by rowid) from report_form_columns").fetchone()[0] == \
-        form_column_names()
+    assert (
+        con.execute("select list(column_name order by rowid) from report_form_columns").fetchone()[0]
+        == form_column_names()
+    )
 
 
 def test_indicators_of_computes_exactly_the_defined_indicators(con):
     con.execute("insert into communes (commune_code, commune_name, unit_type) values ('1', 'A', 'xã')")
-    con.execute("insert into cases (case_id, commune_code, commune_name, sector, channel, received_at, due_at, "
-                "status) values ('c1', '1', 'A', 'S', 'online', '2024-01-02 08:00', '2024-01-05', 'processing')")
-    got = {r[0] for r in con.execute(
-        "select distinct indicator from indicators_between(date '2024-01-01', date '2024-03-31')").fetchall()}
+    con.execute(
+        "insert into cases (case_id, commune_code, commune_name, sector, channel, received_at, due_at, "
+        "status) values ('c1', '1', 'A', 'S', 'online', '2024-01-02 08:00', '2024-01-05', 'processing')"
+    )
+    got = {
+        r[0]
+        for r in con.execute(
+            "select distinct indicator from indicators_between(date '2024-01-01', date '2024-03-31')"
+        ).fetchall()
+    }
     defined = {i.code for i in indicators() if i.source == "cases"}
     assert got == defined
     catalogue = {r[0] for r in con.execute("select indicator from procedure_indicators('1')").fetchall()}
@@ -45,13 +53,18 @@ def test_indicator_kinds_decide_how_values_are_rounded(con):
     """The kind of schemas/indicators.csv (not the code's name) decides the value: a pct
     indicator is 0–100, a count is the count."""
     con.execute("insert into communes (commune_code, commune_name, unit_type) values ('1', 'A', 'xã')")
-    con.execute("""insert into cases (case_id, commune_code, commune_name, sector, channel, received_at, due_at,
-                   finished_at, status, is_digitized) values
-                   ('c1', '1', 'A', 'S', 'online', '2024-01-02 08:00', '2024-01-10', '2024-01-03 09:00', 'resolved', true),
-                   ('c2', '1', 'A', 'S', 'direct', '2024-01-02 08:00', '2024-01-03', '2024-01-03 10:00', 'resolved', false),
-                   ('c3', '1', 'A', 'S', 'direct', '2024-01-02 08:00', '2024-01-03', '2024-01-05 10:00', 'resolved', false)""")
-    values = dict(con.execute("select indicator, value from indicators_between(date '2024-01-01', "
-                              "date '2024-03-31') where sector is null").fetchall())
+    con.execute(
+        "insert into cases (case_id, commune_code, commune_name, sector, channel, received_at, due_at, finished_at, "
+        "status, is_digitized) values "
+        "('c1', '1', 'A', 'S', 'online', '2024-01-02 08:00', '2024-01-10', '2024-01-03 09:00', 'resolved', true), "
+        "('c2', '1', 'A', 'S', 'direct', '2024-01-02 08:00', '2024-01-03', '2024-01-03 10:00', 'resolved', false), "
+        "('c3', '1', 'A', 'S', 'direct', '2024-01-02 08:00', '2024-01-03', '2024-01-05 10:00', 'resolved', false)"
+    )
+    values = dict(
+        con.execute(
+            "select indicator, value from indicators_between(date '2024-01-01', date '2024-03-31') where sector is null"
+        ).fetchall()
+    )
     assert values["early_pct"] == 33.33 and values["late_pct"] == 33.33
     assert values["resolved_digitized"] == 1 and values["resolved_online"] == 1
     kinds = {i.code: i.kind for i in indicators()}
@@ -68,18 +81,23 @@ def test_the_status_groups_drive_the_classification(con):
     """Which statuses are withdrawn/stopped is read from statuses (schemas/statuses.csv): change the
     group of a status there and the same case counts differently."""
     con.execute("insert into communes (commune_code, commune_name, unit_type) values ('1', 'A', 'xã')")
-    con.execute("insert into cases (case_id, commune_code, commune_name, sector, channel, received_at, due_at, "
-                "finished_at, status) values ('c1', '1', 'A', 'S', 'direct', '2024-01-02 08:00', '2024-01-10', "
-                "'2024-01-03', 'stopped')")
-    sql = ("select resolved_total, withdrawn_stopped from report_form_between(date '2024-01-01', "
-           "date '2024-03-31') where sector is null")
+    con.execute(
+        "insert into cases (case_id, commune_code, commune_name, sector, channel, received_at, due_at, "
+        "finished_at, status) values ('c1', '1', 'A', 'S', 'direct', '2024-01-02 08:00', '2024-01-10', "
+        "'2024-01-03', 'stopped')"
+    )
+    sql = (
+        "select resolved_total, withdrawn_stopped from report_form_between(date '2024-01-01', "
+        "date '2024-03-31') where sector is null"
+    )
     assert con.execute(sql).fetchone() == (0, 1)
     con.execute("update statuses set status_group = 'resolved' where status = 'stopped'")
     assert con.execute(sql).fetchone() == (1, 0)
 
 
 def test_reasons_name_existing_columns_and_cover_every_rule():
-    cols = {row["canonical"] for row in csv.DictReader(open(SCHEMAS / "columns.csv", encoding="utf-8"))}
+    with open(SCHEMAS / "columns.csv", encoding="utf-8") as fh:
+        cols = {row["canonical"] for row in csv.DictReader(fh)}
     for r in reason_table().values():
         assert r.column is None or r.column in cols, r
     checks = {c.name for c in CaseRows.to_schema().checks}
@@ -91,8 +109,9 @@ def test_period_labels_agree_between_python_and_sql(con, start):
     for offset in range(0, 400, 7):
         day = start + timedelta(days=offset)
         q = quarter_of(day)
-        sql_q, sql_y = con.execute("select tthc_quarter_label(?::date), tthc_year_label(?::date)",
-                                   [day, day]).fetchone()
+        sql_q, sql_y = con.execute(
+            "select tthc_quarter_label(?::date), tthc_year_label(?::date)", [day, day]
+        ).fetchone()
         assert sql_q == q.label and q.start <= day <= q.end
         assert sql_y == parse_period(str(day.year)).label
     p = parse_period("01/01/2024-25/03/2024")

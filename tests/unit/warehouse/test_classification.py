@@ -9,15 +9,27 @@ import pytest
 
 S, E = "2024-01-01", "2024-03-31"
 AS_OF = datetime(2024, 6, 1)  # well after E: in-progress status is judged at E
-COLS = ["received_total", "received_online", "received_offline", "carried_over", "resolved_total",
-        "resolved_early", "resolved_on_time", "resolved_late", "in_progress_total", "in_progress_on_time",
-        "in_progress_overdue", "withdrawn_stopped", "refused_at_intake"]
+COLS = [
+    "received_total",
+    "received_online",
+    "received_offline",
+    "carried_over",
+    "resolved_total",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "in_progress_total",
+    "in_progress_on_time",
+    "in_progress_overdue",
+    "withdrawn_stopped",
+    "refused_at_intake",
+]
 
 
 def add(con, case_id, r, d, f, status="returned", channel="online", sector="Hộ tịch", commune="13723"):
     con.execute(
-        "insert into cases (case_id, sector, commune_code, commune_name, channel, received_at, due_at, finished_at, status)"
-        " values (?, ?, ?, 'Mỹ Tân', ?, ?, ?, ?, ?)",
+        "insert into cases (case_id, sector, commune_code, commune_name, channel, received_at, due_at, finished_at, "
+        "status) values (?, ?, ?, 'Mỹ Tân', ?, ?, ?, ?, ?)",
         [case_id, sector, commune, channel, r, d, f, status],
     )
 
@@ -83,8 +95,14 @@ def test_in_progress_judged_at_now_within_current_period(con):
     # period not over yet: due tomorrow is within time, due yesterday is overdue
     add(con, "a", "2024-03-01 08:00", "2024-03-11 00:00", None, status="processing")
     add(con, "b", "2024-03-01 08:00", "2024-03-09 00:00", None, status="processing")
-    only(form(con, as_of=datetime(2024, 3, 10, 9, 0)), received_total=2, received_online=2,
-         in_progress_total=2, in_progress_on_time=1, in_progress_overdue=1)
+    only(
+        form(con, as_of=datetime(2024, 3, 10, 9, 0)),
+        received_total=2,
+        received_online=2,
+        in_progress_total=2,
+        in_progress_on_time=1,
+        in_progress_overdue=1,
+    )
 
 
 def test_withdrawn_and_stopped_have_their_own_column(con):
@@ -123,9 +141,13 @@ def test_sector_rows_and_total_row(con):
 
 def test_rates_are_null_when_denominator_is_zero(con):
     add(con, "a", "2024-03-20 08:00", "2024-04-05 00:00", None, status="processing")
-    rows = dict(con.execute(
-        "select indicator, value from indicators_between(date '2024-01-01', date '2024-03-31', as_of := ?) "
-        "where sector is null", [AS_OF]).fetchall())
+    rows = dict(
+        con.execute(
+            "select indicator, value from indicators_between(date '2024-01-01', date '2024-03-31', as_of := ?) "
+            "where sector is null",
+            [AS_OF],
+        ).fetchall()
+    )
     assert rows["early_pct"] is None and rows["digitized_pct"] is None
     assert rows["timely_pct"] == 100.0
     assert rows["online_pct"] == 100.0
@@ -133,11 +155,14 @@ def test_rates_are_null_when_denominator_is_zero(con):
 
 def test_rates_two_decimals(con):
     for i in range(44):
-        add(con, f"e{i}", "2024-01-05 08:00", "2024-01-10 00:00",
-            "2024-01-06 08:00" if i < 43 else "2024-01-10 12:00")
-    rows = dict(con.execute(
-        "select indicator, value from indicators_between(date '2024-01-01', date '2024-03-31', as_of := ?) "
-        "where sector is null", [AS_OF]).fetchall())
+        add(con, f"e{i}", "2024-01-05 08:00", "2024-01-10 00:00", "2024-01-06 08:00" if i < 43 else "2024-01-10 12:00")
+    rows = dict(
+        con.execute(
+            "select indicator, value from indicators_between(date '2024-01-01', date '2024-03-31', as_of := ?) "
+            "where sector is null",
+            [AS_OF],
+        ).fetchall()
+    )
     assert rows["early_pct"] == pytest.approx(97.73)
     assert rows["on_time_pct"] == pytest.approx(2.27)
     assert rows["late_pct"] == 0.0

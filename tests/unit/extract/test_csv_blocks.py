@@ -17,8 +17,9 @@ NOTES = ["", "bình thường", '"hai\ndòng"', '"có ""ngoặc kép"" ở giữ
 
 def _rows(n: int, seed: int) -> list[str]:
     rng = random.Random(seed)
-    return [f"H-{i};Đã trả;0{1 + i % 9}/01/2024 08:00;05/01/2024;04/01/2024 10:00;{rng.choice(NOTES)}"
-            for i in range(n)]
+    return [
+        f"H-{i};Đã trả;0{1 + i % 9}/01/2024 08:00;05/01/2024;04/01/2024 10:00;{rng.choice(NOTES)}" for i in range(n)
+    ]
 
 
 def _read(path, exact: bool) -> tuple[list[list], list[int]]:

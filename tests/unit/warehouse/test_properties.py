@@ -1,5 +1,5 @@
-"""Properties over generated inputs (hypothesis): the day-first date parser, header and value
-matching, the Biểu 06 identities and one-group-per-case classification, and row conservation
+"""Properties over generated inputs (hypothesis) of the warehouse layer: the day-first date parser
+(SQL macro), the Biểu 06 identities and one-group-per-case classification, and row conservation
 through a whole run. Each property runs a few seconds at most."""
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ import calendar
 import csv
 import io
 import tempfile
-import unicodedata
 from collections import Counter
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -22,14 +21,13 @@ from hypothesis import strategies as st
 from pipelines.config import Settings
 from pipelines.resources import SQL
 from pipelines.run import run_local
-from pipelines.rules.text import match_key
-from pipelines.rules.vocab import column_map, vocabularies
 from pipelines.warehouse import init_schema
 
 FAST = settings(max_examples=60, deadline=None)
 
 
 # --- the date parser: day first, never month first, never repaired --------------------------------
+
 
 @pytest.fixture(scope="module")
 def sql():
@@ -44,8 +42,15 @@ def parse_all(con, texts: list[str]) -> list[datetime | None]:
 
 
 def _forms(d: int, m: int, y: int) -> list[str]:
-    return [f"{d:02d}/{m:02d}/{y}", f"{d}/{m}/{y}", f"{d:02d}-{m:02d}-{y}", f"{d}.{m}.{y}",
-            f"{d:02d}/{m:02d}/{y} 08:30", f"{d}/{m}/{y} 8:30:15", f"{d:02d}/{m:02d}/{y} 23:59:59"]
+    return [
+        f"{d:02d}/{m:02d}/{y}",
+        f"{d}/{m}/{y}",
+        f"{d:02d}-{m:02d}-{y}",
+        f"{d}.{m}.{y}",
+        f"{d:02d}/{m:02d}/{y} 08:30",
+        f"{d}/{m}/{y} 8:30:15",
+        f"{d:02d}/{m:02d}/{y} 23:59:59",
+    ]
 
 
 ambiguous = st.tuples(st.integers(1, 12), st.integers(1, 12), st.integers(1000, 9999)).filter(lambda t: t[0] != t[1])
@@ -57,7 +62,7 @@ def test_day_first_dates_are_never_read_month_first(sql, dates):
     texts = [t for d, m, y in dates for t in _forms(d, m, y)]
     got = parse_all(sql, texts)
     for k, (d, m, y) in enumerate(dates):
-        for ts in got[k * 7:(k + 1) * 7]:
+        for ts in got[k * 7 : (k + 1) * 7]:
             assert ts is not None and (ts.year, ts.month, ts.day) == (y, m, d), (d, m, y, ts)
 
 
@@ -70,7 +75,7 @@ def test_every_valid_date_reads_as_written(sql, days):
     texts = [t for x in days for t in _forms(x.day, x.month, x.year)]
     got = parse_all(sql, texts)
     for k, x in enumerate(days):
-        assert [ts.date() if ts else None for ts in got[k * 7:(k + 1) * 7]] == [x] * 7
+        assert [ts.date() if ts else None for ts in got[k * 7 : (k + 1) * 7]] == [x] * 7
 
 
 @st.composite
@@ -94,85 +99,29 @@ def test_impossible_dates_are_null_never_repaired(sql, dates):
     assert parse_all(sql, texts) == [None] * len(texts)
 
 
-# --- header and value matching: NFC/NFD, case, spacing --------------------------------------------
-
-def _aliases() -> list[tuple[str, str]]:
-    return [(alias, c.canonical) for c in column_map().columns for alias in c.aliases]
-
-
-def _values() -> list[tuple[str, str, str]]:
-    import csv as _csv
-    from pipelines.resources import SCHEMAS
-
-    with open(SCHEMAS / "vocabularies.csv", encoding="utf-8", newline="") as fh:
-        return [(r["domain"], r["value"], r["canonical"]) for r in _csv.DictReader(fh)]
-
-
-@st.composite
-def respelled(draw, text: str) -> str:
-    """The same words as another portal writes them: any case per letter, NFC or NFD, any run of
-    spaces, tabs or no-break spaces between the words and around them."""
-    cased = "".join(ch.upper() if draw(st.booleans()) else ch.lower() for ch in text)
-    gaps = st.text(alphabet=" \t\u00a0", min_size=0, max_size=3)
-    words = cased.split(" ")
-    spaced = draw(gaps) + "".join(w + draw(gaps) for w in words[:-1]) + words[-1] + draw(gaps)
-    return unicodedata.normalize(draw(st.sampled_from(["NFC", "NFD"])), spaced)
-
-
-@st.composite
-def alias_spellings(draw) -> tuple[str, str, str]:
-    alias, canonical = draw(st.sampled_from(_aliases()))
-    return alias, canonical, draw(respelled(alias))
-
-
-@FAST
-@given(st.lists(alias_spellings(), min_size=1, max_size=20))
-def test_header_matching_ignores_normal_form_case_and_spacing(spellings):
-    cmap = column_map()
-    for alias, canonical, variant in spellings:
-        assert cmap.lookup(variant) == cmap.lookup(alias), (alias, variant)
-        assert cmap.lookup(variant)[0] == canonical
-
-
-@st.composite
-def value_spellings(draw) -> tuple[str, str, str, str]:
-    domain, value, canonical = draw(st.sampled_from(_values()))
-    return domain, value, canonical, draw(respelled(value))
-
-
-@FAST
-@given(st.lists(value_spellings(), min_size=1, max_size=20))
-def test_vocabulary_matching_ignores_normal_form_case_and_spacing(spellings):
-    vocab = vocabularies()
-    for domain, value, canonical, variant in spellings:
-        assert vocab[domain].get(match_key(variant)) == canonical, (domain, value, variant)
-
-
-VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxyàằầèềìòồờùừỳáắấéếíóốớúứýảẳẩẻểỉỏổởủửỷãẵẫẽễĩõỗỡũữỹạặậẹệịọộợụựỵ0123456789"
-
-
-@FAST
-@given(st.lists(st.text(alphabet=VIETNAMESE, min_size=1, max_size=8), min_size=1, max_size=5).map(" ".join)
-       .flatmap(lambda t: st.tuples(st.just(t), respelled(t))))
-def test_match_key_is_a_function_of_the_letters_only(pair):
-    text, variant = pair
-    assert match_key(variant) == match_key(text)
-
-
 # --- classification: the identities hold and each case lands in one group ---------------------------
 
 OPEN = ["submitted", "received", "processing", "awaiting_supplement", "awaiting_payment"]
 CLOSED = ["resolved", "returned", "withdrawn", "stopped"]
 DAY0 = datetime(2024, 1, 1)
-TIMES = [timedelta(0), timedelta(minutes=1), timedelta(hours=8, minutes=30), timedelta(hours=23, minutes=59, seconds=59)]
+TIMES = [
+    timedelta(0),
+    timedelta(minutes=1),
+    timedelta(hours=8, minutes=30),
+    timedelta(hours=23, minutes=59, seconds=59),
+]
 
 
 @st.composite
 def cases(draw, i: int) -> dict:
     r = DAY0 + timedelta(days=draw(st.integers(0, 420))) + draw(st.sampled_from(TIMES))
     kind = draw(st.sampled_from(["open", "closed", "refused", "open_finished"]))
-    status = {"open": draw(st.sampled_from(OPEN)), "open_finished": draw(st.sampled_from(OPEN)),
-              "closed": draw(st.sampled_from(CLOSED)), "refused": "refused"}[kind]
+    status = {
+        "open": draw(st.sampled_from(OPEN)),
+        "open_finished": draw(st.sampled_from(OPEN)),
+        "closed": draw(st.sampled_from(CLOSED)),
+        "refused": "refused",
+    }[kind]
     due_days = draw(st.integers(0, 45))
     due_time = draw(st.sampled_from(TIMES)) if due_days > 0 else timedelta(0)  # never before r
     due = datetime.combine(r.date(), datetime.min.time()) + timedelta(days=due_days) + due_time
@@ -182,11 +131,17 @@ def cases(draw, i: int) -> dict:
             finished = datetime.combine(r.date(), datetime.min.time()) + timedelta(days=draw(st.integers(0, 60)))
         else:
             finished = r + timedelta(minutes=draw(st.integers(0, 60 * 24 * 60)))
-    return {"case_id": f"C{i}", "commune_code": draw(st.sampled_from(["13723", "13711"])),
-            "commune_name": "x", "sector": draw(st.sampled_from(["Hộ tịch", "Chứng thực"])),
-            "channel": draw(st.sampled_from(["online", "direct", "postal"])), "received_at": r,
-            "due_at": None if kind == "refused" and draw(st.booleans()) else due, "finished_at": finished,
-            "status": status}
+    return {
+        "case_id": f"C{i}",
+        "commune_code": draw(st.sampled_from(["13723", "13711"])),
+        "commune_name": "x",
+        "sector": draw(st.sampled_from(["Hộ tịch", "Chứng thực"])),
+        "channel": draw(st.sampled_from(["online", "direct", "postal"])),
+        "received_at": r,
+        "due_at": None if kind == "refused" and draw(st.booleans()) else due,
+        "finished_at": finished,
+        "status": status,
+    }
 
 
 @st.composite
@@ -199,9 +154,21 @@ def case_sets(draw) -> tuple[list[dict], date, date, datetime]:
     return rows, start, end, as_of
 
 
-COLS = ["received_total", "received_online", "received_offline", "carried_over", "resolved_total",
-        "resolved_early", "resolved_on_time", "resolved_late", "in_progress_total", "in_progress_on_time",
-        "in_progress_overdue", "withdrawn_stopped", "refused_at_intake"]
+COLS = [
+    "received_total",
+    "received_online",
+    "received_offline",
+    "carried_over",
+    "resolved_total",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "in_progress_total",
+    "in_progress_on_time",
+    "in_progress_overdue",
+    "withdrawn_stopped",
+    "refused_at_intake",
+]
 
 
 @pytest.fixture(scope="module")
@@ -212,6 +179,7 @@ def warehouse():
     con.close()
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None)
 @given(case_sets())
 def test_biểu_06_identities_and_one_group_per_case(warehouse, data):
@@ -224,8 +192,9 @@ def test_biểu_06_identities_and_one_group_per_case(warehouse, data):
         con.execute(f"insert into cases ({', '.join(batch.column_names)}) select * from batch")
     finally:
         con.unregister("batch")
-    form = con.execute(f"select {', '.join(COLS)} from report_form_between(?::date, ?::date, as_of := ?)",
-                       [start, end, as_of]).fetchall()
+    form = con.execute(
+        f"select {', '.join(COLS)} from report_form_between(?::date, ?::date, as_of := ?)", [start, end, as_of]
+    ).fetchall()
     for values in form:
         f = dict(zip(COLS, values))
         assert f["received_total"] == f["received_online"] + f["received_offline"] + f["carried_over"], f
@@ -253,15 +222,36 @@ def test_biểu_06_identities_and_one_group_per_case(warehouse, data):
 
 # --- row conservation through a run: read = loaded + quarantined + duplicate -------------------------
 
-HEADER = ["Mã hồ sơ", "Tên thủ tục", "Cơ quan giải quyết", "Kênh nộp", "Ngày tiếp nhận", "Ngày hẹn trả",
-          "Ngày có kết quả", "Trạng thái"]
-BAD = {"received": ("Ngày tiếp nhận", "31/02/2024"), "channel": ("Kênh nộp", "Fax"),
-       "status": ("Trạng thái", "Không rõ"), "case_id": ("Mã hồ sơ", ""), "order": ("Ngày có kết quả", "01/01/2024")}
+HEADER = [
+    "Mã hồ sơ",
+    "Tên thủ tục",
+    "Cơ quan giải quyết",
+    "Kênh nộp",
+    "Ngày tiếp nhận",
+    "Ngày hẹn trả",
+    "Ngày có kết quả",
+    "Trạng thái",
+]
+BAD = {
+    "received": ("Ngày tiếp nhận", "31/02/2024"),
+    "channel": ("Kênh nộp", "Fax"),
+    "status": ("Trạng thái", "Không rõ"),
+    "case_id": ("Mã hồ sơ", ""),
+    "order": ("Ngày có kết quả", "01/01/2024"),
+}
 
 
 def good(case_id: str, day: int) -> list[str]:
-    return [case_id, "Đăng ký khai sinh", "UBND xã Mỹ Tân", "Trực tuyến", f"{day:02d}/03/2024 08:00",
-            f"{day + 3:02d}/03/2024", f"{day + 1:02d}/03/2024 09:00", "Đã trả kết quả"]
+    return [
+        case_id,
+        "Đăng ký khai sinh",
+        "UBND xã Mỹ Tân",
+        "Trực tuyến",
+        f"{day:02d}/03/2024 08:00",
+        f"{day + 3:02d}/03/2024",
+        f"{day + 1:02d}/03/2024 09:00",
+        "Đã trả kết quả",
+    ]
 
 
 @st.composite
@@ -302,19 +292,30 @@ def mixes(draw) -> tuple[list[list[str]], dict[str, int]]:
             loaded, duplicate = loaded + 1, duplicate + len(versions) - 1
         else:
             conflicting += len(versions)
-    expected = {"read": sum(1 for r in lines if r), "loaded": loaded, "duplicate": duplicate,
-                "quarantined": bad + conflicting, "conflicting": conflicting}
+    expected = {
+        "read": sum(1 for r in lines if r),
+        "loaded": loaded,
+        "duplicate": duplicate,
+        "quarantined": bad + conflicting,
+        "conflicting": conflicting,
+    }
     return lines, expected
 
 
+@pytest.mark.slow
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(mixes())
 def test_rows_are_conserved_through_a_run(mix):
     lines, expected = mix
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        s = Settings.load(config_file=tmp / "none.toml", db=tmp / "w.duckdb", stage=tmp / "stage",
-                          out=tmp / "out", inbox=tmp / "inbox")
+        s = Settings.load(
+            config_file=tmp / "none.toml",
+            db=tmp / "w.duckdb",
+            stage=tmp / "stage",
+            out=tmp / "out",
+            inbox=tmp / "inbox",
+        )
         s.reject_share = 1.0
         (tmp / "in").mkdir()
         buf = io.StringIO()

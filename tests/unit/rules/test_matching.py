@@ -14,7 +14,15 @@ from pipelines.rules.vocab import column_map, vocabularies
 def _variants(text: str) -> list[str]:
     nfd = unicodedata.normalize("NFD", text)
     plain = "".join(c for c in nfd if not unicodedata.combining(c)).replace("đ", "d").replace("Đ", "D")
-    return [text, nfd, text.upper(), plain, plain.lower(), "  " + text.replace(" ", "   ") + " ", unicodedata.normalize("NFD", text.upper())]
+    return [
+        text,
+        nfd,
+        text.upper(),
+        plain,
+        plain.lower(),
+        "  " + text.replace(" ", "   ") + " ",
+        unicodedata.normalize("NFD", text.upper()),
+    ]
 
 
 def _aliases():
@@ -32,7 +40,9 @@ def test_every_alias_matches_in_every_spelling(canonical, alias):
         assert hit is not None and hit[0] == canonical, (alias, variant)
 
 
-@pytest.mark.parametrize("header", ["Chủ hồ sơ", "SỐ CCCD", "So dien thoai", "Địa chỉ", "Ngày sinh", "Trích yếu", "Email"])
+@pytest.mark.parametrize(
+    "header", ["Chủ hồ sơ", "SỐ CCCD", "So dien thoai", "Địa chỉ", "Ngày sinh", "Trích yếu", "Email"]
+)
 def test_personal_columns_are_recognised_not_mapped(header):
     cmap = column_map()
     for variant in _variants(header):

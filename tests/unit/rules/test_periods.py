@@ -37,8 +37,19 @@ def test_forms(text, start, end, label):
     assert (p.start, p.end, p.label) == (start, end, label)
 
 
-@pytest.mark.parametrize("text", ["2024Q5", "2024-13", "31/02/2024-01/03/2024", "25/03/2024-01/01/2024", "abc", "",
-                                  "2024-01-01..2024-03-25@nd09", "2024Q1@xyz"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024Q5",
+        "2024-13",
+        "31/02/2024-01/03/2024",
+        "25/03/2024-01/01/2024",
+        "abc",
+        "",
+        "2024-01-01..2024-03-25@nd09",
+        "2024Q1@xyz",
+    ],
+)
 def test_bad_periods_explain_the_accepted_forms(text):
     with pytest.raises(PeriodError) as exc:
         parse_period(text)

@@ -4,8 +4,8 @@ import unicodedata
 
 import pytest
 
-from pipelines.reference.communes import Commune, Registry, scoped_units
 from pipelines.config import Settings
+from pipelines.reference.communes import Commune, Registry, scoped_units
 
 
 @pytest.fixture(scope="module")
@@ -13,11 +13,23 @@ def registry() -> Registry:
     return Registry.from_settings(Settings.load(config_file=None))
 
 
-@pytest.mark.parametrize("agency", [
-    "UBND xã Mỹ Tân", "Ủy ban nhân dân xã Mỹ Tân", "Uỷ ban nhân dân xã Mỹ Tân", "Bộ phận một cửa xã Mỹ Tân",
-    "Bộ phận một cửa UBND xã Mỹ Tân", "Xã Mỹ Tân", "UBND XÃ MỸ TÂN", "ubnd xa my tan", "Mỹ Tân",
-    "UBND xã Mỹ Tân, huyện Mỹ Lộc", unicodedata.normalize("NFD", "UBND xã Mỹ Tân"), "13723",
-])
+@pytest.mark.parametrize(
+    "agency",
+    [
+        "UBND xã Mỹ Tân",
+        "Ủy ban nhân dân xã Mỹ Tân",
+        "Uỷ ban nhân dân xã Mỹ Tân",
+        "Bộ phận một cửa xã Mỹ Tân",
+        "Bộ phận một cửa UBND xã Mỹ Tân",
+        "Xã Mỹ Tân",
+        "UBND XÃ MỸ TÂN",
+        "ubnd xa my tan",
+        "Mỹ Tân",
+        "UBND xã Mỹ Tân, huyện Mỹ Lộc",
+        unicodedata.normalize("NFD", "UBND xã Mỹ Tân"),
+        "13723",
+    ],
+)
 def test_spellings_of_my_tan(registry, agency):
     r = registry.resolve(agency)
     assert (r.code, r.name, r.problem) == ("13723", "Mỹ Tân", None)

@@ -1,0 +1,45 @@
+# Tasks of the project; every one runs from the repository root with the project's venv.
+# `make install` once, then `make lint test-fast` while working and `make test` before a push.
+PY ?= .venv/bin/python
+BIN := $(dir $(PY))
+
+.PHONY: install lint format typecheck test-fast test sample run docs bench
+
+install:  ## venv with the project (editable) and its test and dev tools
+	python3 -m venv .venv
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[test,dev]"
+	$(BIN)pre-commit install || true
+
+lint:  ## ruff (lint + format check), import layers, SQL style
+	$(BIN)ruff check .
+	$(BIN)ruff format --check .
+	$(BIN)lint-imports
+	$(BIN)sqlfluff lint sql
+
+format:  ## rewrite Python and SQL in the house style
+	$(BIN)ruff check --fix .
+	$(BIN)ruff format .
+	$(BIN)sqlfluff fix -f sql
+
+typecheck:  ## mypy at basic strictness (pyproject [tool.mypy])
+	$(BIN)mypy
+
+test-fast:  ## the quick loop: everything but the tests marked slow
+	$(PY) -m pytest -q -m "not slow"
+
+test:  ## what CI runs (.ci/run): every test, slow ones included
+	$(PY) -m pytest -q
+
+sample:  ## regenerate data/sample/ byte for byte from the generator
+	$(PY) -m tools.sample data/sample
+
+run:  ## the main job on the shipped sample
+	$(BIN)tthc run data/sample
+
+docs:  ## docs/warehouse.md from a warehouse built from the sample
+	$(BIN)tthc run data/sample --no-prefect --db build/docs.duckdb
+	$(PY) -m pipelines.warehouse.docs build/docs.duckdb docs/warehouse.md
+
+bench:  ## the benchmark harness (writes bench/RESULTS.md; minutes)
+	$(PY) bench/run_bench.py
