@@ -24,6 +24,9 @@ console = Console()
 @app.callback()
 def _root() -> None:
     """tthc-analytics."""
+    from pipelines.children import supervise
+
+    supervise()  # every process started below this command ends with it
 
 
 err = Console(stderr=True)
@@ -69,9 +72,9 @@ def run(
 
                 summary = run_local([Path(p) for p in targets], settings)
             else:
-                from pipelines.flows import run_flow
+                from pipelines.service import run_with_prefect
 
-                summary = run_flow(targets, settings)
+                summary = run_with_prefect(targets, settings)
     except FileNotFoundError as exc:
         _fail(str(exc))
     except Exception as exc:
@@ -115,6 +118,12 @@ def _print_summary(summary) -> None:
         f"{n(summary.total('quarantined'))} cách ly + {n(summary.total('duplicate'))} trùng. "
         f"Thời gian: {str(summary.seconds).replace('.', ',')} s."
     )
+    for path in summary.waiting:
+        console.print(f"[yellow]…[/] {Path(path).name}: tệp đang được chép vào hộp thư, lần chạy sau sẽ nạp")
+    if summary.archived:
+        console.print(f"Đã chuyển {len(summary.archived)} tệp đã nạp sang {Path(summary.archived[0]).parent}")
+    if summary.orchestration:
+        console.print(f"Prefect: {summary.orchestration}")
     console.print(f"Kho dữ liệu: [bold]{summary.db}[/]  (mở: duckdb -readonly {summary.db})")
 
 
@@ -242,18 +251,45 @@ def quality(
 @app.command()
 def serve(
     cron: Annotated[str, typer.Option("--cron", help="Lịch chạy (cron), giờ Việt Nam.")] = "0 2 * * *",
+    every: Annotated[
+        float | None, typer.Option("--every", help="Chạy mỗi N giây thay cho --cron (để thử lịch).")
+    ] = None,
     config: ConfigOption = None,
 ) -> None:
     """Chạy định kỳ (mặc định 2 giờ sáng, giờ Asia/Ho_Chi_Minh): nạp hộp thư đến, tính lại, công bố,
-    ghi bảng tính quý."""
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    ghi bảng tính quý. Không có PREFECT_API_URL thì tự khởi động máy chủ Prefect (lịch, giao diện
+    http://127.0.0.1:4200) và dừng nó khi dừng."""
+    from pipelines.prefect_server import ServerError
+    from pipelines.service import ensure_inbox, serve_forever
+
     if config:
         os.environ["TTHC_CONFIG"] = str(config)
     settings = _settings(config)
-    from pipelines.flows import serve as serve_flow
+    ensure_inbox(settings)
+    when = f"mỗi {every:g} giây" if every else f"theo lịch '{cron}' ({settings.timezone})"
+    console.print(f"Phục vụ luồng hằng đêm {when}; hộp thư đến {settings.inbox}; Ctrl+C để dừng.")
+    try:
+        serve_forever(settings, cron, every, echo=console.print)
+    except ServerError as exc:
+        _fail(str(exc), 2)
+    console.print("Đã dừng tthc serve.")
 
-    console.print(f"Phục vụ luồng hằng đêm theo lịch '{cron}' ({settings.timezone}); Ctrl+C để dừng.")
-    serve_flow(cron, settings.timezone)
+
+@app.command()
+def status(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text hoặc json.")] = "text",
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Lần chạy đêm qua có chạy không? Máy chủ Prefect, lần chạy gần nhất và kế tiếp, hộp thư đến, kho dữ liệu.
+    Mã thoát 0: ổn; 1: lần chạy gần nhất lỗi hoặc quá giờ; 2: không hỏi được máy chủ."""
+    from pipelines.status import collect, render
+
+    if fmt not in ("text", "json"):
+        _fail("--format chỉ nhận text hoặc json")
+    st = collect(_settings(config, db=db))
+    typer.echo(st.to_json() if fmt == "json" else render(st), nl=fmt == "json")
+    raise typer.Exit(st.exit_code)
 
 
 @app.command()

@@ -30,6 +30,18 @@ class Settings:
     max_file_mb: int = 512
     max_seconds: float = 300.0  # per-file time budget for extract + validate; 0 disables it
     workers: int = 2
+    # nightly service: the Prefect server's database and UI (tthc serve starts it when no
+    # PREFECT_API_URL is configured), on 127.0.0.1 only
+    prefect_home: Path = Path("data/prefect")
+    prefect_port: int = 4200
+    # a file in a scanned folder modified less than this many seconds ago may still be being
+    # copied: it waits for the next run (and is reported)
+    settle_seconds: float = 60.0
+    # where loaded inbox files are moved, by date (archive/2026-12-01/…); "" keeps them in the inbox
+    inbox_archive: str = "data/archive"
+    # DuckDB storage format of the published file: analysts' CLI, JDBC (DBeaver), R and BI drivers
+    # are DuckDB 1.4/1.5, which cannot read the 2.0 default (storage version 69)
+    storage_version: str = "v1.4.0"
     sources: dict[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod

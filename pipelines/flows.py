@@ -14,17 +14,32 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
+from pipelines.children import watch_parent
 from pipelines.config import Settings
 from pipelines.handover import RunSummary, StagedFile
+from pipelines.inbox import fingerprint
 from pipelines.rules.periods import quarter_of
-from pipelines.run import already_loaded, discover, for_run, local_now, new_run_id, publish, run_lock, split_known
-from pipelines.transform.stage import file_sha256, stage_file
+from pipelines.run import (
+    already_loaded,
+    discover_for,
+    for_run,
+    local_now,
+    new_run_id,
+    publish,
+    run_lock,
+    split_known,
+)
+from pipelines.transform.stage import stage_file
+
+# a process-pool task worker, or a flow run started by `tthc serve`, ends with the tthc process
+# that started it (children.py)
+watch_parent()
 
 
 @task(name="fingerprint", retries=2, retry_delay_seconds=2)
-def fingerprint_task(path: str) -> str:
-    """Hash a file's bytes (retried: inbox files may still be arriving on a network share)."""
-    return file_sha256(Path(path))
+def fingerprint_task(path: str) -> tuple[str, bool]:
+    """Hash a file's bytes; False when it changed while read (still arriving: the next run takes it)."""
+    return fingerprint(Path(path))
 
 
 @task(name="extract-validate", retries=2, retry_delay_seconds=2)
@@ -56,16 +71,25 @@ def _tthc_run(paths: list[str], settings: Settings) -> RunSummary:
     t0 = time.perf_counter()
     run_id, started = new_run_id(settings), local_now(settings)
     settings = for_run(settings, run_id)
-    files = [str(p) for p in discover([Path(p) for p in paths])]
-    shas = [f.result() for f in fingerprint_task.map(files)] if files else []
-    todo, skipped = split_known(files, shas, already_loaded(settings.db))
-    logger.info("%d tệp: %d mới, %d đã nạp trước đó", len(files), len(todo), len(skipped))
+    found = discover_for([Path(p) for p in paths], settings)
+    prints = [f.result() for f in fingerprint_task.map([str(p) for p in found.files])] if found.files else []
+    stable = [(str(p), sha) for p, (sha, ok) in zip(found.files, prints, strict=True) if ok]
+    changing = [str(p) for p, (_, ok) in zip(found.files, prints, strict=True) if not ok]
+    todo, skipped = split_known([p for p, _ in stable], [s for _, s in stable], already_loaded(settings.db))
+    logger.info(
+        "%d tệp: %d mới, %d đã nạp trước đó, %d đang chép dở",
+        len(found.files) + len(found.waiting),
+        len(todo),
+        len(skipped),
+        len(found.waiting) + len(changing),
+    )
     futures = [stage_task.submit(p, sha, settings) for p, sha in todo]
     staged = [f.result() for f in futures]
     for s in staged:
         if s.status == "rejected":
             logger.warning("Từ chối tệp %s: %s", s.name, s.message)
     summary = publish_task(staged, skipped, settings, run_id, started.isoformat())
+    summary.waiting = [str(p) for p in found.waiting] + changing
     summary.seconds = round(time.perf_counter() - t0, 2)
     logger.info("Xong: %s", asdict(summary) | {"files": len(summary.files)})
     return summary
@@ -82,7 +106,7 @@ def run_flow(paths: list[str], settings: Settings) -> RunSummary:
     A Prefect task process costs ~5 s to start (measured: the 3.7 MB sample took 23 s with
     processes, 10 s with threads), so small inputs use threads (DuckDB and Arrow release the GIL).
     """
-    files = discover([Path(p) for p in paths])
+    files = discover_for([Path(p) for p in paths], settings).files
     big = sum(f.stat().st_size for f in files) > PROCESS_POOL_BYTES
     runner: TaskRunner[Any]  # prefect's own annotation of with_options is narrower than its runners
     if settings.workers > 1 and len(files) > 1 and big:
@@ -117,8 +141,15 @@ def tthc_nightly() -> RunSummary:
     return summary
 
 
-def serve(cron: str, timezone: str) -> None:
-    """Serve the nightly flow on a schedule from this process (systemd keeps it alive)."""
-    from prefect.schedules import Cron
+DEPLOYMENT = "tthc-nightly"
 
-    tthc_nightly.serve(name="tthc-nightly", schedules=[Cron(cron, timezone=timezone)], pause_on_shutdown=False)
+
+def serve(cron: str | None, timezone: str, every: float | None = None) -> None:
+    """Serve the nightly flow on a schedule (a cron in local time, or every N seconds) from this
+    process, against the Prefect server in PREFECT_API_URL (tthc serve settles it first)."""
+    from datetime import timedelta
+
+    from prefect.schedules import Cron, Interval
+
+    schedule = Interval(timedelta(seconds=every)) if every else Cron(cron or "0 2 * * *", timezone=timezone)
+    tthc_nightly.serve(name=DEPLOYMENT, schedules=[schedule], pause_on_shutdown=False)

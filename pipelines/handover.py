@@ -67,6 +67,9 @@ class RunSummary:
     seconds: float = 0.0
     status: str = "succeeded"
     message: str | None = None
+    waiting: list[str] = field(default_factory=list)  # inbox files still being written: next run
+    archived: list[str] = field(default_factory=list)  # inbox files moved to the archive after the run
+    orchestration: str | None = None  # which Prefect server the run reported to, or None without Prefect
 
     def total(self, attr: str) -> int:
         return sum(getattr(f, attr) for f in self.files)

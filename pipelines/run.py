@@ -22,9 +22,10 @@ from pipelines import __version__
 from pipelines.config import Settings
 from pipelines.crashpoints import checkpoint
 from pipelines.handover import FileOutcome, RunSummary, StagedFile
+from pipelines.inbox import Discovery, archive, discover, fingerprint
 from pipelines.reference.catalogue import load_catalogue
 from pipelines.reference.communes import Registry
-from pipelines.transform.stage import file_sha256, stage_file
+from pipelines.transform.stage import stage_file
 from pipelines.warehouse import (
     build,
     building,
@@ -37,31 +38,27 @@ from pipelines.warehouse import (
 )
 from pipelines.warehouse.load import insert_row
 
-EXPORT_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".txt", ".tsv", ".htm", ".html", ".ods"}
-
 
 def local_now(settings: Settings) -> datetime:
     return datetime.now(ZoneInfo(settings.timezone)).replace(tzinfo=None, microsecond=0)
 
 
-def discover(paths: list[Path]) -> list[Path]:
-    """Files given, and export files inside folders given (sorted: a stable load order)."""
-    found: list[Path] = []
+def discover_for(paths: list[Path], settings: Settings) -> Discovery:
+    """The files of a run: inbox files still being written wait (settle_seconds)."""
+    return discover(paths, settings.inbox, settings.settle_seconds)
+
+
+def fingerprints(paths: list[Path]) -> tuple[list[str], list[str], list[str]]:
+    """(paths, sha256) of the files that did not change while read, and the paths that did."""
+    files: list[str] = []
+    shas: list[str] = []
+    changing: list[str] = []
     for p in paths:
-        p = Path(p)
-        if p.is_dir():
-            found.extend(
-                sorted(
-                    f
-                    for f in p.rglob("*")
-                    if f.is_file() and f.suffix.lower() in EXPORT_SUFFIXES and not f.name.startswith((".", "~$"))
-                )
-            )
-        elif p.exists():
-            found.append(p)
-        else:
-            raise FileNotFoundError(f"không tìm thấy '{p}' — no such file or folder")
-    return found
+        sha, stable = fingerprint(p)
+        (files if stable else changing).append(str(p))
+        if stable:
+            shas.append(sha)
+    return files, shas, changing
 
 
 def split_known(files: list[str], shas: list[str], known: set[str]) -> tuple[list[tuple[str, str]], list[str]]:
@@ -95,7 +92,7 @@ def publish(
     summary = RunSummary(run_id, str(settings.db))
     summary.files.extend(FileOutcome(Path(n).name, "skipped") for n in skipped)
     now = local_now(settings)
-    with building(settings.db) as con:
+    with building(settings.db, version=settings.storage_version) as con:
         init_schema(con, settings)
         load_communes(con, settings)
         load_catalogue(con, settings.procedures_file, Registry.from_settings(settings))
@@ -141,6 +138,8 @@ def publish(
             },
         )
     shutil.rmtree(settings.stage, ignore_errors=True)
+    done = [Path(s.path) for s in staged if s.status == "staged"] + [Path(p) for p in skipped]
+    summary.archived = [str(p) for p in archive(done, settings.inbox, settings.inbox_archive, now.date())]
     return summary
 
 
@@ -204,9 +203,11 @@ def _run_local(paths: list[Path], settings: Settings) -> RunSummary:
     t0 = time.perf_counter()
     run_id, started = new_run_id(settings), local_now(settings)
     settings = for_run(settings, run_id)
-    files = discover(paths)
-    todo, skipped = split_known([str(f) for f in files], [file_sha256(f) for f in files], already_loaded(settings.db))
+    found = discover_for(paths, settings)
+    files, shas, changing = fingerprints(found.files)
+    todo, skipped = split_known(files, shas, already_loaded(settings.db))
     staged = [stage_file(Path(p), settings, sha) for p, sha in todo]
     summary = publish(staged, skipped, settings, run_id, started)
+    summary.waiting = [str(p) for p in found.waiting] + changing
     summary.seconds = round(time.perf_counter() - t0, 2)
     return summary

@@ -27,6 +27,9 @@ def settings(tmp_path: Path) -> Settings:
         stage=tmp_path / "stage",
         out=tmp_path / "out",
         inbox=tmp_path / "inbox",
+        settle_seconds=0,  # files a test writes are complete; tests/integration/test_inbox.py tests the wait
+        inbox_archive="",  # keep inbox files where they are (test_inbox.py tests the archive)
+        prefect_home=tmp_path / "prefect",
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -80,6 +81,7 @@ class SheetWorker:
                     str(limits.max_columns),
                     str(limits.max_cells),
                     str(worker_address_space(limits)),
+                    str(os.getpid()),  # the worker dies with this process (SIGKILL included)
                 ],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,

@@ -6,7 +6,9 @@ Why a process: calamine is native code. On a hostile workbook it can abort the w
 can only end this process, under an address-space cap. And it lets the parent check the archive
 (pipelines/extract/guard.py) at the same time, on the other core, instead of before.
 
-    python pipelines/extract/excel_worker.py WORKBOOK OUT_DIR MAX_COLUMNS MAX_CELLS ADDRESS_SPACE
+    python pipelines/extract/excel_worker.py WORKBOOK OUT_DIR MAX_COLUMNS MAX_CELLS ADDRESS_SPACE [PARENT_PID]
+
+With PARENT_PID it asks the kernel to kill it when that parent dies (no orphan after a SIGKILL).
 
 It imports nothing of this project (a standalone script keeps its start-up short).
 
@@ -40,6 +42,21 @@ def cap_address_space(limit: int) -> None:
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     cap = limit if hard == resource.RLIM_INFINITY else min(limit, hard)
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+
+def die_with_parent(parent: int) -> None:
+    """SIGKILL this process when its parent dies (Linux prctl PR_SET_PDEATHSIG); exit at once if
+    the parent is already gone. The same request as pipelines/children.py, made here because this
+    script imports nothing of the project."""
+    import contextlib
+    import ctypes
+    import os
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):  # not Linux: the parent still kills it on its way out
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)
+    if os.getppid() != parent:
+        sys.exit(1)
 
 
 def main(workbook: str, out_dir: str, max_columns: int, max_cells: int) -> int:
@@ -87,5 +104,7 @@ def main(workbook: str, out_dir: str, max_columns: int, max_cells: int) -> int:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) > 6:
+        die_with_parent(int(sys.argv[6]))
     cap_address_space(int(sys.argv[5]))
     sys.exit(main(sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])))

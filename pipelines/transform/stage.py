@@ -7,7 +7,6 @@ size, and returns a small summary (`StagedFile`) that a Prefect task can pass on
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
@@ -22,6 +21,7 @@ import pyarrow.parquet as pq
 from pipelines.config import Settings
 from pipelines.extract import Budget, FileRejected, Limits, NeedsExactPass, open_export
 from pipelines.handover import StagedFile
+from pipelines.inbox import file_sha256
 from pipelines.reference.communes import Registry
 from pipelines.rules.vocab import column_map, reason_column
 from pipelines.transform.batching import coalesce, prefetch
@@ -69,14 +69,6 @@ FLAG_COLUMNS = [
     "flag_bad_fee",
     "flag_unresolved_agency",
 ]
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def one_line(message: str) -> str:

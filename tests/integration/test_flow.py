@@ -64,6 +64,7 @@ def test_nightly_flow_ingests_the_inbox_and_writes_sheets(tmp_path, monkeypatch,
         "OUT": tmp_path / "out",
         "STAGE": tmp_path / "stage",
         "CONFIG": tmp_path / "none.toml",
+        "SETTLE_SECONDS": 0,
     }.items():
         monkeypatch.setenv(f"TTHC_{key}", str(value))
     summary = tthc_nightly()

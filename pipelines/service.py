@@ -1,0 +1,101 @@
+"""`tthc run` and `tthc serve` with a Prefect server under them (prefect_server.py finds or starts it).
+
+The address is settled before Prefect is imported; a server started here stops when the command
+ends, and dies with it when the command is killed.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from pipelines.config import Settings
+from pipelines.handover import RunSummary
+from pipelines.prefect_server import (
+    Server,
+    ServerError,
+    clear_state,
+    find_server,
+    free_port,
+    healthy,
+    prefect_home,
+    read_state,
+    start_server,
+    stop_server,
+    write_state,
+)
+
+
+@contextmanager
+def prefect_api(server: Server, settings: Settings) -> Iterator[None]:
+    """Point Prefect (this process and the ones it starts) at `server`."""
+    os.environ["PREFECT_API_URL"] = server.api_url
+    os.environ.setdefault("PREFECT_HOME", str(prefect_home(settings)))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    if "prefect" in sys.modules:  # already imported (tests): its settings were read at import
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+            yield
+    else:
+        yield
+
+
+def run_with_prefect(targets: list[str], settings: Settings) -> RunSummary:
+    """The run as a Prefect flow against the server that is up, or a temporary one of its own."""
+    server = find_server(settings)
+    if server is not None and server.source == "configured" and not healthy(server.api_url):
+        raise ServerError(
+            f"không kết nối được máy chủ Prefect {server.api_url} (PREFECT_API_URL) — "
+            "the configured Prefect server does not answer"
+        )
+    temporary = None
+    if server is None:
+        temporary = server = start_server(settings, free_port(), scheduler=False, source="temporary")
+    try:
+        with prefect_api(server, settings):
+            from pipelines.flows import run_flow
+
+            summary = run_flow(targets, settings)
+    finally:
+        if temporary is not None:
+            stop_server(temporary)
+    summary.orchestration = server.describe()
+    return summary
+
+
+def serve_forever(settings: Settings, cron: str | None, every: float | None, echo=print) -> None:
+    """Serve the nightly deployment until stopped (Ctrl+C, SIGTERM), on the configured server or
+    on one started here (scheduler on, UI on 127.0.0.1:prefect_port), stopped on the way out."""
+    state = read_state(settings)
+    if state and state.get("pid") != os.getpid():
+        try:
+            os.kill(int(state["pid"]), 0)
+            raise ServerError(f"tthc serve đã chạy (tiến trình {state['pid']}) — tthc serve is already running")
+        except (ProcessLookupError, ValueError):
+            pass  # a serve that was killed left its state file
+    server = find_server(settings)
+    started = None
+    if server is None or server.source == "serve":
+        started = server = start_server(settings, settings.prefect_port, scheduler=True, source="started")
+    elif not healthy(server.api_url):
+        raise ServerError(f"không kết nối được máy chủ Prefect {server.api_url} — the Prefect server does not answer")
+    write_state(settings, server)
+    echo(f"Máy chủ Prefect: {server.describe()} (giao diện: {server.ui_url})")
+    try:
+        with prefect_api(server, settings):
+            from pipelines.flows import serve
+
+            serve(cron, settings.timezone, every)
+    finally:
+        clear_state(settings)
+        if started is not None:
+            stop_server(started)
+
+
+def ensure_inbox(settings: Settings) -> Path:
+    Path(settings.inbox).mkdir(parents=True, exist_ok=True)
+    return Path(settings.inbox)
