@@ -30,6 +30,8 @@ class Settings:
     max_file_mb: int = 512
     max_seconds: float = 300.0  # per-file time budget for extract + validate; 0 disables it
     workers: int = 2
+    # a run that finds another one writing the warehouse waits this long for it, then gives up
+    lock_wait_seconds: float = 600.0
     # nightly service: the Prefect server's database and UI (tthc serve starts it when no
     # PREFECT_API_URL is configured), on 127.0.0.1 only
     prefect_home: Path = Path("data/prefect")

@@ -167,17 +167,24 @@ class RunLocked(RuntimeError):
 
 @contextmanager
 def run_lock(settings: Settings) -> Iterator[None]:
-    """One run at a time per warehouse. flock is released by the OS when a process dies, even by
-    SIGKILL, so a killed run never leaves a stale lock behind."""
+    """One run at a time per warehouse; a second run waits for the first up to lock_wait_seconds
+    (a manual run during the nightly one). flock is released by the OS when a process dies, even
+    by SIGKILL, so a killed run never leaves a stale lock behind."""
     path = Path(settings.db).with_name(Path(settings.db).name + ".lock")
     path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + max(0.0, float(settings.lock_wait_seconds))
     with open(path, "a+") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise RunLocked(
-                f"một lần chạy khác đang ghi kho dữ liệu {settings.db} — another run is in progress"
-            ) from None
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise RunLocked(
+                        f"một lần chạy khác đang ghi kho dữ liệu {settings.db} (đã chờ {settings.lock_wait_seconds:g} "
+                        "giây) — another run is in progress"
+                    ) from None
+                time.sleep(0.5)
         try:
             yield
         finally:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -36,6 +36,7 @@ class Status:
     schedule: str | None = None
     last_runs: list[dict[str, Any]] = field(default_factory=list)
     next_run: str | None = None
+    running: str | None = None
     overdue: list[str] = field(default_factory=list)
     inbox: str = ""
     inbox_new: list[str] = field(default_factory=list)
@@ -63,6 +64,12 @@ def _api(client: Any, method: str, path: str, body: dict | None = None) -> Any:
     r = client.request(method, path, json=body)
     r.raise_for_status()
     return r.json()
+
+
+def _runs(client: Any, ids: dict, states: list[str], sort: str, limit: int, **extra: object) -> list[dict]:
+    """Flow runs of the deployment in one of `states` (Prefect's /flow_runs/filter)."""
+    flow_runs = {**ids, "state": {"type": {"any_": states}}, **extra}
+    return _api(client, "POST", "/flow_runs/filter", {"flow_runs": flow_runs, "sort": sort, "limit": limit})
 
 
 def _prefect(st: Status, settings: Settings) -> None:
@@ -99,47 +106,39 @@ def _prefect(st: Status, settings: Settings) -> None:
                     or (s.get("interval") and f"mỗi {s['interval']:g} giây")
                 )
             ids = {"deployment_id": {"any_": [dep["id"]]}}
-            runs = _api(
-                client, "POST", "/flow_runs/filter", {"flow_runs": ids, "sort": "EXPECTED_START_TIME_DESC", "limit": 20}
-            )
-            upcoming = _api(
+            cutoff = (datetime.now(UTC) - timedelta(minutes=OVERDUE_MINUTES)).isoformat()
+            runs = _runs(client, ids, ["COMPLETED", "FAILED", "CRASHED", "CANCELLED"], "START_TIME_DESC", 3)
+            running = _runs(client, ids, ["RUNNING", "PENDING", "CANCELLING"], "START_TIME_DESC", 1)
+            upcoming = _runs(client, ids, ["SCHEDULED"], "EXPECTED_START_TIME_ASC", 1)
+            late = _runs(
                 client,
-                "POST",
-                "/flow_runs/filter",
-                {
-                    "flow_runs": {**ids, "state": {"type": {"any_": ["SCHEDULED"]}}},
-                    "sort": "EXPECTED_START_TIME_ASC",
-                    "limit": 1,
-                },
+                ids,
+                ["SCHEDULED", "PENDING"],
+                "EXPECTED_START_TIME_ASC",
+                1,
+                expected_start_time={"before_": cutoff},
             )
     except httpx.HTTPError as exc:
         st.problems.append(f"không hỏi được máy chủ Prefect ({exc}) — the Prefect server does not answer")
         st.exit_code = 2
         return
-    now = datetime.now(UTC)
+    if running:
+        state = running[0].get("state") or {}
+        started = _local(running[0].get("start_time"), settings.timezone) or "—"
+        st.running = f"{running[0].get('name')} ({state.get('name')}, bắt đầu {started})"
+    st.overdue = [_local(r.get("expected_start_time"), settings.timezone) or "" for r in late]
     for r in runs:
-        kind = (r.get("state") or {}).get("type")
-        expected = r.get("expected_start_time")
-        if kind == "SCHEDULED":
-            late = (
-                expected
-                and (now - datetime.fromisoformat(expected.replace("Z", "+00:00"))).total_seconds()
-                > OVERDUE_MINUTES * 60
-            )
-            if late:
-                st.overdue.append(_local(expected, settings.timezone) or "")
-            continue
+        state = r.get("state") or {}
         st.last_runs.append(
             {
                 "name": r.get("name"),
-                "state": (r.get("state") or {}).get("name"),
-                "type": kind,
+                "state": state.get("name"),
+                "type": state.get("type"),
                 "started": _local(r.get("start_time"), settings.timezone),
                 "ended": _local(r.get("end_time"), settings.timezone),
-                "message": (r.get("state") or {}).get("message"),
+                "message": state.get("message"),
             }
         )
-    st.last_runs = st.last_runs[:3]
     if upcoming:
         st.next_run = _local(upcoming[0].get("expected_start_time"), settings.timezone)
     last = st.last_runs[0] if st.last_runs else None
@@ -237,6 +236,8 @@ def render(st: Status) -> str:
                 )
         else:
             out.append("  - chưa có lần chạy nào")
+        if st.running:
+            out.append(f"Đang chạy: {st.running}")
         out.append(f"Lần chạy kế tiếp: {st.next_run or 'chưa lên lịch'}")
     out.append(
         f"Hộp thư đến {st.inbox}: {len(st.inbox_new)} tệp mới chờ nạp, "

@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipelines.config import Settings
+from pipelines.crashpoints import checkpoint
 from pipelines.extract import Budget, FileRejected, Limits, NeedsExactPass, open_export
 from pipelines.handover import StagedFile
 from pipelines.inbox import file_sha256
@@ -85,6 +86,7 @@ def file_limits(settings: Settings) -> Limits:
 def stage_file(path: Path, settings: Settings, sha256: str | None = None) -> StagedFile:
     """Never raises for bad input: a file problem becomes status='rejected' with its message."""
     path = Path(path)
+    checkpoint("staging")
     started = time.perf_counter()
     sha = sha256 or file_sha256(path)
     result = StagedFile(str(path), path.name, sha, path.stat().st_size, family=file_family(path.name))

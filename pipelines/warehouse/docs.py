@@ -64,6 +64,12 @@ warehouse. A read-only connection keeps reading the file it opened: **reconnect 
 data** after a run. A writable connection would lock the file (the run reads it to skip files
 already loaded, and would fail), and anything written into it would be lost at the next swap.
 
+Which clients: the file is written in DuckDB storage format v1.4.0 (the setting `storage_version`),
+which the DuckDB CLI (`pip install duckdb-cli`, 1.4 and 1.5), DBeaver's DuckDB JDBC driver, R's
+`duckdb` and the 1.x Python module read; DuckDB 2.0's own default format (69) would lock them all out.
+Every table and every macro below is checked in the 1.5 CLI by the test suite
+(`tests/integration/test_analyst_clients.py`) and in 1.4.4 by `bench/old_clients.py`.
+
 ## Conventions
 
 - Times are naive `TIMESTAMP`s in local time, Asia/Ho_Chi_Minh (UTC+7), never UTC. A time of

@@ -70,7 +70,11 @@ def building(db: Path, memory_limit: str = "1GB", version: str = "v1.4.0") -> It
             os.replace(work, old)
             rewrite(old, work, version)
             old.unlink()
-    config = {"memory_limit": memory_limit, "preserve_insertion_order": False, "storage_compatibility_version": version}
+    config: dict[str, str | bool | int | float | list[str]] = {
+        "memory_limit": memory_limit,
+        "preserve_insertion_order": False,
+        "storage_compatibility_version": version,
+    }
     con = duckdb.connect(str(work), config=config)
     try:
         con.execute("set enable_progress_bar = false")  # nightly logs, not a terminal
