@@ -128,7 +128,12 @@ def _print_summary(summary) -> None:
 
 
 UnitsOption = Annotated[
-    int, typer.Option("--units", help="2024: xã như ghi trên hồ sơ; 2025: gộp về đơn vị sau 01/07/2025.")
+    str | None,
+    typer.Option(
+        "--units",
+        help="recorded (2024): đơn vị ghi trên hồ sơ; current (2025): gộp về đơn vị hiện nay. Mặc định theo kỳ: "
+        "kỳ trước 01/07/2025 theo đơn vị thời đó, kỳ sau hoặc qua mốc này theo đơn vị hiện nay.",
+    ),
 ]
 PeriodOption = Annotated[
     str,
@@ -138,6 +143,15 @@ PeriodOption = Annotated[
         help="Kỳ báo cáo: 2024Q1, 2024Q1@nd09, 2024-03, 2024H1, 2024, 2024-01-01..2024-03-25, 01/01/2024-25/03/2024.",
     ),
 ]
+
+
+def _units_mode(units: str | None) -> str | None:
+    if units is None:
+        return None
+    modes = {"recorded": "recorded", "2024": "recorded", "current": "current", "2025": "current"}
+    if units.lower() not in modes:
+        _fail("--units chỉ nhận recorded (2024) hoặc current (2025)")
+    return modes[units.lower()]
 
 
 def _period(text: str):
@@ -151,13 +165,16 @@ def _period(text: str):
 
 @app.command()
 def report(
-    commune: Annotated[str, typer.Option("--commune", "-c", help="Tên hoặc mã xã/phường (vd. 'Mỹ Tân' hoặc 13723).")],
+    commune: Annotated[
+        str,
+        typer.Option("--commune", "-c", help="Tên, mã hoặc khóa đơn vị (vd. 'Mỹ Tân', 'Thiên Trường', 13684@2025)."),
+    ],
     period: PeriodOption,
     fmt: Annotated[str, typer.Option("--format", "-f", help="md (văn bản) hoặc docx.")] = "md",
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Tệp kết quả (mặc định in ra màn hình với md).")
     ] = None,
-    units: UnitsOption = 2024,
+    units: UnitsOption = None,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -167,14 +184,13 @@ def report(
 
     if fmt not in ("md", "docx"):
         _fail("--format chỉ nhận md hoặc docx")
-    if units not in (2024, 2025):
-        _fail("--units chỉ nhận 2024 hoặc 2025")
+    mode = _units_mode(units)
     p = _period(period)
     settings = _settings(config, db=db)
     try:
         con = connect(settings.db)
         try:
-            figures = load_figures(con, find_commune(con, commune, units), p, units)
+            figures = load_figures(con, find_commune(con, commune, p, mode), p)
         finally:
             con.close()
     except FiguresError as exc:

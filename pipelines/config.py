@@ -23,8 +23,13 @@ class Settings:
     stage: Path = Path("data/stage")
     communes_file: Path = REFERENCE / "communes.csv"
     procedures_file: Path = REFERENCE / "procedures.csv"  # the procedure catalogue (danh mục TTHC)
-    province: str = "Nam Định"
-    district: str = "Mỹ Lộc"
+    # units the catalogue rows that name no unit apply to (a province-wide list loaded for them)
+    procedures_units: list[str] = field(default_factory=list)
+    # scope: today's province (or an old one), an old district to tell old names apart (history),
+    # and optionally the units (names, codes or keys) the deployment serves
+    province: str = "Ninh Bình"
+    district: str = ""
+    units: list[str] = field(default_factory=list)
     timezone: str = "Asia/Ho_Chi_Minh"
     reject_share: float = 0.20  # a file whose quarantine share exceeds this is rejected whole
     max_file_mb: int = 512
@@ -72,6 +77,9 @@ class Settings:
         current = getattr(self, key)
         if isinstance(current, Path):
             value = Path(str(value))
+        elif isinstance(current, list):
+            items = value if isinstance(value, list) else str(value).replace(";", ",").split(",")
+            value = [str(v).strip() for v in items if str(v).strip()]
         elif isinstance(current, bool):
             value = str(value).lower() in ("1", "true", "yes", "có")
         elif isinstance(current, int):

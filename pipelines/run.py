@@ -25,6 +25,7 @@ from pipelines.handover import FileOutcome, RunSummary, StagedFile
 from pipelines.inbox import Discovery, archive, discover, fingerprint
 from pipelines.reference.catalogue import load_catalogue
 from pipelines.reference.communes import Registry
+from pipelines.rules.vocab import column_map
 from pipelines.transform.stage import stage_file
 from pipelines.warehouse import (
     build,
@@ -95,7 +96,7 @@ def publish(
     with building(settings.db, version=settings.storage_version) as con:
         init_schema(con, settings)
         load_communes(con, settings)
-        load_catalogue(con, settings.procedures_file, Registry.from_settings(settings))
+        load_catalogue(con, settings.procedures_file, Registry.from_settings(settings), settings.procedures_units)
         checkpoint("staged")
         first_seq = next_file_seq(con)
         for s in staged:
@@ -152,6 +153,9 @@ def file_notes(s: StagedFile) -> list[str]:
         notes.append("cột trùng nghĩa, bỏ qua: " + ", ".join(s.shadowed_columns))
     if s.unresolved_agencies:
         notes.append("cơ quan không xác định được xã: " + ", ".join(sorted(s.unresolved_agencies)[:5]))
+    if s.missing_columns and s.status == "staged":
+        labels = ", ".join(column_map().label(c) for c in s.missing_columns)
+        notes.append(f"tệp không có cột (giá trị chưa biết, không tính là 'không'): {labels}")
     if s.flags:
         notes.append("cần kiểm tra: " + ", ".join(f"{k} {v}" for k, v in sorted(s.flags.items())))
     return notes

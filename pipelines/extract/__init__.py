@@ -61,7 +61,8 @@ def _note_layout(info: ExportInfo, layout: HeaderLayout, title: list[list[str | 
     cmap = layout.cmap or column_map()
     _check_required(layout, cmap)
     present = set(layout.mapping.values())
-    info.missing_columns = [c for c in cmap.names() if c not in present and c not in info.missing_columns]
+    # columns absent from the file's header (any of its sheets): their values are unknown
+    info.missing_columns += [c for c in cmap.names() if c not in present and c not in info.missing_columns]
 
 
 def _check_required(layout: HeaderLayout, cmap: ColumnMap) -> None:

@@ -41,7 +41,16 @@ _CONTROL = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]"
 
 def canonical_schema(cmap: ColumnMap | None = None) -> pa.Schema:
     fields = [pa.field(c, pa.string()) for c in (cmap or column_map()).names()]
-    return pa.schema(fields + [pa.field("_sheet", pa.string()), pa.field("_row", pa.int64())])
+    # _present: the canonical columns the file's header has (comma-joined, one dictionary entry per
+    # sheet): a column absent from the file is unknown for its cases, an empty cell is not
+    return pa.schema(
+        fields
+        + [
+            pa.field("_sheet", pa.string()),
+            pa.field("_row", pa.int64()),
+            pa.field("_present", pa.dictionary(pa.int32(), pa.string())),
+        ]
+    )
 
 
 def is_footer_text(text: str | None) -> bool:
@@ -67,6 +76,8 @@ def shape(columns: dict[int, pa.Array], layout: HeaderLayout, sheet: str | None,
         out.setdefault(name, pa.nulls(n, pa.string()))
     out["_sheet"] = pa.array([sheet] * n, pa.string()) if n else pa.array([], pa.string())
     out["_row"] = rows
+    mapped = ",".join(sorted(set(layout.mapping.values())))
+    out["_present"] = pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, np.int32)), pa.array([mapped]))
     table = pa.table(out, schema=canonical_schema(cmap))
     keep = _data_rows(table, layout)
     if keep is None:

@@ -12,7 +12,7 @@ from typing import Any
 
 import duckdb
 
-from pipelines.rules.vocab import reason_column, reasons
+from pipelines.rules.vocab import column_map, reason_column, reasons
 
 EXAMPLES = 3
 
@@ -35,7 +35,8 @@ def quality_report(con: duckdb.DuckDBPyConnection, run: str = "latest") -> dict[
     files = []
     rows = con.execute(
         "select sha256, file_name, status, message, rows_read, rows_loaded, rows_quarantined, rows_duplicate, "
-        "rows_skipped, unknown_columns, unresolved_agencies, flags, reason_counts, columns, family, file_seq, examples "
+        "rows_skipped, unknown_columns, missing_columns, unresolved_agencies, flags, reason_counts, columns, family, "
+        "file_seq, examples "
         "from ingested_files where run_id = ? order by file_seq",
         [run_id],
     ).fetchall()
@@ -51,6 +52,7 @@ def quality_report(con: duckdb.DuckDBPyConnection, run: str = "latest") -> dict[
         duplicate,
         skipped,
         unknown,
+        missing,
         unresolved,
         flags,
         reason_counts,
@@ -89,6 +91,7 @@ def quality_report(con: duckdb.DuckDBPyConnection, run: str = "latest") -> dict[
                     for r, n in sorted(counts.items(), key=lambda kv: -kv[1])
                 ],
                 "unknown_columns": unknown or [],
+                "missing_columns": missing or [],
                 "unresolved_agencies": json.loads(unresolved or "{}"),
                 "flags": json.loads(flags or "{}"),
                 "drift": _drift(con, family, seq, json.loads(columns or "{}")),
@@ -150,6 +153,9 @@ def render_text(report: dict[str, Any], markdown: bool = False) -> str:
             out.append(f"  - {reason['message']} ({reason['reason']}): {reason['count']} dòng. Ví dụ: {ex}")
         if f["unknown_columns"]:
             out.append(f"  Cột không nhận diện: {', '.join(f['unknown_columns'])}")
+        if f["missing_columns"] and f["status"] == "loaded":
+            labels = ", ".join(column_map().label(c) for c in f["missing_columns"])
+            out.append(f"  Tệp không có cột (giá trị chưa biết, không tính là «không»): {labels}")
         if f["unresolved_agencies"]:
             out.append(
                 "  Cơ quan không xác định được xã: "

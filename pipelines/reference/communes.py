@@ -1,15 +1,28 @@
-"""Agency names → communes (GSO code) within the deployment's own area.
+"""The deployment's units (scope) and agency names → units, by the date of the case.
 
-"UBND xã Mỹ Tân", "Ủy ban nhân dân xã Mỹ Tân", "Bộ phận một cửa xã Mỹ Tân" and "Xã Mỹ Tân"
-all name Mỹ Tân; a name is only resolved inside the configured province/district, and a
-name that matches nothing, or two units, stays unresolved (reported, never guessed).
+Scope: `province` is today's province (one of the 34: "Ninh Bình" covers its 129 units and every
+old unit of the provinces merged into it, old Ninh Bình, Nam Định and Hà Nam), or an old province
+(its old units and their successors), so a configuration written before 07/2025 keeps running.
+`district` is history: it narrows the old units (their names repeat across districts) and keeps
+today's units of the province. `units` (a list of names, codes or keys) narrows the scope to those
+units and their predecessors or successors.
+
+Resolution: "UBND xã Mỹ Tân", "Ủy ban nhân dân xã Mỹ Tân", "Bộ phận một cửa xã Mỹ Tân",
+"Trung tâm Phục vụ hành chính công phường Thiên Trường", "Xã Mỹ Tân" all name one unit; a name is
+matched among the units in scope valid on the case's received date (era 2024 before 01/07/2025,
+2025 after). A case received before the reform but listed by today's unit (the provincial
+one-stop system re-listed open cases under their new unit) is matched among today's units when
+no unit of its own era has that name. A name that matches nothing, or two units, stays unresolved
+(reported, never guessed).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from pipelines.reference.registry import NEW, OLD, Unit, national_registry
 from pipelines.rules.text import match_key
 from pipelines.rules.vocab import agency_prefixes, unit_types
 
@@ -17,56 +30,135 @@ if TYPE_CHECKING:
     from pipelines.config import Settings
 
 
-@dataclass(frozen=True)
-class Commune:
-    code: str
-    name: str
-    unit_type: str
-    district: str | None
-    province: str | None
+class ScopeError(ValueError):
+    """The configured province, district or units name nothing in the registry."""
 
 
 @dataclass(frozen=True)
 class Resolution:
+    unit_key: str | None
     code: str | None
     name: str | None
     problem: str | None  # None, "unresolved" or "ambiguous"
 
 
-class Registry:
-    """Resolves agency names to the units in scope: the old communes of the configured
-    province/district and the units that succeeded them on 01/07/2025."""
+UNRESOLVED = Resolution(None, None, None, "unresolved")
 
-    def __init__(self, communes: list[Commune]):
-        self.communes = communes
-        self._full: dict[str, list[Commune]] = {}
-        self._name: dict[str, list[Commune]] = {}
-        for c in communes:
-            self._full.setdefault(match_key(c.unit_type) + match_key(c.name), []).append(c)
-            self._name.setdefault(match_key(c.name), []).append(c)
-            self._full.setdefault(c.code, []).append(c)
-        self._cache: dict[str, Resolution] = {}
+
+def _find_units(text: str, units: list[Unit]) -> list[Unit]:
+    """Units a user names by key (13684@2025), GSO code or name, with or without unit type."""
+    t = text.strip()
+    key = match_key(t)
+    by_key = [u for u in units if u.unit_key == t]
+    if by_key:
+        return by_key
+    by_code = [u for u in units if u.commune_code == t]
+    if by_code:
+        return by_code
+    return [u for u in units if key in (match_key(u.commune_name), match_key(f"{u.unit_type} {u.commune_name}"))]
+
+
+@lru_cache(maxsize=16)
+def _scope(province: str, district: str, units: tuple[str, ...], overrides: str | None) -> tuple[Unit, ...]:
+    from pathlib import Path
+
+    reg = national_registry(Path(overrides) if overrides else None)
+    pkey = match_key(province)
+    new_province = next(
+        (
+            k
+            for k, (code, name, _) in reg.new_provinces.items()
+            if pkey in (match_key(name), k) or province.strip() == code
+        ),
+        None,
+    )
+    if new_province:
+        merged = set(reg.new_provinces[new_province][2])
+        new = [u for u in reg.of_era(NEW) if u.province_key == new_province]
+        old = [u for u in reg.of_era(OLD) if u.province_key in merged]
+    else:
+        old = [u for u in reg.of_era(OLD) if pkey in (match_key(u.province_name), match_key(u.province_key))]
+        if not old:
+            known = ", ".join(sorted(name for _, name, _ in reg.new_provinces.values()))
+            raise ScopeError(
+                f"không có tỉnh '{province}' (hiện nay: {known}; hoặc tên một tỉnh trước 01/07/2025) — unknown province"
+            )
+        keys = {k for u in old for k in u.successors}
+        new = [reg.units[k] for k in sorted(keys)]
+    if district:
+        dkey = match_key(district)
+        narrowed = [u for u in old if u.district_name and match_key(u.district_name) == dkey]
+        if not narrowed:
+            raise ScopeError(f"không có huyện '{district}' trong tỉnh '{province}' — unknown district")
+        old = narrowed
+        if not new_province:
+            keys = {k for u in old for k in u.successors}
+            new = [reg.units[k] for k in sorted(keys)]
+    if units:
+        chosen_old: set[str] = set()
+        chosen_new: set[str] = set()
+        for item in units:
+            hits = _find_units(item, old + new)
+            if not hits:
+                raise ScopeError(f"không có đơn vị '{item}' trong phạm vi tỉnh '{province}' — unknown unit")
+            for u in hits:
+                (chosen_new if u.era == NEW else chosen_old).add(u.unit_key)
+        chosen_new |= {k for u in old if u.unit_key in chosen_old for k in u.successors}
+        chosen_old |= {u.unit_key for u in old if set(u.successors) & chosen_new}
+        old = [u for u in old if u.unit_key in chosen_old]
+        new = [u for u in new if u.unit_key in chosen_new]
+    return tuple(sorted(old, key=lambda u: u.unit_key)) + tuple(sorted(new, key=lambda u: u.unit_key))
+
+
+def scoped_units(settings: Settings) -> list[Unit]:
+    """The units in scope of the deployment, both eras (old first)."""
+    return list(
+        _scope(
+            settings.province,
+            settings.district or "",
+            tuple(settings.units or ()),
+            str(settings.communes_file) if settings.communes_file else None,
+        )
+    )
+
+
+class Registry:
+    """Resolves agency names to the units in scope, era by era."""
+
+    def __init__(self, units: list[Unit]):
+        self.units = {u.unit_key: u for u in units}
+        self._full: dict[tuple[str, str], list[Unit]] = {}
+        self._name: dict[tuple[str, str], list[Unit]] = {}
+        for u in units:
+            self._full.setdefault((u.era, match_key(u.unit_type) + match_key(u.commune_name)), []).append(u)
+            self._name.setdefault((u.era, match_key(u.commune_name)), []).append(u)
+            self._full.setdefault((u.era, u.commune_code), []).append(u)
+        self._cache: dict[tuple[str, str], Resolution] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Registry:
-        old, new = scoped_units(settings)
-        units = [
-            Commune(
-                r["commune_code"], r["commune_name"], r["unit_type"], r.get("district_name"), r.get("province_name")
-            )
-            for r in list(old) + list(new)
-        ]
-        return cls(units)
+        return _registry(
+            settings.province,
+            settings.district or "",
+            tuple(settings.units or ()),
+            str(settings.communes_file) if settings.communes_file else None,
+        )
 
-    def resolve(self, agency: str | None) -> Resolution:
+    def resolve(self, agency: str | None, era: str = NEW) -> Resolution:
+        """The unit an agency names among the units of `era`; a case of the old era named by
+        today's unit (re-listed after the merger) falls back to today's units."""
         if agency is None:
-            return Resolution(None, None, "unresolved")
-        hit = self._cache.get(agency)
+            return UNRESOLVED
+        hit = self._cache.get((agency, era))
         if hit is None:
-            hit = self._cache[agency] = self._resolve(agency)
+            hit = self._resolve(agency, era)
+            if hit.problem == "unresolved" and era == OLD:
+                later = self._resolve(agency, NEW)
+                hit = later if later.problem is None else hit
+            self._cache[(agency, era)] = hit
         return hit
 
-    def _resolve(self, agency: str) -> Resolution:
+    def _resolve(self, agency: str, era: str) -> Resolution:
         # "UBND xã Mỹ Tân, huyện Mỹ Lộc" / "Xã Mỹ Tân - Mỹ Lộc": the unit is the first part
         first = agency.replace(" - ", ",").split(",")[0]
         key = match_key(first)
@@ -77,38 +169,27 @@ class Registry:
                 if key.startswith(prefix) and len(key) > len(prefix):
                     key, stripped = key[len(prefix) :], True
                     break
-        candidates = _distinct(self._full.get(key, []))
+        candidates = self._full.get((era, key), [])
         if not candidates:
             for type_key in sorted(unit_types(), key=len, reverse=True):
-                if key.startswith(type_key) and key[len(type_key) :] in self._name:
+                if key.startswith(type_key) and (era, key[len(type_key) :]) in self._name:
                     wanted = unit_types()[type_key]
-                    candidates = _distinct([c for c in self._name[key[len(type_key) :]] if c.unit_type == wanted])
+                    candidates = [u for u in self._name[(era, key[len(type_key) :])] if u.unit_type == wanted]
                     break
         if not candidates:
-            candidates = _distinct(self._name.get(key, []))
-        if len(candidates) == 1:
-            c = candidates[0]
-            return Resolution(c.code, c.name, None)
-        return Resolution(None, None, "ambiguous" if candidates else "unresolved")
+            candidates = self._name.get((era, key), [])
+        distinct = {u.unit_key: u for u in candidates}
+        if len(distinct) == 1:
+            u = next(iter(distinct.values()))
+            return Resolution(u.unit_key, u.commune_code, u.commune_name, None)
+        return Resolution(None, None, None, "ambiguous" if distinct else "unresolved")
 
 
-def _distinct(cands: list[Commune]) -> list[Commune]:
-    seen: dict[tuple[str, str], Commune] = {}
-    for c in cands:
-        seen.setdefault((c.code, c.name), c)
-    return list(seen.values())
+@lru_cache(maxsize=16)
+def _registry(province: str, district: str, units: tuple[str, ...], overrides: str | None) -> Registry:
+    return Registry(list(_scope(province, district, units, overrides)))
 
 
-def scoped_units(settings: Settings) -> tuple[list[dict], list[dict]]:
-    """Old units of the configured province (and district, when set) and their successors."""
-    from pipelines.reference.registry import build_registry
-
-    all_old, new = build_registry(settings.province, settings.communes_file)
-    old = [
-        r
-        for r in all_old
-        if not settings.district
-        or (r["district_name"] and match_key(r["district_name"]) == match_key(settings.district))
-    ]
-    successors = {r["successor_code"] for r in old}
-    return old, [r for r in new if r["commune_code"] in successors]
+def find_units(text: str, settings_units: list[Unit]) -> list[Unit]:
+    """Public form of the user-facing lookup (reports, sheets, catalogue rows)."""
+    return _find_units(text, settings_units)

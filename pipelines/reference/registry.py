@@ -1,12 +1,22 @@
-"""The commune registry, built from the unit lists of the `vietnamadminunits` package (MIT).
+"""The national registry of commune-level units of both eras, from the `vietnamadminunits` data (MIT).
 
-Old units (the 10,040 communes valid until 30/06/2025) of the configured province, each with
-its successor among the 3,321 units valid from 01/07/2025 (the package's conversion data),
-plus those successors themselves. A commune split between several new units rolls up into the
-package's default successor: case exports do not say which part a case belongs to.
+- era "2024": the 10,040 units valid until 30/06/2025 (xã, phường, thị trấn under 63 provinces
+  and their districts), as the package's legacy list has them;
+- era "2025": the 3,321 units valid from 01/07/2025 (xã, phường, đặc khu under 34 provinces, no
+  districts);
+- successor links from the package's conversion data: each old unit to the new unit(s) it became;
+  a unit divided between several new units keeps all of them, one marked default (the case
+  exports never say which part a case belongs to, so roll-ups use the default).
+
+GSO reused old codes for new units (3,316 of the 3,321 new codes are also old codes: 13684 was
+phường Lộc Hạ and is phường Thiên Trường), so a code is never a key across eras: every unit is
+keyed `<code>@<era>` (`13684@2024`, `13684@2025`).
 
 Local corrections (e.g. the 2024 district of a commune that moved to another district in early
-2025) come from data/reference/communes.csv, matched by GSO code.
+2025) come from data/reference/communes.csv, matched by GSO code among the 2024 units.
+Only the package's data files are read: importing the package loads its address parsers (0.6 s
+per process, paid again by every worker). Building the whole registry costs ~0.15 s, once per
+process.
 """
 
 from __future__ import annotations
@@ -15,127 +25,163 @@ import csv
 import importlib.util
 import json
 import sqlite3
+from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from pipelines.rules.text import match_key
-
-# Only the package's data files are read. Importing the package itself loads its address
-# parsers (0.6 s per process, paid again by every worker), so its folder is found without it.
 _SPEC = importlib.util.find_spec("vietnamadminunits")
 if _SPEC is None or not _SPEC.submodule_search_locations:
     raise ImportError("the vietnamadminunits package is required for the commune registry")
 PACKAGE_DATA = Path(list(_SPEC.submodule_search_locations)[0]) / "data"
-FIELDS = [
-    "commune_code",
-    "commune_name",
-    "unit_type",
-    "district_code",
-    "district_name",
-    "province_code",
-    "province_name",
-    "valid_from",
-    "valid_to",
-    "successor_code",
-    "successor_name",
-    "successor_type",
-]
-NEW_FIELDS = ["commune_code", "commune_name", "unit_type", "province_code", "province_name", "valid_from"]
-REFORM_DAY_BEFORE, REFORM_DAY = "2025-06-30", "2025-07-01"
+
+OLD, NEW = "2024", "2025"
+REFORM_DAY = date(2025, 7, 1)  # Nghị quyết 202/2025/QH15: two-level local government
+LAST_OLD_DAY = date(2025, 6, 30)
 
 
-def _legacy_units(province: str) -> list[dict[str, str]]:
-    with sqlite3.connect(PACKAGE_DATA / "dataset.db") as con:
-        con.row_factory = sqlite3.Row
-        rows = [
-            dict(r)
-            for r in con.execute(
-                "select wardCode, wardShort, wardType, districtCode, districtShort, provinceCode, provinceShort, "
-                "provinceKey, districtKey, wardKey from admin_units_legacy"
-            )
-        ]
-    key = match_key(province)
-    return [r for r in rows if match_key(r["provinceShort"]) == key]
+def era_of(day: date | None) -> str:
+    """The era of the units valid on `day` (None: today's units)."""
+    return NEW if day is None or day >= REFORM_DAY else OLD
 
 
-def _new_units() -> dict[tuple[str, str], dict[str, str]]:
-    with sqlite3.connect(PACKAGE_DATA / "dataset.db") as con:
-        con.row_factory = sqlite3.Row
-        rows = [
+def unit_key(code: str, era: str) -> str:
+    return f"{code}@{era}"
+
+
+@dataclass(frozen=True)
+class Unit:
+    unit_key: str
+    commune_code: str
+    era: str
+    commune_name: str
+    unit_type: str  # xã | phường | thị trấn | đặc khu
+    province_code: str
+    province_name: str
+    province_key: str  # the package's key of the province of the unit's era (e.g. tinhnamdinh)
+    district_code: str | None = None  # era 2024 only
+    district_name: str | None = None
+    successors: tuple[str, ...] = ()  # era 2024: the new unit keys it became, default first
+    divided: bool = False  # era 2024: split between several new units
+
+    @property
+    def valid_from(self) -> date | None:
+        return REFORM_DAY if self.era == NEW else None
+
+    @property
+    def valid_to(self) -> date | None:
+        return LAST_OLD_DAY if self.era == OLD else None
+
+    @property
+    def successor_key(self) -> str | None:
+        return self.successors[0] if self.successors else None
+
+
+@dataclass(frozen=True)
+class NationalRegistry:
+    units: dict[str, Unit] = field(hash=False)  # unit_key -> unit
+    new_provinces: dict[str, tuple[str, str, tuple[str, ...]]] = field(hash=False)
+    # new province key -> (code, short name, the old province keys merged into it)
+
+    def of_era(self, era: str) -> list[Unit]:
+        return [u for u in self.units.values() if u.era == era]
+
+    def predecessors(self, key: str) -> list[Unit]:
+        return [u for u in self.units.values() if key in u.successors]
+
+
+def _connect() -> sqlite3.Connection:
+    con = sqlite3.connect(PACKAGE_DATA / "dataset.db")
+    con.row_factory = sqlite3.Row
+    return con
+
+
+def _successors() -> tuple[dict[str, list[tuple[str, str, bool]]], dict[str, list[str]]]:
+    """old 'province_district_ward' key -> [(new province key, new ward key, is default)], and
+    new province key -> the old province keys merged into it."""
+    data = json.loads((PACKAGE_DATA / "converter_2025.json").read_text(encoding="utf-8"))
+    out: dict[str, list[tuple[str, str, bool]]] = {}
+    for new_province, wards in data["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
+        for new_ward, olds in wards.items():
+            for old in olds:
+                out.setdefault(old, []).append((new_province, new_ward, True))
+    for new_province, olds in data["DICT_PROVINCE_WARD_DIVIDED"].items():
+        for old, parts in olds.items():
+            has_default = any(p.get("isDefaultNewWard") for p in parts)
+            for i, p in enumerate(parts):
+                default = bool(p.get("isDefaultNewWard")) or (not has_default and i == 0)
+                out.setdefault(old, []).append((new_province, p["newWardKey"], default))
+    return out, {k: list(v) for k, v in data["DICT_PROVINCE"].items()}
+
+
+@lru_cache(maxsize=4)
+def national_registry(overrides: Path | None = None) -> NationalRegistry:
+    """Every unit of both eras with its successor links (cached per process)."""
+    with _connect() as con:
+        new_rows = [
             dict(r)
             for r in con.execute(
                 "select wardCode, wardShort, wardType, provinceCode, provinceShort, provinceKey, wardKey "
                 "from admin_units"
             )
         ]
-    return {(r["provinceKey"], r["wardKey"]): r for r in rows}
-
-
-def _successors() -> dict[str, tuple[str, str]]:
-    """old 'province_district_ward' key -> (new province key, new ward key)."""
-    data = json.loads((PACKAGE_DATA / "converter_2025.json").read_text(encoding="utf-8"))
-    out: dict[str, tuple[str, str]] = {}
-    for new_province, wards in data["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
-        for new_ward, olds in wards.items():
-            for old in olds:
-                out[old] = (new_province, new_ward)
-    for new_province, olds in data["DICT_PROVINCE_WARD_DIVIDED"].items():
-        for old, parts in olds.items():
-            default = next((p for p in parts if p.get("isDefaultNewWard")), parts[0] if parts else None)
-            if default:
-                out.setdefault(old, (new_province, default["newWardKey"]))
-    return out
-
-
-@lru_cache(maxsize=8)
-def build_registry(province: str, overrides: Path | None = None) -> tuple[tuple[dict, ...], tuple[dict, ...]]:
-    """(old units of the province with their successor, the successor units from 01/07/2025).
-
-    GSO kept one merged unit's code for each new unit (phường Lộc Hạ 13684 → phường Thiên Trường
-    13684), so old and new units live in two lists: a code alone does not say which one.
-    """
-    new_units, successors = _new_units(), _successors()
-    old: dict[str, dict[str, str | None]] = {}
-    new: dict[str, dict[str, str | None]] = {}
-    for u in _legacy_units(province):
-        succ = successors.get(f"{u['provinceKey']}_{u['districtKey']}_{u['wardKey']}")
-        n = new_units.get(succ) if succ else None
-        old[u["wardCode"]] = {
-            "commune_code": u["wardCode"],
-            "commune_name": u["wardShort"],
-            "unit_type": u["wardType"].lower(),
-            "district_code": u["districtCode"],
-            "district_name": u["districtShort"],
-            "province_code": u["provinceCode"],
-            "province_name": u["provinceShort"],
-            "valid_from": None,
-            "valid_to": REFORM_DAY_BEFORE,
-            "successor_code": n["wardCode"] if n else None,
-            "successor_name": n["wardShort"] if n else None,
-            "successor_type": n["wardType"].lower() if n else None,
-        }
-        if n:
-            new[n["wardCode"]] = {
-                "commune_code": n["wardCode"],
-                "commune_name": n["wardShort"],
-                "unit_type": n["wardType"].lower(),
-                "province_code": n["provinceCode"],
-                "province_name": n["provinceShort"],
-                "valid_from": REFORM_DAY,
-            }
+        old_rows = [
+            dict(r)
+            for r in con.execute(
+                "select wardCode, wardShort, wardType, districtCode, districtShort, provinceCode, provinceShort, "
+                "provinceKey, districtKey, wardKey from admin_units_legacy"
+            )
+        ]
+    links, merged = _successors()
+    units: dict[str, Unit] = {}
+    new_by_ward: dict[tuple[str, str], str] = {}
+    provinces: dict[str, tuple[str, str, tuple[str, ...]]] = {}
+    for r in new_rows:
+        key = unit_key(r["wardCode"], NEW)
+        units[key] = Unit(
+            key,
+            r["wardCode"],
+            NEW,
+            r["wardShort"],
+            r["wardType"].lower(),
+            r["provinceCode"],
+            r["provinceShort"],
+            r["provinceKey"],
+        )
+        new_by_ward[(r["provinceKey"], r["wardKey"])] = key
+        provinces.setdefault(
+            r["provinceKey"], (r["provinceCode"], r["provinceShort"], tuple(merged.get(r["provinceKey"], [])))
+        )
+    for r in old_rows:
+        if not r["wardCode"]:  # island districts without communes (Bạch Long Vĩ, Cồn Cỏ, …): no commune level
+            continue
+        parts = links.get(f"{r['provinceKey']}_{r['districtKey']}_{r['wardKey']}", [])
+        found = [(new_by_ward.get((p, w)), d) for p, w, d in parts]
+        keys = [k for k, d in found if k and d] + [k for k, d in found if k and not d]
+        key = unit_key(r["wardCode"], OLD)
+        units[key] = Unit(
+            key,
+            r["wardCode"],
+            OLD,
+            r["wardShort"],
+            r["wardType"].lower(),
+            r["provinceCode"],
+            r["provinceShort"],
+            r["provinceKey"],
+            r["districtCode"],
+            r["districtShort"],
+            tuple(dict.fromkeys(keys)),
+            len(set(keys)) > 1,
+        )
     if overrides and Path(overrides).exists():
         with open(overrides, encoding="utf-8", newline="") as fh:
             for o in csv.DictReader(fh):
-                row = old.setdefault(o["commune_code"], dict.fromkeys(FIELDS))
-                row.update({k: v for k, v in o.items() if k in FIELDS and v})
-    by_code = lambda r: r["commune_code"]
-    return tuple(sorted(old.values(), key=by_code)), tuple(sorted(new.values(), key=by_code))
-
-
-def write_registry(rows: list[dict[str, str | None]], path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=FIELDS)
-        w.writeheader()
-        w.writerows(rows)
-    return path
+                key = unit_key(o["commune_code"], o.get("era") or OLD)
+                if key in units:
+                    changes = {
+                        k: v
+                        for k, v in o.items()
+                        if k in ("district_code", "district_name", "commune_name", "unit_type") and v
+                    }
+                    units[key] = replace(units[key], **changes)  # type: ignore[arg-type]
+    return NationalRegistry(units, provinces)

@@ -8,12 +8,14 @@ SQL macros of sql/macros/ in an in-process DuckDB (sql/staging/parse_batch.sql).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines.reference.communes import Registry
+from pipelines.reference.communes import Registry, Resolution
+from pipelines.reference.registry import NEW, OLD, REFORM_DAY
 from pipelines.rules.text import clean_text, match_key
 from pipelines.rules.vocab import status_group, terminal_statuses, vocabularies
 from pipelines.sqlfiles import create_objects, sql_text
@@ -52,17 +54,22 @@ def map_distinct(
     encoded = column if isinstance(column, pa.DictionaryArray) else encode(column, fill)
     results = [fn(v) for v in encoded.dictionary.to_pylist()]
     if dictionary:
-        # a NULL result is a NULL index and never a dictionary entry: Parquet cannot write a
-        # dictionary holding NULL, and is_null looks at the indices
-        position: list[int | None] = []
-        kept: list[object] = []
-        for r in results:
-            position.append(None if r is None else len(kept))
-            if r is not None:
-                kept.append(r)
-        indices = pc.take(pa.array(position, pa.int32()), encoded.indices)
-        return pa.DictionaryArray.from_arrays(indices, pa.array(kept, type_))
+        return spread(results, encoded.indices, type_)
     return pc.take(pa.array(results, type_), encoded.indices)
+
+
+def spread(results: list, indices: pa.Array, type_: pa.DataType) -> pa.DictionaryArray:
+    """results[i] for every index i, dictionary-encoded. A NULL result is a NULL index and never
+    a dictionary entry: Parquet cannot write a dictionary holding NULL, and is_null looks at the
+    indices."""
+    position: list[int | None] = []
+    kept: list[object] = []
+    for r in results:
+        position.append(None if r is None else len(kept))
+        if r is not None:
+            kept.append(r)
+    taken = pc.take(pa.array(position, pa.int32()), indices)
+    return pa.DictionaryArray.from_arrays(taken, pa.array(kept, type_))
 
 
 def given(column: pa.ChunkedArray | pa.Array) -> pa.Array:
@@ -98,13 +105,40 @@ class BatchParser:
         hit = vocabularies()["boolean"].get(match_key(v)) if v is not None else None
         return None if hit is None else hit == "true"
 
-    def _agency(self, v: str | None) -> tuple[str | None, str | None]:
-        if v is None:
-            return None, None
-        res = self.registry.resolve(v)
-        if res.problem:
-            self.unresolved[clean_text(v) or v] = res.problem
-        return res.code, res.name
+    def _units(self, agency: pa.DictionaryArray, received: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array]:
+        """(unit_key, commune_code, commune_name) of every row: its agency resolved among the
+        units valid on its received date, on the distinct (agency, era) pairs only. A row without a
+        readable date (it is quarantined) still names its unit when one era alone has it."""
+        reform = pa.scalar(datetime.combine(REFORM_DAY, datetime.min.time()), received.type)
+        era = pc.fill_null(pc.cast(pc.less(received, reform), pa.int64()), 2)  # 1 old, 0 new, 2 unknown
+        pair = pc.add(pc.multiply(pc.cast(agency.indices, pa.int64()), 3), era)  # NULL where no agency
+        pairs = pc.unique(pair).drop_null()
+        words = agency.dictionary.to_pylist()
+        found = []
+        for v in pairs.to_pylist():
+            text = words[v // 3]
+            res = self._resolve_in(text, (NEW, OLD, None)[v % 3])
+            if res.problem:
+                self.unresolved[clean_text(text) or text] = res.problem
+            found.append(res)
+        where = pc.index_in(pair, value_set=pairs)
+        return (
+            spread([r.unit_key for r in found], where, pa.string()),
+            spread([r.code for r in found], where, pa.string()),
+            spread([r.name for r in found], where, pa.string()),
+        )
+
+    def _resolve_in(self, text: str, era: str | None) -> Resolution:
+        if era is not None:
+            return self.registry.resolve(text, era)
+        hits = {
+            r.unit_key: r
+            for r in (self.registry.resolve(text, OLD), self.registry.resolve(text, NEW))
+            if r.problem is None
+        }
+        if len(hits) == 1:
+            return next(iter(hits.values()))
+        return Resolution(None, None, None, "ambiguous" if hits else "unresolved")
 
     def parse(self, raw: pa.Table) -> pa.Table:
         """Typed rows in the order of `raw`, with the facts the row rules and the quality report
@@ -114,8 +148,7 @@ class BatchParser:
         is_terminal = pc.fill_null(
             map_distinct(status, lambda s: None if s is None else s in self.terminal, pa.bool_()), False
         )
-        agency = encode(raw["agency"])  # mapped three ways: encoded once
-        agency_pairs = {v: self._agency(v) for v in agency.dictionary.to_pylist()}
+        agency = encode(raw["agency"])  # mapped several ways: encoded once
         sql_in = raw.select(["received_at", "due_at", "finished_at", "returned_at", "fee_amount", "note"])
         sql_in = sql_in.append_column("is_terminal", is_terminal)
         sql_in = sql_in.append_column("batch_pos", pa.array(range(n), pa.int64()))
@@ -126,6 +159,8 @@ class BatchParser:
             self.con.unregister("raw_batch")
         if parsed.num_rows != n or not pc.all(pc.equal(parsed["batch_pos"], sql_in["batch_pos"])).as_py():
             parsed = parsed.sort_by("batch_pos")  # DuckDB keeps a projection's order; make sure
+        present = raw["_present"].unify_dictionaries().combine_chunks()
+        has_digitized = map_distinct(present, lambda v: "is_digitized" in (v or "").split(","), pa.bool_())
         digitized = map_distinct(raw["is_digitized"], self._boolean, pa.bool_())
         paid_online = map_distinct(raw["is_paid_online"], self._boolean, pa.bool_())
         e_result = map_distinct(raw["has_e_result"], self._boolean, pa.bool_())
@@ -134,7 +169,7 @@ class BatchParser:
         sector = map_distinct(
             raw["sector"], lambda v: sector_label(v) or "Chưa phân loại", pa.string(), fill="", dictionary=True
         )
-        commune_code = map_distinct(agency, lambda v: agency_pairs[v][0], pa.string(), dictionary=True)
+        unit_key, commune_code, commune_name = self._units(agency, parsed["received_at"].combine_chunks())
         level = self._vocab("service_level")
         service_level = map_distinct(
             raw["service_level"], lambda v: level(v) or "none", pa.string(), fill="", dictionary=True
@@ -151,7 +186,8 @@ class BatchParser:
             "sector": sector,
             "agency": map_distinct(agency, clean_text, pa.string(), dictionary=True),
             "commune_code": commune_code,
-            "commune_name": map_distinct(agency, lambda v: agency_pairs[v][1], pa.string(), dictionary=True),
+            "commune_name": commune_name,
+            "unit_key": unit_key,
             "channel": map_distinct(raw["channel"], self._vocab("channel"), pa.string(), fill=""),
             "service_level": service_level,
             "received_at": parsed["received_at"],
@@ -161,7 +197,8 @@ class BatchParser:
             "returned_at": parsed["returned_at"],
             "status": status,
             "status_group": map_distinct(status, status_group, pa.string()),
-            "is_digitized": pc.fill_null(digitized, False),
+            # an empty cell is "not digitised"; a file without the column says nothing (NULL)
+            "is_digitized": pc.if_else(has_digitized, pc.fill_null(digitized, False), pa.scalar(None, pa.bool_())),
             "fee_amount": parsed["fee_amount"],
             "is_paid_online": paid_online,
             "has_e_result": e_result,

@@ -35,6 +35,7 @@ QUARANTINE_SCHEMA = pa.schema(
         ("source_row", pa.int64()),
         ("case_id", pa.string()),
         ("commune_code", pa.string()),
+        ("unit_key", pa.string()),
         ("reasons", pa.list_(pa.string())),
         ("raw_values", pa.string()),
     ]
@@ -48,6 +49,7 @@ ROW_COLUMNS = [
     "agency",
     "commune_code",
     "commune_name",
+    "unit_key",
     "channel",
     "service_level",
     "received_at",
@@ -143,9 +145,11 @@ class _Writer:
         if bad:
             positions = sorted(bad)
             source_pos = pc.take(typed["batch_pos"], pa.array(positions, pa.int64()))
-            communes = pc.cast(pc.take(typed["commune_code"], pa.array(positions, pa.int64())), pa.string())
+            at = pa.array(positions, pa.int64())
+            communes = pc.cast(pc.take(typed["commune_code"], at), pa.string())
+            units = pc.cast(pc.take(typed["unit_key"], at), pa.string())
             self.quarantine.write_table(
-                _quarantine_table(raw.take(source_pos), communes, [bad[p] for p in positions], canonical)
+                _quarantine_table(raw.take(source_pos), communes, units, [bad[p] for p in positions], canonical)
             )
             for p in positions:
                 for r in bad[p]:
@@ -175,6 +179,7 @@ class _Writer:
                     "source_row": [r for _, r in malformed],
                     "case_id": [None] * n,
                     "commune_code": [None] * n,
+                    "unit_key": [None] * n,
                     "reasons": [["malformed_row"]] * n,
                     "raw_values": [None] * n,  # a broken record cannot be split into columns safely
                 },
@@ -327,7 +332,9 @@ def _max_ts(current: datetime | None, typed: pa.Table) -> datetime | None:
     return current
 
 
-def _quarantine_table(raw: pa.Table, communes: pa.Array, reasons: list[list[str]], canonical: list[str]) -> pa.Table:
+def _quarantine_table(
+    raw: pa.Table, communes: pa.Array, units: pa.Array, reasons: list[list[str]], canonical: list[str]
+) -> pa.Table:
     """Raw values of the canonical columns only: personal-data columns were never extracted."""
     canonical = [c for c in canonical if c != "note"]  # free text may name people: not kept here
     cols = {c: raw[c].to_pylist() for c in canonical}
@@ -341,6 +348,7 @@ def _quarantine_table(raw: pa.Table, communes: pa.Array, reasons: list[list[str]
             "source_row": raw["_row"],
             "case_id": raw["case_id"],
             "commune_code": communes,
+            "unit_key": units,
             "reasons": pa.array(reasons, pa.list_(pa.string())),
             "raw_values": pa.array(raw_json, pa.string()),
         },

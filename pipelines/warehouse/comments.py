@@ -22,6 +22,7 @@ TABLE_ORDER = (
     "periods",
     "communes",
     "communes_2025",
+    "unit_successors",
     "procedures",
     "reasons",
     "statuses",
@@ -43,7 +44,13 @@ MACRO_ORDER = (
     "tthc_parse_ts",
 )
 MACRO_KINDS = ("table_macro", "macro")
-_COMMENT_KIND = {"table": "TABLE", "sequence": "SEQUENCE", "macro": "MACRO", "table_macro": "MACRO TABLE"}
+_COMMENT_KIND = {
+    "table": "TABLE",
+    "view": "VIEW",
+    "sequence": "SEQUENCE",
+    "macro": "MACRO",
+    "table_macro": "MACRO TABLE",
+}
 
 
 class CommentError(RuntimeError):
@@ -98,6 +105,11 @@ def catalogue(con: duckdb.DuckDBPyConnection) -> list[dict]:
         """
         select table_name, comment
         from duckdb_tables()
+        where database_name = current_database() and schema_name = current_schema()
+          and not internal and not temporary
+        union all
+        select view_name, comment
+        from duckdb_views()
         where database_name = current_database() and schema_name = current_schema()
           and not internal and not temporary
         """

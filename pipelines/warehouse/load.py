@@ -119,6 +119,7 @@ def _record_file(
             "unknown_columns": s.unknown_columns,
             "personal_columns_dropped": s.personal_columns,
             "shadowed_columns": s.shadowed_columns,
+            "missing_columns": s.missing_columns,
             "unresolved_agencies": json.dumps(s.unresolved_agencies, ensure_ascii=False),
             "flags": json.dumps(s.flags),
             "reason_counts": json.dumps(s.reason_counts),

@@ -45,6 +45,7 @@ _YES_NO = {"yes": True, "no": False}
 
 def init_schema(con: duckdb.DuckDBPyConnection, settings: Settings | None = None) -> None:
     """Create every table and macro (idempotent), then write the reference tables."""
+    migrate(con)
     create_objects(con)
     for table in REFERENCE_TABLES:
         load_reference(con, table)
@@ -81,17 +82,84 @@ def write_deployment(con: duckdb.DuckDBPyConnection, settings: Settings | None) 
     )
 
 
-def load_communes(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
-    """The registry in scope: old communes (with successors) and the units from 01/07/2025."""
-    from pipelines.reference.communes import scoped_units
-    from pipelines.reference.registry import FIELDS, NEW_FIELDS
+COMMUNE_FIELDS = [
+    "unit_key",
+    "commune_code",
+    "era",
+    "commune_name",
+    "unit_type",
+    "district_code",
+    "district_name",
+    "province_code",
+    "province_name",
+    "valid_from",
+    "valid_to",
+    "successor_key",
+    "successor_code",
+    "successor_name",
+    "successor_type",
+    "successor_divided",
+]
 
-    old, new = scoped_units(settings)
+
+def migrate(con: duckdb.DuckDBPyConnection) -> None:
+    """Before the schema is created: changes that `create … if not exists` cannot make.
+
+    0.3.0: `communes` was keyed by GSO code (one era) and `communes_2025` was a table; both are
+    reference data rewritten every run, so they are dropped and created again in the new shape.
+    """
+    cols = {
+        r[0]
+        for r in con.execute(
+            "select column_name from duckdb_columns() "
+            "where table_name = 'communes' and database_name = current_database()"
+        ).fetchall()
+    }
+    if cols and "unit_key" not in cols:
+        con.execute("drop table communes")
+    kind = con.execute("select table_type from information_schema.tables where table_name = 'communes_2025'").fetchall()
+    if kind and kind[0][0] == "BASE TABLE":
+        con.execute("drop table communes_2025")
+
+
+def load_communes(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """The registry in scope, both eras (old units with their successors), then the unit keys of
+    cases loaded before units had keys (warehouses built by 0.2)."""
+    from pipelines.reference.communes import scoped_units
+    from pipelines.sqlfiles import run_file
+
+    units = scoped_units(settings)
+    by_key = {u.unit_key: u for u in units}
+    rows = []
+    links: list[list[object]] = []
+    for u in units:
+        succ = by_key.get(u.successor_key) if u.successor_key else None
+        rows.append(
+            [
+                u.unit_key,
+                u.commune_code,
+                u.era,
+                u.commune_name,
+                u.unit_type,
+                u.district_code,
+                u.district_name,
+                u.province_code,
+                u.province_name,
+                u.valid_from,
+                u.valid_to,
+                u.successor_key if succ else None,
+                succ.commune_code if succ else None,
+                succ.commune_name if succ else None,
+                succ.unit_type if succ else None,
+                u.divided if u.successors else None,
+            ]
+        )
+        links.extend([u.unit_key, k, i == 0] for i, k in enumerate(u.successors) if k in by_key)
     con.execute("delete from communes")
-    con.execute("delete from communes_2025")
-    for table, fields, rows in (("communes", FIELDS, old), ("communes_2025", NEW_FIELDS, new)):
-        if rows:
-            con.executemany(
-                f"insert into {table} ({', '.join(fields)}) values ({', '.join('?' * len(fields))})",
-                [[r.get(f) for f in fields] for r in rows],
-            )
+    con.execute("delete from unit_successors")
+    con.executemany(
+        f"insert into communes ({', '.join(COMMUNE_FIELDS)}) values ({', '.join('?' * len(COMMUNE_FIELDS))})", rows
+    )
+    if links:
+        con.executemany("insert into unit_successors (old_key, new_key, is_default) values (?, ?, ?)", links)
+    run_file(con, "staging/migrate_unit_keys.sql")

@@ -5,10 +5,10 @@ select * from period_counts(tthc_period_list('periods'), $as_of);
 
 create or replace table report_form as
 select * from report_form_of('period_counts_all')
-order by period_start, period_end, commune_code, sector nulls first;
+order by period_start, period_end, unit_key, sector nulls first;
 
 create or replace table indicators as
 select * from indicators_of('period_counts_all')
-order by period_start, period_end, commune_code, sector nulls first, indicator;
+order by period_start, period_end, unit_key, sector nulls first, indicator;
 
 drop table period_counts_all;

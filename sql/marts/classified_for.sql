@@ -2,7 +2,7 @@
 -- period's end and not finished before its start). Key: (case_id, period).
 -- Every case relevant to each period of period_list (a list of {period, period_start, period_end}),
 -- with k = its classification (tthc_classify). units: see reporting_units.
-create or replace macro classified_for(period_list, as_of, units := 2024) as table
+create or replace macro classified_for(period_list, as_of, units := 'recorded') as table
     with p as (
         -- as_of NULL means "now" at query time (a macro's default would be frozen at creation)
         select
@@ -12,6 +12,7 @@ create or replace macro classified_for(period_list, as_of, units := 2024) as tab
     )
 
     select
+        coalesce(u.unit_key, c.unit_key) as unit_key,
         coalesce(u.commune_code, c.commune_code) as commune_code,
         coalesce(u.commune_name, c.commune_name) as commune_name,
         p.period,
@@ -32,7 +33,7 @@ create or replace macro classified_for(period_list, as_of, units := 2024) as tab
         ) as k
     from cases as c
     left join statuses as st on c.status = st.status
-    left join reporting_units(units := units) as u on c.commune_code = u.recorded_code
+    left join reporting_units(units := units) as u on c.unit_key = u.recorded_key
     inner join p
         on
             c.received_at < p.period_end + interval 1 day

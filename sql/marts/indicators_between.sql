@@ -1,6 +1,6 @@
 -- Grain: commune × sector × indicator for one date range [start_date, end_date].
--- Key: (commune_code, sector, indicator).
-create or replace macro indicators_between(start_date, end_date, as_of := null, units := 2024) as table
+-- Key: (unit_key, sector, indicator).
+create or replace macro indicators_between(start_date, end_date, as_of := null, units := 'recorded') as table
     select * from indicators_for(
         [{
             'period': tthc_period_label(start_date, end_date),

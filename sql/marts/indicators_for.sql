@@ -1,6 +1,6 @@
 -- Grain: commune × period of period_list × sector × indicator.
--- Key: (commune_code, period, sector, indicator).
-create or replace macro indicators_for(period_list, as_of, units := 2024) as table
+-- Key: (unit_key, period, sector, indicator).
+create or replace macro indicators_for(period_list, as_of, units := 'recorded') as table
     with pc as (  -- noqa: ST03
         select * from period_counts(period_list, as_of, units := units)
     )

@@ -1,4 +1,4 @@
--- Grain: commune × period × sector × indicator. Key: (commune_code, period, sector, indicator).
+-- Grain: unit × period × sector × indicator. Key: (unit_key, period, sector, indicator).
 -- The indicators of indicators.md in long form from a period_counts result named `counts` (a
 -- table or a CTE). The formula of each indicator (its numerator and denominator) is written here;
 -- its kind (pct, count, days), label and wording come from indicator_definitions
@@ -7,6 +7,7 @@
 create or replace macro indicators_of(counts) as table
     with long as (
         select
+            unit_key,
             commune_code,
             commune_name,
             period,
@@ -16,7 +17,12 @@ create or replace macro indicators_of(counts) as table
             -- a list of structs unnested into its named fields
             unnest([  -- noqa: AL03
                 { 'indicator': 'resolved_online', 'numerator': resolved_online::double, 'denominator': null::double },
-                { 'indicator': 'resolved_digitized', 'numerator': resolved_digitized, 'denominator': null },
+                -- unknown (NULL) when resolved cases exist but none says whether it was digitised
+                {
+                    'indicator': 'resolved_digitized',
+                    'numerator': case when resolved_total = 0 or digitized_known > 0 then resolved_digitized end,
+                    'denominator': null
+                },
                 { 'indicator': 'early_pct', 'numerator': resolved_early, 'denominator': resolved_total },
                 { 'indicator': 'on_time_pct', 'numerator': resolved_on_time, 'denominator': resolved_total },
                 { 'indicator': 'late_pct', 'numerator': resolved_late, 'denominator': resolved_total },
@@ -26,7 +32,7 @@ create or replace macro indicators_of(counts) as table
                     'denominator': received_total
                 },
                 { 'indicator': 'online_pct', 'numerator': received_online, 'denominator': received_in_period },
-                { 'indicator': 'digitized_pct', 'numerator': resolved_digitized, 'denominator': resolved_total },
+                { 'indicator': 'digitized_pct', 'numerator': resolved_digitized, 'denominator': digitized_known },
                 { 'indicator': 'paid_online_pct', 'numerator': paid_online, 'denominator': paid_known },
                 { 'indicator': 'e_result_pct', 'numerator': e_result, 'denominator': e_result_known },
                 {
@@ -39,6 +45,7 @@ create or replace macro indicators_of(counts) as table
     )
 
     select
+        l.unit_key,
         l.commune_code,
         l.commune_name,
         l.period,

@@ -1,17 +1,18 @@
--- Grain: one row per commune × period × sector, plus one all-sectors row (sector NULL) per
--- commune × period. Key: (commune_code, period, sector).
+-- Grain: one row per unit × period × sector, plus one all-sectors row (sector NULL) per
+-- unit × period. Key: (unit_key, period, sector).
 -- Counts of every classification group: the one aggregation behind report_form (Biểu 06) and
 -- indicators. Cases are classified and counted once per sector; the all-sectors row adds up the
 -- sector rows (a few hundred rows, not a second pass over the classified cases).
 -- received_total is counted on its own (received in the period or carried over), so the Biểu 06
 -- identity received_total = received_online + received_offline + carried_over is a real check.
-create or replace macro period_counts(period_list, as_of, units := 2024) as table
+create or replace macro period_counts(period_list, as_of, units := 'recorded') as table
     with k as (
         select * from classified_for(period_list, as_of, units := units)
     ),
 
     by_sector as (
         select
+            unit_key,
             commune_code,
             commune_name,
             period,
@@ -34,6 +35,7 @@ create or replace macro period_counts(period_list, as_of, units := 2024) as tabl
             count(*) filter (where k.received) as received_in_period,
             count(*) filter (where k.resolved and channel = 'online') as resolved_online,
             count(*) filter (where k.resolved and is_digitized) as resolved_digitized,
+            count(*) filter (where k.resolved and is_digitized is not null) as digitized_known,
             count(*) filter (where k.received and fee_amount > 0 and is_paid_online) as paid_online,
             count(*) filter (where k.received and fee_amount > 0 and is_paid_online is not null) as paid_known,
             count(*) filter (where k.resolved and has_e_result) as e_result,
@@ -41,11 +43,12 @@ create or replace macro period_counts(period_list, as_of, units := 2024) as tabl
             -- whole seconds summed as integers: a sum of doubles would depend on the order threads add them
             sum(date_diff('second', received_at, finished_at)) filter (where k.resolved) as resolution_seconds
         from k
-        group by commune_code, commune_name, period, period_start, period_end, sector
+        group by unit_key, commune_code, commune_name, period, period_start, period_end, sector
     ),
 
     all_sectors as (
         select
+            unit_key,
             commune_code,
             commune_name,
             period,
@@ -53,12 +56,12 @@ create or replace macro period_counts(period_list, as_of, units := 2024) as tabl
             period_end,
             null::varchar as sector,
             sum(columns(* exclude (
-                commune_code, commune_name, period, period_start, period_end, sector,
+                unit_key, commune_code, commune_name, period, period_start, period_end, sector,
                 resolution_seconds
             )))::bigint,
             sum(resolution_seconds)::bigint as resolution_seconds
         from by_sector
-        group by commune_code, commune_name, period, period_start, period_end
+        group by unit_key, commune_code, commune_name, period, period_start, period_end
     )
 
     -- columns(*) above expands to the same columns, matched by name

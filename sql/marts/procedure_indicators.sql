@@ -1,12 +1,12 @@
--- Grain: one row per catalogue indicator for one commune. Key: indicator.
--- Catalogue indicators of one commune: procedures it publishes and how many are fully online.
--- A catalogue row applies to a commune when it names that commune, or names none and is of the
--- commune level.
-create or replace macro procedure_indicators(code) as table
+-- Grain: one row per catalogue indicator for one unit. Key: indicator.
+-- Catalogue indicators of one unit (its unit_key, e.g. 13723@2024): procedures it publishes and
+-- how many are fully online. Only the catalogue rows of that unit count: a unit the catalogue does
+-- not cover has no figure (value NULL, "chưa có số liệu"), never another unit's catalogue.
+create or replace macro procedure_indicators(key) as table
     with applicable as (
         select *
         from procedures
-        where admin_level = 'commune' and (commune_code is null or commune_code = code)
+        where admin_level = 'commune' and unit_key = key
     ),
 
     counted as (

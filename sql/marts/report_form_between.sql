@@ -1,6 +1,6 @@
 -- Grain: commune × sector (sector NULL = all sectors) for one date range [start_date, end_date].
--- Key: (commune_code, sector).
-create or replace macro report_form_between(start_date, end_date, as_of := null, units := 2024) as table
+-- Key: (unit_key, sector).
+create or replace macro report_form_between(start_date, end_date, as_of := null, units := 'recorded') as table
     select * from report_form_for(
         [{
             'period': tthc_period_label(start_date, end_date),

@@ -1,6 +1,6 @@
 -- Grain: commune × period of period_list × sector (sector NULL = all sectors).
--- Key: (commune_code, period, sector).
-create or replace macro report_form_for(period_list, as_of, units := 2024) as table
+-- Key: (unit_key, period, sector).
+create or replace macro report_form_for(period_list, as_of, units := 'recorded') as table
     with pc as (  -- noqa: ST03
         select * from period_counts(period_list, as_of, units := units)
     )

@@ -1,10 +1,11 @@
 -- Grain: as period_counts (commune × period × sector, sector NULL = all sectors).
--- Key: (commune_code, period, sector).
+-- Key: (unit_key, period, sector).
 -- Biểu số 06/VPCP/KSTT (Thông tư 01/2020/TT-VPCP): the columns of report_form from a
 -- period_counts result named `counts` (a table or a CTE), in the order of
 -- schemas/report_form_columns.csv (a test checks it).
 create or replace macro report_form_of(counts) as table
     select
+        unit_key,
         commune_code,
         commune_name,
         period,

@@ -1,11 +1,19 @@
--- Grain: one row per commune of the registry (communes.commune_code). Key: recorded_code.
--- The unit each recorded commune is reported under: itself (units = 2024) or the unit it became
--- on 01/07/2025 (units = 2025, communes.successor_*). The one definition of the roll-up, used by
--- classified_for and by the outputs' list of communes.
-create or replace macro reporting_units(units := 2024) as table
+-- Grain: one row per unit of the registry (communes.unit_key). Key: recorded_key.
+-- The unit each recorded unit is reported under: itself (units := 'recorded', the default, also
+-- 2024), or today's unit (units := 'current', also 2025): an old unit rolls up into the unit it
+-- became on 01/07/2025 (the default one when it was divided), a unit of today is itself.
+-- The one definition of the roll-up, used by classified_for and by the outputs.
+create or replace macro reporting_units(units := 'recorded') as table
     select
-        commune_code as recorded_code,
-        case when units = 2025 then coalesce(successor_code, commune_code) else commune_code end as commune_code,
-        case when units = 2025 then coalesce(successor_name, commune_name) else commune_name end as commune_name,
-        case when units = 2025 then coalesce(successor_type, unit_type) else unit_type end as unit_type
-    from communes;
+        u.unit_key as recorded_key,
+        coalesce(r.unit_key, u.unit_key) as unit_key,
+        coalesce(r.commune_code, u.commune_code) as commune_code,
+        coalesce(r.commune_name, u.commune_name) as commune_name,
+        coalesce(r.unit_type, u.unit_type) as unit_type,
+        coalesce(r.era, u.era) as era
+    from communes as u
+    left join communes as r
+        on
+            u.successor_key = r.unit_key
+            and u.era = '2024'
+            and tthc_units_mode(units) = 'current';

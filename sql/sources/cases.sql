@@ -26,3 +26,7 @@ create table if not exists cases (
     file_seq bigint,
     ingested_at timestamp
 );
+
+-- added in 0.3.0: the unit of the registry (communes.unit_key) the agency resolved to, valid on
+-- the received date; filled for rows loaded before by staging/migrate_unit_keys.sql
+alter table cases add column if not exists unit_key varchar;

@@ -1,5 +1,10 @@
+-- The units in scope of the deployment, of both eras (rewritten every run from the national
+-- registry, pipelines/reference/registry.py). Key: unit_key, since GSO reused old codes for new
+-- units (13684@2024 phường Lộc Hạ, 13684@2025 phường Thiên Trường).
 create table if not exists communes (
-    commune_code varchar primary key,
+    unit_key varchar primary key,   -- <GSO code>@<era>
+    commune_code varchar,
+    era varchar,                    -- 2024: valid until 30/06/2025; 2025: from 01/07/2025
     commune_name varchar,
     unit_type varchar,
     district_code varchar,
@@ -8,7 +13,9 @@ create table if not exists communes (
     province_name varchar,
     valid_from date,
     valid_to date,
-    successor_code varchar,         -- the unit it became on 01/07/2025 (communes_2025)
+    successor_key varchar,          -- era 2024: the (default) unit it became on 01/07/2025
+    successor_code varchar,
     successor_name varchar,
-    successor_type varchar
+    successor_type varchar,
+    successor_divided boolean       -- era 2024: split between several new units (unit_successors)
 );

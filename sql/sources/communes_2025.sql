@@ -1,8 +1,12 @@
-create table if not exists communes_2025 (
-    commune_code varchar primary key,
-    commune_name varchar,
-    unit_type varchar,
-    province_code varchar,
-    province_name varchar,
-    valid_from date
-);
+-- The units from 01/07/2025 in scope (kept for queries written before the registry held both eras).
+create or replace view communes_2025 as
+select
+    commune_code,
+    commune_name,
+    unit_type,
+    province_code,
+    province_name,
+    valid_from,
+    unit_key
+from communes
+where era = '2025';

@@ -29,3 +29,6 @@ create table if not exists ingested_files (
     run_id varchar,
     ingested_at timestamp
 );
+
+-- added in 0.3.0: canonical columns the file has no header for (their values are unknown)
+alter table ingested_files add column if not exists missing_columns varchar[];

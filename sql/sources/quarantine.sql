@@ -10,3 +10,6 @@ create table if not exists quarantine (
     reason_text varchar,
     raw_values json
 );
+
+-- added in 0.3.0
+alter table quarantine add column if not exists unit_key varchar;

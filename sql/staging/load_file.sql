@@ -22,7 +22,7 @@ select
     case_id,
     count(*) as n,
     count(distinct hash(
-        procedure_code, procedure_name, sector, agency, commune_code, channel, service_level,
+        procedure_code, procedure_name, sector, agency, commune_code, unit_key, channel, service_level,
         received_at, due_at, finished_at, returned_at, status, is_digitized, fee_amount,
         is_paid_online, has_e_result, note
     )) as variants
@@ -39,6 +39,7 @@ select
     i.source_row,
     i.case_id,
     i.commune_code,
+    i.unit_key,
     ['conflicting_duplicate'] as reasons,
     (
         select message from reasons

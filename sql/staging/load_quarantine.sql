@@ -9,6 +9,7 @@ select
     q.source_row,
     q.case_id,
     q.commune_code,
+    q.unit_key,
     q.reasons,
     (
         select string_agg(coalesce(r.message, u.reason), '; ' order by u.pos)

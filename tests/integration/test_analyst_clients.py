@@ -36,8 +36,11 @@ EXAMPLES = {
     "select count(*) > 0 from report_form_of('c')",
     "indicators_of": "with c as (select * from period_counts(tthc_period_list('periods'), null)) "
     "select count(*) > 0 from indicators_of('c')",
-    "procedure_indicators": "select value from procedure_indicators('13723') where indicator = 'procedures_published'",
-    "reporting_units": "select commune_code from reporting_units(units := 2025) where recorded_code = '13723'",
+    "procedure_indicators": "select value from procedure_indicators('13723@2024') "
+    "where indicator = 'procedures_published'",
+    "reporting_units": "select unit_key = '13684@2025' from reporting_units(units := 'current') "
+    "where recorded_key = '13723@2024'",
+    "tthc_units_mode": "select tthc_units_mode(2025) = 'current' and tthc_units_mode('recorded') = 'recorded'",
     "tthc_period_list": "select len(tthc_period_list('periods')) > 0",
     "tthc_parse_ts": "select tthc_parse_ts('31/01/2024 08:30') = timestamp '2024-01-31 08:30'",
     "tthc_parse_ts_slow": "select tthc_parse_ts_slow(' 5/1/2024 ') = timestamp '2024-01-05'",

@@ -302,7 +302,7 @@ def test_an_agency_outside_the_area_loads_without_a_commune(tmp_path, settings):
     (tmp_path / "in" / "ngoai-dia-ban.csv").write_text(text, encoding="utf-8")
     f = run_local([tmp_path / "in"], settings).files[0]
     assert (f.status, f.read, f.loaded) == ("loaded", 3, 3), f.message
-    MY_TAN = Registry.from_settings(settings).resolve("UBND xã Mỹ Tân").code
+    MY_TAN = Registry.from_settings(settings).resolve("UBND xã Mỹ Tân", "2024").code
     con = duckdb.connect(str(settings.db), read_only=True)
     try:
         assert con.execute("select case_id, commune_code, procedure_name from cases order by case_id").fetchall() == [

@@ -103,7 +103,10 @@ def test_the_received_total_identity_fails_on_a_broken_count(settings):
     column (a channel the classification does not know) breaks identity 1 and stops the build."""
     with building(settings.db) as con:
         init_schema(con, settings)
-        con.execute("insert into communes (commune_code, commune_name, unit_type) values ('13723', 'Mỹ Tân', 'xã')")
+        con.execute(
+            "insert into communes (unit_key, commune_code, era, commune_name, unit_type) "
+            "values ('13723@2024', '13723', '2024', 'Mỹ Tân', 'xã')"
+        )
         con.execute(
             "insert into cases (case_id, commune_code, commune_name, sector, channel, received_at, due_at, "
             "status) values ('X-1', '13723', 'Mỹ Tân', 'Hộ tịch', 'online', '2024-01-02 08:00', "

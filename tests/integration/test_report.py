@@ -30,10 +30,14 @@ SEED_SENTENCES = [
 ]
 
 
-def text_for(db, commune: str, period: str, units: int = 2024) -> str:
+def text_for(db, commune: str, period: str, units: int | None = None) -> str:
+    """The report text; units None reports by the period's default (units of that time before
+    01/07/2025, today's after), 2025 rolls up into today's units."""
+    mode = {None: None, 2024: "recorded", 2025: "current"}[units]
     con = connect(db)
     try:
-        return render_markdown(load_figures(con, find_commune(con, commune, units), parse_period(period), units))
+        p = parse_period(period)
+        return render_markdown(load_figures(con, find_commune(con, commune, p, mode), p))
     finally:
         con.close()
 
@@ -127,5 +131,5 @@ def test_without_payment_columns_or_catalogue_the_text_says_so(tmp_path, setting
     run_local([tmp_path / "x.csv"], settings)
     text = text_for(settings.db, "Mỹ Tân", "2024Q1")
     assert "Tỷ lệ thanh toán trực tuyến: chưa có số liệu" in text
-    assert "Số TTHC được công khai: chưa có số liệu (chưa nạp danh mục TTHC)" in text
+    assert "Số TTHC được công khai: chưa có số liệu (chưa nạp danh mục TTHC của đơn vị)" in text
     assert "Tổng số: 1 TTHC" in text

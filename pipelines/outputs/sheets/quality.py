@@ -19,29 +19,37 @@ from pipelines.outputs.sheets.style import (
     _widths,
 )
 
+# the quarantined rows of a reporting unit: its own, and those of the units rolled up into it
+_ROWS = (
+    "(select q.* from quarantine q join reporting_units(units := ?) u on u.recorded_key = q.unit_key "
+    "where u.unit_key = ?)"
+)
 
-def quarantine_by_reason(con: duckdb.DuckDBPyConnection, commune_code: str) -> list[tuple[str, str | None, int]]:
+
+def quarantine_by_reason(
+    con: duckdb.DuckDBPyConnection, unit_key: str, units: str = "recorded"
+) -> list[tuple[str, str | None, int]]:
     return con.execute(
-        """
+        f"""
         select u.reason, r.message, count(*) as n
-        from (select unnest(reasons) as reason from quarantine where commune_code = ?) u
+        from (select unnest(reasons) as reason from {_ROWS}) u
         left join reasons r using (reason)
         group by all
         order by n desc, u.reason
         """,
-        [commune_code],
+        [units, unit_key],
     ).fetchall()
 
 
-def quarantine_by_file(con: duckdb.DuckDBPyConnection, commune_code: str) -> list[tuple[str, int]]:
+def quarantine_by_file(con: duckdb.DuckDBPyConnection, unit_key: str, units: str = "recorded") -> list[tuple[str, int]]:
     return con.execute(
-        "select source_file, count(*) as n from quarantine where commune_code = ? group by all order by source_file",
-        [commune_code],
+        f"select source_file, count(*) as n from {_ROWS} group by all order by source_file",
+        [units, unit_key],
     ).fetchall()
 
 
 def quality_sheet(ws: Worksheet, con: duckdb.DuckDBPyConnection, fig: Figures) -> None:
-    code = fig.commune.code
+    key, units = fig.commune.unit_key, fig.units
     _text(ws, 1, 1, unit_line(fig.commune), bold=True)
     _text(ws, 2, 1, "CHẤT LƯỢNG DỮ LIỆU: CÁC DÒNG BỊ CÁCH LY", bold=True, size=13)
     notes = [
@@ -53,7 +61,7 @@ def quality_sheet(ws: Worksheet, con: duckdb.DuckDBPyConnection, fig: Figures) -
     ]
     for i, note in enumerate(notes, start=3):
         _text(ws, i, 1, note, italic=True, size=10)
-    total = con.execute("select count(*) from quarantine where commune_code = ?", [code]).fetchall()[0][0]
+    total = con.execute(f"select count(*) from {_ROWS}", [units, key]).fetchall()[0][0]
     row = 7
     _text(ws, row, 1, "Tổng số dòng bị cách ly", bold=True)
     _number(ws, row, 4, total, FMT_COUNT, bold=True, border=False)
@@ -63,14 +71,14 @@ def quality_sheet(ws: Worksheet, con: duckdb.DuckDBPyConnection, fig: Figures) -
         head,
         "1. Theo lý do (một dòng có thể có nhiều lý do)",
         ["STT", "Mã lý do", "Lý do", "Số dòng"],
-        [(r, m or r, n) for r, m, n in quarantine_by_reason(con, code)],
+        [(r, m or r, n) for r, m, n in quarantine_by_reason(con, key, units)],
     )
     _count_table(
         ws,
         row + 1,
         "2. Theo tệp nguồn",
         ["STT", "Tệp nguồn", "", "Số dòng"],
-        [(f, "", n) for f, n in quarantine_by_file(con, code)],
+        [(f, "", n) for f, n in quarantine_by_file(con, key, units)],
         merge_name=True,
     )
     _widths(ws, [6, 30, 70, 12])

@@ -42,21 +42,43 @@ SERIES_HEADERS = [
 ]
 
 
-def quarter_series(con: duckdb.DuckDBPyConnection, commune_code: str) -> list[tuple]:
-    """(period, received, resolved, early, on time, late, in progress, early_pct 0–100 or None) per quarter."""
+def quarter_series(con: duckdb.DuckDBPyConnection, unit_key: str, units: str = "recorded") -> list[tuple]:
+    """(period, received, resolved, early, on time, late, in progress, early_pct 0–100 or None) per
+    materialised quarter. For 'recorded' units the materialised report_form and indicators; for
+    today's units ('current') every quarter rolled up through the reform (computed once per
+    connection and kept in a temporary table: one classification for all the workbooks)."""
+    if units == "recorded":
+        return con.execute(
+            """
+            select f.period, f.received_total, f.resolved_total, f.resolved_early, f.resolved_on_time,
+                   f.resolved_late, f.in_progress_total, i.value as early_pct
+            from report_form f
+            join periods p on p.period = f.period
+            left join indicators i
+                   on i.unit_key = f.unit_key and i.period = f.period and i.sector is null
+                  and i.indicator = 'early_pct'
+            where f.unit_key = ? and f.sector is null and p.period_kind = 'quarter'
+            order by f.period_start
+            """,
+            [unit_key],
+        ).fetchall()
+    if not con.execute("select count(*) from duckdb_tables() where table_name = 'series_current'").fetchall()[0][0]:
+        con.execute("""
+            create temp table series_current as
+            with q as (select * from periods where period_kind = 'quarter'),
+            c as (select * from period_counts(tthc_period_list('q'), (select max(as_of) from runs),
+                                              units := 'current') where sector is null)
+            select c.unit_key, c.period, c.period_start, r.received_total, r.resolved_total, r.resolved_early,
+                   r.resolved_on_time, r.resolved_late, r.in_progress_total, i.value as early_pct
+            from c
+            join report_form_of('c') r using (unit_key, period)
+            left join (select * from indicators_of('c') where indicator = 'early_pct') i using (unit_key, period)
+            where r.sector is null
+        """)
     return con.execute(
-        """
-        select f.period, f.received_total, f.resolved_total, f.resolved_early, f.resolved_on_time,
-               f.resolved_late, f.in_progress_total, i.value as early_pct
-        from report_form f
-        join periods p on p.period = f.period
-        left join indicators i
-               on i.commune_code = f.commune_code and i.period = f.period and i.sector is null
-              and i.indicator = 'early_pct'
-        where f.commune_code = ? and f.sector is null and p.period_kind = 'quarter'
-        order by f.period_start
-        """,
-        [commune_code],
+        "select period, received_total, resolved_total, resolved_early, resolved_on_time, resolved_late, "
+        "in_progress_total, early_pct from series_current where unit_key = ? order by period_start",
+        [unit_key],
     ).fetchall()
 
 
@@ -71,7 +93,7 @@ def series_sheet(ws: Worksheet, con: duckdb.DuckDBPyConnection, fig: Figures) ->
     head = 5
     for c, label in enumerate(SERIES_HEADERS, start=1):
         _text(ws, head, c, label, bold=True, size=10, align=CENTER, border=True).fill = HEADER_FILL
-    rows = quarter_series(con, fig.commune.code)
+    rows = quarter_series(con, fig.commune.unit_key, fig.units)
     for r, (period, *counts, early_pct) in enumerate(rows, start=head + 1):
         _text(ws, r, 1, _quarter_label(period), border=True)
         for c, n in enumerate(counts, start=2):

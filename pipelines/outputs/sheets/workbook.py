@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 from openpyxl import Workbook
 
-from pipelines.outputs.figures import CommuneRef, all_communes, connect, find_commune, load_figures
+from pipelines.outputs.figures import Target, all_communes, connect, find_commune, load_figures
 from pipelines.outputs.sheets.form import form_sheet
 from pipelines.outputs.sheets.indicators import indicator_sheet
 from pipelines.outputs.sheets.names import workbook_name
@@ -23,9 +23,10 @@ SHEET_SERIES = "Theo quý"
 SHEET_QUALITY = "Chất lượng dữ liệu"
 
 
-def build_workbook(con: duckdb.DuckDBPyConnection, commune: CommuneRef, period: Period) -> Workbook:
-    """The four tabs of one commune and period, in a fresh workbook."""
-    fig = load_figures(con, commune, period)
+def build_workbook(con: duckdb.DuckDBPyConnection, target: Target, period: Period) -> Workbook:
+    """The four tabs of one unit and period, in a fresh workbook."""
+    fig = load_figures(con, target, period)
+    commune = fig.commune
     made_at = datetime.now().replace(microsecond=0)
     wb = Workbook()
     form = wb.active
@@ -39,15 +40,16 @@ def build_workbook(con: duckdb.DuckDBPyConnection, commune: CommuneRef, period: 
     return wb
 
 
-def _resolve(con: duckdb.DuckDBPyConnection, communes: list[str] | None) -> list[CommuneRef]:
-    """Every commune asked for (name or GSO code), once each; all of them when None.
-    Resolved before anything is written, so a typo does not leave half the files."""
+def _resolve(con: duckdb.DuckDBPyConnection, communes: list[str] | None, period: Period) -> list[Target]:
+    """Every unit asked for (name, GSO code or unit key), once each, as the period reports it; all
+    of the period's units with cases when None. Resolved before anything is written, so a typo does
+    not leave half the files."""
     if communes is None:
-        return all_communes(con)
-    seen: dict[str, CommuneRef] = {}
+        return all_communes(con, period)
+    seen: dict[str, Target] = {}
     for item in communes:
-        ref = find_commune(con, item)
-        seen.setdefault(ref.code, ref)
+        target = find_commune(con, item, period)
+        seen.setdefault(target.unit.unit_key, target)
     return list(seen.values())
 
 
@@ -62,12 +64,12 @@ def write_sheets(db: Path, period: Period, communes: list[str] | None, out_dir: 
     """One workbook per commune for `period` in `out_dir`; returns the paths written."""
     con = connect(Path(db))
     try:
-        refs = _resolve(con, communes)
+        refs = _resolve(con, communes, period)
         out_dir = Path(out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
         written = []
         for ref in refs:
-            path = out_dir / workbook_name(ref, period)
+            path = out_dir / workbook_name(ref.unit, period)
             _save(build_workbook(con, ref, period), path)
             written.append(path)
         return written

@@ -15,7 +15,11 @@ from pipelines.rules.periods import parse_period, quarter_of
 from pipelines.rules.vocab import reason_table, statuses, vocabularies
 from schemas.models import CaseRows
 
-KEY = ["commune_code", "commune_name", "period", "period_start", "period_end", "sector"]
+ONE_UNIT = (
+    "insert into communes (unit_key, commune_code, era, commune_name, unit_type) "
+    "values ('1@2024', '1', '2024', 'A', 'xã')"
+)
+KEY = ["unit_key", "commune_code", "commune_name", "period", "period_start", "period_end", "sector"]
 
 
 def _columns(con: duckdb.DuckDBPyConnection, sql: str) -> list[str]:
@@ -32,10 +36,10 @@ def test_report_form_columns_follow_the_form_definition(con):
 
 
 def test_indicators_of_computes_exactly_the_defined_indicators(con):
-    con.execute("insert into communes (commune_code, commune_name, unit_type) values ('1', 'A', 'xã')")
+    con.execute(ONE_UNIT)
     con.execute(
-        "insert into cases (case_id, commune_code, commune_name, sector, channel, received_at, due_at, "
-        "status) values ('c1', '1', 'A', 'S', 'online', '2024-01-02 08:00', '2024-01-05', 'processing')"
+        "insert into cases (case_id, unit_key, commune_code, commune_name, sector, channel, received_at, due_at, "
+        "status) values ('c1', '1@2024', '1', 'A', 'S', 'online', '2024-01-02 08:00', '2024-01-05', 'processing')"
     )
     got = {
         r[0]
@@ -45,20 +49,22 @@ def test_indicators_of_computes_exactly_the_defined_indicators(con):
     }
     defined = {i.code for i in indicators() if i.source == "cases"}
     assert got == defined
-    catalogue = {r[0] for r in con.execute("select indicator from procedure_indicators('1')").fetchall()}
+    catalogue = {r[0] for r in con.execute("select indicator from procedure_indicators('1@2024')").fetchall()}
     assert catalogue == {i.code for i in indicators() if i.source == "catalogue"}
 
 
 def test_indicator_kinds_decide_how_values_are_rounded(con):
     """The kind of schemas/indicators.csv (not the code's name) decides the value: a pct
     indicator is 0–100, a count is the count."""
-    con.execute("insert into communes (commune_code, commune_name, unit_type) values ('1', 'A', 'xã')")
-    con.execute(
-        "insert into cases (case_id, commune_code, commune_name, sector, channel, received_at, due_at, finished_at, "
-        "status, is_digitized) values "
-        "('c1', '1', 'A', 'S', 'online', '2024-01-02 08:00', '2024-01-10', '2024-01-03 09:00', 'resolved', true), "
-        "('c2', '1', 'A', 'S', 'direct', '2024-01-02 08:00', '2024-01-03', '2024-01-03 10:00', 'resolved', false), "
-        "('c3', '1', 'A', 'S', 'direct', '2024-01-02 08:00', '2024-01-03', '2024-01-05 10:00', 'resolved', false)"
+    con.execute(ONE_UNIT)
+    con.executemany(
+        "insert into cases (case_id, unit_key, commune_code, commune_name, sector, channel, received_at, due_at, "
+        "finished_at, status, is_digitized) values (?, '1@2024', '1', 'A', 'S', ?, ?, ?, ?, 'resolved', ?)",
+        [
+            ["c1", "online", "2024-01-02 08:00", "2024-01-10", "2024-01-03 09:00", True],
+            ["c2", "direct", "2024-01-02 08:00", "2024-01-03", "2024-01-03 10:00", False],
+            ["c3", "direct", "2024-01-02 08:00", "2024-01-03", "2024-01-05 10:00", False],
+        ],
     )
     values = dict(
         con.execute(
@@ -80,10 +86,10 @@ def test_every_status_of_the_vocabulary_has_a_group():
 def test_the_status_groups_drive_the_classification(con):
     """Which statuses are withdrawn/stopped is read from statuses (schemas/statuses.csv): change the
     group of a status there and the same case counts differently."""
-    con.execute("insert into communes (commune_code, commune_name, unit_type) values ('1', 'A', 'xã')")
+    con.execute(ONE_UNIT)
     con.execute(
-        "insert into cases (case_id, commune_code, commune_name, sector, channel, received_at, due_at, "
-        "finished_at, status) values ('c1', '1', 'A', 'S', 'direct', '2024-01-02 08:00', '2024-01-10', "
+        "insert into cases (case_id, unit_key, commune_code, commune_name, sector, channel, received_at, due_at, "
+        "finished_at, status) values ('c1', '1@2024', '1', 'A', 'S', 'direct', '2024-01-02 08:00', '2024-01-10', "
         "'2024-01-03', 'stopped')"
     )
     sql = (
