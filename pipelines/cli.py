@@ -337,6 +337,12 @@ def show_config(config: ConfigOption = None) -> None:
     width = max(len(k) for k in settings.sources)
     for key, source in settings.sources.items():
         typer.echo(f"{key:<{width}} = {getattr(settings, key)}    # {source}")
+    from pipelines.reference.communes import ScopeError, scope_summary
+
+    try:
+        typer.echo(f"\nPhạm vi (scope): {scope_summary(settings)}")
+    except ScopeError as exc:
+        _fail(str(exc))
 
 
 def main() -> None:

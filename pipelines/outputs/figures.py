@@ -175,15 +175,17 @@ def _across_note(period: Period | None, unit: CommuneRef) -> str | None:
 
 
 def all_communes(con: duckdb.DuckDBPyConnection, period: Period | None = None) -> list[Target]:
-    """The units of the period's era that have cases (the registry holds a whole province;
-    officials want their own), each as the period reports it."""
+    """The units of the period's era with a case alive in the period (the registry holds a whole
+    province; officials want their own), each as the period reports it."""
     mode = units_for(period) if period else "current"
     era = "2024" if mode == "recorded" else "2025"
+    start, end = (period.start, period.end) if period else ("1900-01-01", "2999-12-31")
     rows = con.execute(
         f"select {UNIT_COLUMNS} from communes where era = ? and unit_key in ("
-        "select distinct u.unit_key from cases c join reporting_units(units := ?) u on u.recorded_key = c.unit_key"
+        "select distinct u.unit_key from cases c join reporting_units(units := ?) u on u.recorded_key = c.unit_key "
+        "where c.received_at < ?::date + interval 1 day and (c.finished_at is null or c.finished_at >= ?::date)"
         ") order by commune_code",
-        [era, mode],
+        [era, mode, end, start],
     ).fetchall()
     return [Target(CommuneRef(*r), mode, _across_note(period, CommuneRef(*r))) for r in rows]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from pipelines.outputs.figures import Figures
-from pipelines.outputs.vnformat import UNKNOWN, vn_int, vn_pct
+from pipelines.outputs.vnformat import UNKNOWN, vn_count, vn_int, vn_pct
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -35,6 +35,7 @@ def _env() -> Environment:
         autoescape=False,
     )
     env.filters["vn_int"] = vn_int
+    env.filters["vn_count"] = vn_count
     env.filters["vn_pct"] = vn_pct
     return env
 

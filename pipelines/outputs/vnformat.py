@@ -11,6 +11,11 @@ def vn_int(value: float | int | None) -> str:
     return f"{int(round(value)):,}".replace(",", ".")
 
 
+def vn_count(value: float | int | None, unit: str = "hồ sơ") -> str:
+    """12 → '12 hồ sơ'; None → 'chưa có số liệu' (no unit after words)."""
+    return UNKNOWN if value is None else f"{vn_int(value)} {unit}"
+
+
 def vn_pct(value: float | None) -> str:
     """97.73 → '97,73 %'; 100.0 → '100 %' (as reports write a whole rate); None → 'chưa có số liệu'."""
     if value is None:

@@ -122,6 +122,19 @@ def scoped_units(settings: Settings) -> list[Unit]:
     )
 
 
+def scope_summary(settings: Settings) -> str:
+    """One line for `tthc config`: which units the deployment resolves agencies to."""
+    units = scoped_units(settings)
+    new = [u for u in units if u.era == NEW]
+    old = [u for u in units if u.era == OLD]
+    provinces = ", ".join(sorted({u.province_name for u in old}))
+    where = f"tỉnh {settings.province}" + (f", huyện (cũ) {settings.district}" if settings.district else "")
+    listed = f", chỉ các đơn vị {', '.join(settings.units)}" if settings.units else ""
+    return (
+        f"{where}{listed}: {len(new)} đơn vị từ 01/07/2025 và {len(old)} đơn vị đến 30/06/2025 (tỉnh cũ: {provinces})"
+    )
+
+
 class Registry:
     """Resolves agency names to the units in scope, era by era."""
 

@@ -81,8 +81,12 @@ Every table and every macro below is checked in the 1.5 CLI by the test suite
   sector is counted under "Chưa phân loại".
 - Rates (`*_pct`) are percentages 0–100 rounded to 2 decimals, NULL when the denominator is 0
   ("không có số liệu"), never 0 or 100 in that case.
-- Communes are keyed by their GSO code (`commune_code`); names are not unique across units
-  (xã Mỹ Lộc 13735 and phường Mỹ Lộc 13708 from 01/07/2025).
+- Units are keyed by `unit_key` = GSO code @ era: GSO gave new units (from 01/07/2025, era 2025)
+  the codes of old ones (until 30/06/2025, era 2024), so `13684@2024` is phường Lộc Hạ and
+  `13684@2025` phường Thiên Trường; `commune_code` alone is never a key. Names are not unique
+  either (xã Mỹ Lộc `13735@2024`, phường Mỹ Lộc `13708@2025`).
+- The range macros count each case under the unit on its newest snapshot (`units := 'recorded'`,
+  the default) or roll every case up to today's unit (`units := 'current'`).
 - In-progress cases of the materialised tables are judged at `runs.as_of` of the last run.
 """
 
@@ -120,9 +124,9 @@ def _examples() -> list[tuple[str, str, str]]:
             "from report_form as r\n"
             "join periods as p using (period)\n"
             "left join indicators as i\n"
-            "  on i.commune_code = r.commune_code and i.period = r.period\n"
+            "  on i.unit_key = r.unit_key and i.period = r.period\n"
             " and i.sector is null and i.indicator = 'early_pct'\n"
-            "where p.period_kind = 'quarter' and r.commune_code = '13723' and r.sector is null\n"
+            "where p.period_kind = 'quarter' and r.unit_key = '13723@2024' and r.sector is null\n"
             "order by r.period_start;",
         ),
         (
@@ -135,14 +139,14 @@ def _examples() -> list[tuple[str, str, str]]:
             "order by rows_quarantined desc, q.reason;",
         ),
         (
-            "2024 under the units of 01/07/2025",
-            "`units := 2025` reports each 2024 commune under the unit it became (xã Mỹ Tân, Mỹ Trung "
+            "A series across the reform, in today's units",
+            "`units := 'current'` reports every case under today's unit (xã Mỹ Tân, Mỹ Trung "
             "→ phường Thiên Trường), so a series across the reorganisation is continuous.",
-            "select commune_code, commune_name, received_total, resolved_total, resolved_early,\n"
+            "select unit_key, commune_name, received_total, resolved_total, resolved_early,\n"
             "       resolved_on_time, resolved_late, in_progress_total\n"
-            "from report_form_between(date '2024-01-01', date '2024-12-31', units := 2025)\n"
+            "from report_form_between(date '2024-01-01', date '2026-12-31', units := 'current')\n"
             "where sector is null\n"
-            "order by commune_code;",
+            "order by unit_key;",
         ),
     ]
 

@@ -49,13 +49,19 @@ def test_stage_task_is_a_plain_function(tmp_path, settings):
 
 @pytest.mark.slow
 def test_nightly_flow_ingests_the_inbox_and_writes_sheets(tmp_path, monkeypatch, prefect_harness):
+    from datetime import date, timedelta
+
     from pipelines.config import Settings
     from pipelines.flows import current_quarter, tthc_nightly
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()
+    received = date.today() - timedelta(days=1)  # a case of this quarter's first day at the latest …
+    received = max(received, date(received.year, 3 * ((received.month - 1) // 3) + 1, 1))
+    due = received + timedelta(days=5)
     (inbox / "today.csv").write_text(
-        HEADER + "\nHS-9;Khai sinh;UBND xã Mỹ Tân;Trực tuyến;05/01/2024 08:00;09/01/2024;08/01/2024;Đã trả kết quả\n",
+        HEADER + f"\nHS-9;Khai sinh;UBND phường Thiên Trường;Trực tuyến;{received:%d/%m/%Y} 08:00;{due:%d/%m/%Y};;"
+        "Đang xử lý\n",
         encoding="utf-8",
     )
     for key, value in {
@@ -70,7 +76,8 @@ def test_nightly_flow_ingests_the_inbox_and_writes_sheets(tmp_path, monkeypatch,
     summary = tthc_nightly()
     assert [f.status for f in summary.files] == ["loaded"]
     quarter = current_quarter(Settings.load())
-    assert [p.name for p in (tmp_path / "out").iterdir()] == [f"bieu06_13723_my-tan_{quarter}.xlsx"]
+    # … so this quarter's sheet is written, for today's unit
+    assert [p.name for p in (tmp_path / "out").iterdir()] == [f"bieu06_13684_thien-truong_{quarter}.xlsx"]
 
 
 def test_export_and_config_commands(tmp_path, settings, monkeypatch):

@@ -7,6 +7,7 @@ import csv
 import io
 import re
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -61,13 +62,20 @@ def test_seed_figures_for_my_tan(warehouse):
 
 
 def test_every_quarter_and_year_is_materialised_for_every_commune(warehouse):
-    rows = q(
-        warehouse,
-        "select period, count(distinct commune_code) from report_form where sector is null "
-        "group by period order by period",
-    )
-    # cases received in 2024 and finished in early January 2025 make 2025Q1 "present in the data"
-    assert rows == [("2024", 7), ("2024Q1", 7), ("2024Q2", 7), ("2024Q3", 7), ("2024Q4", 7), ("2025", 7), ("2025Q1", 7)]
+    periods = [r[0] for r in q(warehouse, "select period from periods order by period_start, period_kind")]
+    quarters = [f"{y}Q{n}" for y in (2024, 2025, 2026) for n in (1, 2, 3, 4)]
+    assert sorted(periods) == sorted(quarters + ["2024", "2025", "2026"])  # the sample runs to 12/2026
+    units = {}
+    for period, key in q(warehouse, "select period, unit_key from report_form where sector is null"):
+        units.setdefault(period, set()).add(key)
+    old = {f"{c}@2024" for c in ("13711", "13717", "13720", "13723", "13726", "13732", "13735")}
+    new = {f"{c}@2025" for c in ("13669", "13684", "13693", "13708")}
+    for quarter in quarters[:4]:  # 2024: the 7 communes of huyện Mỹ Lộc
+        assert units[quarter] == old, quarter
+    for quarter in quarters[4:6]:  # 2025H1: the 7, and today's units for the cases they re-listed
+        assert old <= units[quarter] <= old | new, quarter
+    for quarter in quarters[6:]:  # from 2025Q3: the 4 units they became (and old cases never closed)
+        assert new <= units[quarter] <= old | new, quarter
     # the materialised quarter equals the range macro over the same dates
     a = q(warehouse, "select * exclude (period) from report_form where period = '2024Q2' order by all")
     b = q(
@@ -115,8 +123,15 @@ def test_newest_snapshot_wins(warehouse):
     # every case of A is also in B, which is newer, except the one whose B row is quarantined
     # (received 31/02/2024): its last valid state is A's
     assert rows == [("000.17.20.H40-240226-0001",)]
-    # 8,476 cases in B; the one with an unknown status exists nowhere else
-    assert q(warehouse, "select count(*) from cases")[0][0] == 8476 - 1
+    # 8,476 cases in B (the one with an unknown status exists nowhere else), 4,019 received in
+    # 2025H1 (their 136 open on 30/06/2025 listed again by today's units, same ids), 11,968 from 07/2025
+    assert q(warehouse, "select count(*) from cases")[0][0] == 8476 - 1 + 4019 + 11968
+    carried = q(
+        warehouse,
+        "select count(*), min(unit_key like '%@2025'), min(snapshot_at) from cases "
+        "where received_at < date '2025-07-01' and source_file like '2026-12-01%'",
+    )
+    assert carried == [(136, True, datetime(2026, 12, 1, 7, 0))]
 
 
 def test_loading_again_changes_nothing(warehouse_copy, tmp_path):
@@ -132,7 +147,7 @@ def test_loading_again_changes_nothing(warehouse_copy, tmp_path):
 def test_file_order_does_not_matter(warehouse, tmp_path):
     # the newer snapshot B first, the older A afterwards: A must not overwrite B
     s = _settings(tmp_path, "reordered")
-    newer = [f for f in FILES if f.name.startswith("2025")]
+    newer = [f for f in FILES if not f.name.startswith("2024")]
     older = [f for f in FILES if f.name.startswith("2024")]
     run_local(newer, s)
     run_local(older, s)

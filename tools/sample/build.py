@@ -1,5 +1,6 @@
 """The sample set: simulate the whole district (Mỹ Tân calibrated, ids and people assigned),
-then write snapshot A and the three B files from the same cases."""
+then write snapshot A and the three B files from the same cases; and the 2025–2026 extension
+across the reform (`build_sample_2025`, see `era2025`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,18 @@ from pathlib import Path
 
 from .calibrate import calibrate_my_tan, check_my_tan
 from .defects import Defect, DefectLog, pick_defects
+from .era2025 import (
+    CUTOVER,
+    EXPORT_2026,
+    EXPORT_Q3,
+    FILE_2026,
+    FILE_H1,
+    FILE_Q3,
+    PEOPLE_FROM_H1,
+    Q3_END,
+    WARD_END,
+    simulate_2025,
+)
 from .model import (
     A_LAST_RECEIVED,
     COMMUNES,
@@ -22,7 +35,9 @@ from .model import (
     Case,
 )
 from .people import assign_ids, assign_people
+from .render_2025 import ward_views, write_2026_csv, write_h1_csv
 from .render_csv import write_dvcqg_csv, write_igate_csv, write_unicode_text
+from .render_q3_xlsx import write_q3_xlsx
 from .render_xlsx import write_snapshot_a
 from .simulate import arrivals, draw_case
 from .views import snapshot
@@ -40,6 +55,8 @@ def simulate_cases(seed: int = 2024) -> list[Case]:
     assign_ids(cases)
     assign_people(cases, seed)
     check_my_tan(cases)
+    if len(cases) >= PEOPLE_FROM_H1:  # the 2025 people are numbered from there
+        raise RuntimeError(f"{len(cases)} cases in 2024: the fake people of 2025 would collide")
     return cases
 
 
@@ -64,6 +81,19 @@ def build_sample(out_dir: Path, seed: int = 2024) -> tuple[list[Path], list[Defe
     return paths, log.landed
 
 
+def build_sample_2025(out_dir: Path, seed: int = 2024) -> list[Path]:
+    """Write the three 2025–2026 files (old units' 2025H1, new units' Q3 2025 and 07/2025–11/2026)."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    era = simulate_2025(seed)
+    h1 = snapshot(era.h1, CUTOVER, CUTOVER.date())  # exported 01/07 07:30, frozen at the cutover
+    return [
+        write_h1_csv(out_dir / FILE_H1, h1),
+        write_q3_xlsx(out_dir / FILE_Q3, ward_views(era, EXPORT_Q3, Q3_END)),
+        write_2026_csv(out_dir / FILE_2026, ward_views(era, EXPORT_2026, WARD_END)),
+    ]
+
+
 def generate_sample(out_dir: Path, seed: int = 2024) -> list[Path]:
-    """Write the committed sample set into `out_dir` and return the files written."""
-    return build_sample(out_dir, seed)[0]
+    """Write the committed sample set (all seven files) into `out_dir`; return the files written."""
+    return build_sample(out_dir, seed)[0] + build_sample_2025(out_dir, seed)

@@ -15,7 +15,7 @@ from .build import generate_sample
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tools.sample",
-        description="Write the deterministic sample of portal exports (huyện Mỹ Lộc, 2024).",
+        description="Write the deterministic sample of portal exports (huyện Mỹ Lộc 2024 → 4 phường, 2026).",
     )
     parser.add_argument("out_dir", nargs="?", type=Path, help="folder for the sample files")
     parser.add_argument("--seed", type=int, default=2024, help="random seed (default 2024)")

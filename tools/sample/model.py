@@ -194,7 +194,7 @@ PROCEDURES: tuple[Procedure, ...] = (
 )
 _PROC_WEIGHTS = [p.weight for p in PROCEDURES]
 
-# Official days off in 2024 and January 2025 (Tết, Giỗ Tổ, 30/4–1/5, Quốc khánh).
+# Official days off, 2024 to 2026 (Tết, Giỗ Tổ, 30/4–1/5, Quốc khánh; no make-up Saturdays).
 HOLIDAYS: frozenset[date] = frozenset(
     date.fromisoformat(s)
     for s in (
@@ -216,6 +216,10 @@ HOLIDAYS: frozenset[date] = frozenset(
         "2025-01-29",
         "2025-01-30",
         "2025-01-31",
+        # the 2025–2026 extension (tools/sample/era2025.py); later than any 2024 case's dates
+        *["2025-04-07", "2025-04-30", "2025-05-01", "2025-09-01", "2025-09-02"],
+        *["2026-01-01", "2026-02-16", "2026-02-17", "2026-02-18", "2026-02-19", "2026-02-20"],
+        *["2026-04-27", "2026-04-30", "2026-05-01", "2026-09-01", "2026-09-02"],
     )
 )
 # Before Tết people register more; the Tết month and late summer are quieter.

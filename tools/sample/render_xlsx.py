@@ -149,7 +149,7 @@ def _a_sheet(wb: Workbook, sector: str, views: list[View], log: DefectLog) -> No
 FIXED_ZIP_TIME = (2024, 7, 5, 8, 15, 0)
 
 
-def normalize_xlsx(path: Path, modified: datetime) -> None:
+def normalize_xlsx(path: Path, modified: datetime, zip_time: tuple[int, ...] = FIXED_ZIP_TIME) -> None:
     """openpyxl stamps the save time into core.xml and the zip entries; pin both."""
     with zipfile.ZipFile(path) as src:
         entries = [(info, src.read(info.filename)) for info in src.infolist()]
@@ -160,7 +160,7 @@ def normalize_xlsx(path: Path, modified: datetime) -> None:
                 data = re.sub(
                     rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", data
                 )
-            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
+            fixed = zipfile.ZipInfo(info.filename, date_time=zip_time)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = info.external_attr
             dst.writestr(fixed, data)
