@@ -152,4 +152,6 @@ def serve(cron: str | None, timezone: str, every: float | None = None) -> None:
     from prefect.schedules import Cron, Interval
 
     schedule = Interval(timedelta(seconds=every)) if every else Cron(cron or "0 2 * * *", timezone=timezone)
-    tthc_nightly.serve(name=DEPLOYMENT, schedules=[schedule], pause_on_shutdown=False)
+    # limit=1: one nightly run at a time; a run still going when the next is due makes that one
+    # wait instead of stacking processes that fight for the warehouse lock (each run is a process)
+    tthc_nightly.serve(name=DEPLOYMENT, schedules=[schedule], pause_on_shutdown=False, limit=1)

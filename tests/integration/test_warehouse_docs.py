@@ -117,8 +117,8 @@ def test_every_example_query_runs(con):
     assert (rows[0]["resolved_early"], rows[0]["resolved_on_time"], rows[0]["resolved_late"]) == (345, 8, 0)
 
 
-def test_units_2025_example_rolls_up(con):
-    blocks = [b for b in _sql_blocks(PAGE.read_text(encoding="utf-8")) if "units := 2025" in b]
+def test_units_current_example_rolls_up(con):
+    blocks = [b for b in _sql_blocks(PAGE.read_text(encoding="utf-8")) if "units := 'current'" in b]
     assert blocks
     names = {r[1] for r in con.execute(blocks[0]).fetchall()}
     assert "Thiên Trường" in names and "Mỹ Tân" not in names
