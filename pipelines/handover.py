@@ -35,6 +35,7 @@ class StagedFile:
     personal_columns: list[str] = field(default_factory=list)
     shadowed_columns: list[str] = field(default_factory=list)
     missing_columns: list[str] = field(default_factory=list)
+    sector_sources: list[str] = field(default_factory=list)  # no sector column: where the sector came from
     columns: dict[str, str] = field(default_factory=dict)  # canonical column -> coarse form of its values
     family: str = ""  # the file name without its dates and numbers: exports of one source share it
     unresolved_agencies: dict[str, str] = field(default_factory=dict)

@@ -25,7 +25,7 @@ from pipelines.handover import FileOutcome, RunSummary, StagedFile
 from pipelines.inbox import Discovery, archive, discover, fingerprint
 from pipelines.reference.catalogue import load_catalogue
 from pipelines.reference.communes import Registry
-from pipelines.rules.vocab import column_map
+from pipelines.rules.vocab import missing_column_notes
 from pipelines.transform.stage import stage_file
 from pipelines.warehouse import (
     build,
@@ -153,9 +153,10 @@ def file_notes(s: StagedFile) -> list[str]:
         notes.append("cột trùng nghĩa, bỏ qua: " + ", ".join(s.shadowed_columns))
     if s.unresolved_agencies:
         notes.append("cơ quan không xác định được xã: " + ", ".join(sorted(s.unresolved_agencies)[:5]))
-    if s.missing_columns and s.status == "staged":
-        labels = ", ".join(column_map().label(c) for c in s.missing_columns)
-        notes.append(f"tệp không có cột (giá trị chưa biết, không tính là 'không'): {labels}")
+    if s.status == "staged":
+        notes += missing_column_notes(s.missing_columns)
+        if s.sector_sources:
+            notes.append("không có cột Lĩnh vực: lĩnh vực lấy từ " + ", ".join(s.sector_sources))
     if s.flags:
         notes.append("cần kiểm tra: " + ", ".join(f"{k} {v}" for k, v in sorted(s.flags.items())))
     return notes

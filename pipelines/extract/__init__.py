@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from pipelines.extract.alignment import check_alignment, row_widths
 from pipelines.extract.csv_reader import CsvPlan, NeedsExactPass
 from pipelines.extract.errors import FileRejected
 from pipelines.extract.guard import NO_BUDGET, Budget, Limits, check_size
 from pipelines.extract.header import HeaderLayout, export_time
-from pipelines.extract.shape import shape
+from pipelines.extract.shape import Shaped, sector_heading, shape, sheet_sector
 from pipelines.extract.sniff import sniff
 from pipelines.rules.vocab import ColumnMap, column_map
 
@@ -39,6 +40,7 @@ class ExportInfo:
     personal_columns: list[str] = field(default_factory=list)
     shadowed_columns: list[str] = field(default_factory=list)
     missing_columns: list[str] = field(default_factory=list)
+    sector_sources: list[str] = field(default_factory=list)  # where the sector came from without a column
     rows_skipped: int = 0  # blank lines, footers, repeated headers
     malformed_rows: list[tuple[str | None, int]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -46,7 +48,9 @@ class ExportInfo:
     restart: Callable[[], Iterator[pa.Table]] | None = field(default=None, repr=False)
 
 
-def _note_layout(info: ExportInfo, layout: HeaderLayout, title: list[list[str | None]]) -> None:
+def _note_layout(
+    info: ExportInfo, layout: HeaderLayout, title: list[list[str | None]], sheet: str | None = None
+) -> None:
     for name in layout.unknown:
         if name not in info.unknown_columns:
             info.unknown_columns.append(name)
@@ -61,19 +65,49 @@ def _note_layout(info: ExportInfo, layout: HeaderLayout, title: list[list[str | 
     cmap = layout.cmap or column_map()
     _check_required(layout, cmap)
     present = set(layout.mapping.values())
+    if "sector" not in present:
+        from_title = next((h for row in title for h in map(sector_heading, row) if h), None)
+        layout.sector_hint = from_title or sheet_sector(sheet)
+        if layout.sector_hint:
+            _add(info.sector_sources, "dòng «Lĩnh vực: …» ở đầu trang" if from_title else "tên trang tính")
     # columns absent from the file's header (any of its sheets): their values are unknown
     info.missing_columns += [c for c in cmap.names() if c not in present and c not in info.missing_columns]
 
 
+def _add(items: list[str], item: str) -> None:
+    if item not in items:
+        items.append(item)
+
+
+def _shaped(info: ExportInfo, shaped: Shaped, layout: HeaderLayout, first: bool, where: str, widths=None) -> pa.Table:
+    """Count what shape dropped; the first data of each header is checked to line up with it."""
+    info.rows_skipped += shaped.skipped
+    if shaped.headings:
+        _add(info.sector_sources, "dòng «Lĩnh vực: …» trên các hồ sơ")
+    if first and "case_id" in (layout.cmap or column_map()).names():  # case exports, not the catalogue
+        check_alignment(shaped.table, layout, where, widths)
+    return shaped.table
+
+
 def _check_required(layout: HeaderLayout, cmap: ColumnMap) -> None:
+    """The columns every figure needs (schemas/columns.csv `required`). Status and channel are not
+    among them: without a status column the status follows from the dates, without a channel
+    column the channel is unknown (transform/parse.py)."""
     present = set(layout.mapping.values())
     missing = [c.canonical for c in cmap.columns if c.required == "yes" and c.canonical not in present]
     names = set(cmap.names())
     if {"finished_at", "returned_at"} <= names and not {"finished_at", "returned_at"} & present:
         missing.append("finished_at")
-    if missing:
-        labels = ", ".join(cmap.label(c) for c in missing)
-        raise FileRejected(f"thiếu cột bắt buộc: {labels} — required column(s) missing: {', '.join(missing)}")
+    if not missing:
+        return
+    labels = ", ".join(cmap.label(c) for c in missing)
+    if "case_id" in missing:
+        raise FileRejected(
+            f"thiếu cột Mã hồ sơ (thiếu: {labels}): không có mã hồ sơ thì các lần xuất của cùng một hồ sơ "
+            "không ghép được với nhau (mỗi lần nạp sẽ đếm lại hồ sơ đó), nên tệp không được nạp — "
+            "no case id column: snapshots of one case cannot be merged"
+        )
+    raise FileRejected(f"thiếu cột bắt buộc: {labels} — required column(s) missing: {', '.join(missing)}")
 
 
 def open_export(
@@ -114,10 +148,8 @@ def _csv(path: Path, info: ExportInfo, cmap: ColumnMap | None) -> Iterator[pa.Ta
     _note_layout(info, plan.layout, plan.title)
 
     def batches(exact: bool = False) -> Iterator[pa.Table]:
-        for cols, rows in read_csv_batches(path, plan, exact=exact):
-            shaped = shape(cols, plan.layout, None, rows)
-            info.rows_skipped += shaped.skipped
-            yield shaped.table
+        for n, (cols, rows) in enumerate(read_csv_batches(path, plan, exact=exact)):
+            yield _shaped(info, shape(cols, plan.layout, None, rows), plan.layout, n == 0, "")
         info.rows_skipped += plan.footer_lines
         info.malformed_rows.extend((None, n) for n in plan.malformed)
 
@@ -141,11 +173,12 @@ def _workbook(
 
     def batches() -> Iterator[pa.Table]:
         for sheet, cols, rows in read_workbook(path, info.kind, limits, plan, budget, cmap):
-            info.sheets.append(sheet.name)
-            _note_layout(info, sheet.layout, sheet.title)
+            first = sheet.name not in info.sheets
+            if first:
+                info.sheets.append(sheet.name)
+                _note_layout(info, sheet.layout, sheet.title, sheet.name)
             shaped = shape(cols, sheet.layout, sheet.name, rows)
-            info.rows_skipped += shaped.skipped
-            yield shaped.table
+            yield _shaped(info, shaped, sheet.layout, first, f"trang «{sheet.name}»")
         info.skipped_sheets = plan.skipped_sheets
         if not plan.sheets:
             raise FileRejected(
@@ -168,9 +201,9 @@ def _html(path: Path, info: ExportInfo, limits: Limits, cmap: ColumnMap | None) 
 
     def batches() -> Iterator[pa.Table]:
         for i, (grid, layout, _) in enumerate(found):
-            for cols, rows in read_html_grid(grid, layout):
-                shaped = shape(cols, layout, f"table{i + 1}" if len(found) > 1 else None, rows)
-                info.rows_skipped += shaped.skipped
-                yield shaped.table
+            widths = row_widths(grid[layout.data_start :], len(grid[layout.header_row]))
+            name = f"table{i + 1}" if len(found) > 1 else None
+            for n, (cols, rows) in enumerate(read_html_grid(grid, layout)):
+                yield _shaped(info, shape(cols, layout, name, rows), layout, n == 0, name or "", widths)
 
     return batches()

@@ -36,6 +36,10 @@ class HeaderLayout:
     shadowed: list[str] = field(default_factory=list)  # second alias of an already-mapped column
     header_keys: dict[int, str] = field(default_factory=dict)  # for spotting repeated headers
     cmap: ColumnMap | None = field(default=None, repr=False)  # the column map it was matched with
+    # without a sector column: the title's "Lĩnh vực: …" line or the sheet's name, and the last
+    # "Lĩnh vực: …" group row met so far (extract/shape.py fills the sector from them)
+    sector_hint: str | None = None
+    sector_carry: str | None = None
 
     @property
     def data_start(self) -> int:

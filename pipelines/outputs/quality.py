@@ -12,7 +12,7 @@ from typing import Any
 
 import duckdb
 
-from pipelines.rules.vocab import column_map, reason_column, reasons
+from pipelines.rules.vocab import missing_column_notes, reason_column, reasons
 
 EXAMPLES = 3
 
@@ -154,8 +154,7 @@ def render_text(report: dict[str, Any], markdown: bool = False) -> str:
         if f["unknown_columns"]:
             out.append(f"  Cột không nhận diện: {', '.join(f['unknown_columns'])}")
         if f["missing_columns"] and f["status"] == "loaded":
-            labels = ", ".join(column_map().label(c) for c in f["missing_columns"])
-            out.append(f"  Tệp không có cột (giá trị chưa biết, không tính là «không»): {labels}")
+            out += ["  " + note[0].upper() + note[1:] for note in missing_column_notes(f["missing_columns"])]
         if f["unresolved_agencies"]:
             out.append(
                 "  Cơ quan không xác định được xã: "

@@ -51,8 +51,14 @@ class ColumnMap:
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
+    """The rows of a rule file; a row with more or fewer fields than the header (an unquoted comma
+    inside "Tên tổ chức, cá nhân") is an error, never a silently shortened alias list."""
     with open(SCHEMAS / name, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+        rows = list(csv.DictReader(fh))
+    for n, row in enumerate(rows, start=2):
+        if None in row or None in row.values():
+            raise ValueError(f"schemas/{name}, line {n}: {len(row) - (None in row)} fields, quote values with commas")
+    return rows
 
 
 @lru_cache(maxsize=1)
@@ -114,6 +120,29 @@ def vocabularies() -> dict[str, dict[str, str]]:
 def statuses() -> dict[str, dict[str, str]]:
     """status -> its row of schemas/statuses.csv (code, terminal, group, label)."""
     return {row["status"]: row for row in _read_csv("statuses.csv")}
+
+
+def missing_column_notes(missing: list[str]) -> list[str]:
+    """What a file without some columns cannot tell, one line per kind (run summary and quality
+    report say the same): no status column → the status follows from the dates; no channel column
+    → the channel is unknown; any other column → its values are unknown (never "no")."""
+    cmap = column_map()
+    notes = []
+    if "status" in missing:
+        notes.append(
+            "không có cột Trạng thái: trạng thái suy ra từ ngày (có ngày trả kết quả → đã trả kết quả; có ngày có "
+            "kết quả → đã có kết quả; không có → đang giải quyết), không phân biệt được hồ sơ rút, dừng, từ chối"
+        )
+    if "channel" in missing:
+        notes.append(
+            "không có cột Hình thức nộp: các hồ sơ của tệp không rõ hình thức nộp, không tính vào trực tuyến "
+            "hay trực tiếp (Biểu 06 cột 4, 5)"
+        )
+    rest = [c for c in missing if c not in ("status", "channel")]
+    if rest:
+        labels = ", ".join(cmap.label(c) for c in rest)
+        notes.append(f"tệp không có cột (giá trị chưa biết, không tính là «không»): {labels}")
+    return notes
 
 
 def terminal_statuses() -> list[str]:

@@ -83,6 +83,18 @@ def text_or_null(column: pa.ChunkedArray | pa.Array) -> pa.Array:
     return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
 
 
+def derived_status(raw: pa.Table) -> pa.Array:
+    """The status of a file without a status column (the TT 03/2025 book), from its dates: a
+    hand-over date → returned, a finish date → resolved, neither → in progress. Refusals,
+    withdrawals and stops cannot be told apart from these books; the quality report says so."""
+    returned, finished = given(raw["returned_at"]), given(raw["finished_at"])
+    return pc.if_else(
+        returned,
+        pa.scalar("returned"),
+        pc.if_else(finished, pa.scalar("resolved"), pa.scalar("processing")),
+    )
+
+
 # the macros staging/parse_batch.sql calls (created with what they need, from sql/models.yml)
 PARSE_MACROS = ["tthc_parse_ts", "tthc_ts_in_range", "tthc_parse_amount", "tthc_scrub", "tthc_deadline"]
 
@@ -144,7 +156,15 @@ class BatchParser:
         """Typed rows in the order of `raw`, with the facts the row rules and the quality report
         use. Vocabularies and text run in Arrow on distinct values; dates and amounts in DuckDB."""
         n = raw.num_rows
-        status = map_distinct(raw["status"], self._vocab("status"), pa.string())
+        present = raw["_present"].unify_dictionaries().combine_chunks()
+
+        def has(column: str) -> pa.Array:  # the file's header has the column (per sheet)
+            return map_distinct(present, lambda v: column in (v or "").split(","), pa.bool_())
+
+        has_status = has("status")
+        status = pc.if_else(
+            has_status, map_distinct(raw["status"], self._vocab("status"), pa.string()), derived_status(raw)
+        )
         is_terminal = pc.fill_null(
             map_distinct(status, lambda s: None if s is None else s in self.terminal, pa.bool_()), False
         )
@@ -159,8 +179,7 @@ class BatchParser:
             self.con.unregister("raw_batch")
         if parsed.num_rows != n or not pc.all(pc.equal(parsed["batch_pos"], sql_in["batch_pos"])).as_py():
             parsed = parsed.sort_by("batch_pos")  # DuckDB keeps a projection's order; make sure
-        present = raw["_present"].unify_dictionaries().combine_chunks()
-        has_digitized = map_distinct(present, lambda v: "is_digitized" in (v or "").split(","), pa.bool_())
+        has_digitized = has("is_digitized")
         digitized = map_distinct(raw["is_digitized"], self._boolean, pa.bool_())
         paid_online = map_distinct(raw["is_paid_online"], self._boolean, pa.bool_())
         e_result = map_distinct(raw["has_e_result"], self._boolean, pa.bool_())
@@ -188,7 +207,13 @@ class BatchParser:
             "commune_code": commune_code,
             "commune_name": commune_name,
             "unit_key": unit_key,
-            "channel": map_distinct(raw["channel"], self._vocab("channel"), pa.string(), fill=""),
+            # a blank cell is trực tiếp (the DVCQG 766 rule for a missing KenhThucHien); a file
+            # without the column says nothing: NULL, neither online nor offline
+            "channel": pc.if_else(
+                has("channel"),
+                map_distinct(raw["channel"], self._vocab("channel"), pa.string(), fill=""),
+                pa.scalar(None, pa.string()),
+            ),
             "service_level": service_level,
             "received_at": parsed["received_at"],
             "due_at": parsed["due_at"],
@@ -205,7 +230,8 @@ class BatchParser:
             "note": parsed["note"],
             "source_sheet": raw["_sheet"],
             "source_row": raw["_row"],
-            "status_given": given(raw["status"]),
+            "status_given": pc.or_(pc.invert(has_status), given(raw["status"])),
+            "channel_absent": pc.invert(has("channel")),
             "received_given": parsed["received_given"],
             "due_given": parsed["due_given"],
             "finished_bad": parsed["finished_bad"],

@@ -238,7 +238,9 @@ def _stage(
     result.sheets = info.sheets
     result.unknown_columns = info.unknown_columns
     result.shadowed_columns = info.shadowed_columns
-    result.missing_columns = info.missing_columns
+    result.sector_sources = info.sector_sources
+    # a sector taken from the sheet name or a "Lĩnh vực: …" line is known, not missing
+    result.missing_columns = [c for c in info.missing_columns if not (c == "sector" and info.sector_sources)]
     result.columns = out.profile
     result.rows_skipped = info.rows_skipped
     result.unresolved_agencies = dict(parser.unresolved)

@@ -25,6 +25,8 @@ create or replace macro tthc_classify(r, f, d, grp, channel, s, e, horizon) as (
         received := tthc_is_received(r, grp, s, e),
         received_online := tthc_is_received(r, grp, s, e) and channel = 'online',
         received_offline := tthc_is_received(r, grp, s, e) and channel <> 'online',
+        -- a file without a channel column: neither online nor offline (counted apart)
+        received_channel_unknown := tthc_is_received(r, grp, s, e) and channel is null,
         carried_over := grp <> 'refused' and r < s and (f is null or f >= s),
         refused_at_intake := grp = 'refused' and r >= s and r < e + interval 1 day,
         resolved := tthc_is_resolved(r, f, grp, s, e),

@@ -43,6 +43,21 @@ create or replace macro tthc_ts_hm_dmy(x) as ([tthc_ts_from_parts(s) for s in [r
     ['hh', 'mi', 'ss', 'd', 'm', 'y']
 )]])[1];
 
+-- a due date with a half-day window, as e-PAR/R3 writes it ("12-03-2024 Từ 13:30 đến 16:00") or
+-- the window first ("Từ 13:30 đến 16:00 ngày 12/03/2024"): the window's end is the due time
+create or replace macro tthc_ts_window(x) as ([tthc_ts_from_parts(s) for s in [regexp_extract(
+    x,
+    '^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}),?'
+    || '\s+(?i:từ|tu)\s+\d{1,2}[:h]\d{2}\s*(?i:đến|den|-)\s*(\d{1,2})[:h](\d{2})()$',
+    ['d', 'm', 'y', 'hh', 'mi', 'ss']
+)]])[1];
+create or replace macro tthc_ts_window_first(x) as ([tthc_ts_from_parts(s) for s in [regexp_extract(
+    x,
+    '^(?i:từ|tu)\s+\d{1,2}[:h]\d{2}\s*(?i:đến|den|-)\s*(\d{1,2})[:h](\d{2})()'
+    || '\s+(?i:ngày|ngay)?\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$',
+    ['hh', 'mi', 'ss', 'd', 'm', 'y']
+)]])[1];
+
 -- yyyyMMddHHmmss (DVCQG synchronisation format) and yyyyMMdd
 create or replace macro tthc_ts_compact(x) as ([tthc_ts_from_parts(s) for s in [regexp_extract(
     x, '^(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2}))?$', ['y', 'm', 'd', 'hh', 'mi', 'ss']
@@ -85,11 +100,12 @@ create or replace macro tthc_ts_exact(raw, fmt) as (
 create or replace macro tthc_parse_ts_slow(raw) as (
     [case
         when x is null or x = '' then null
-        when regexp_full_match(x, '\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}.*') then tthc_ts_dmy(x)
+        when regexp_full_match(x, '\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}.*') then coalesce(tthc_ts_dmy(x), tthc_ts_window(x))
         when regexp_full_match(x, '\d{4}-\d{1,2}-\d{1,2}.*') then tthc_ts_iso(x)
         when regexp_full_match(x, '\d{14}|\d{8}') then tthc_ts_compact(x)
         when regexp_full_match(x, '\d{1,6}(\.\d+)?') then tthc_ts_serial(x)
         when regexp_full_match(x, '\d{1,2}:\d{2}.*') then tthc_ts_hm_dmy(x)
+        when regexp_full_match(x, '(?i:từ|tu)\s.*') then tthc_ts_window_first(x)
     end for x in [trim(raw)]][1]
 );
 

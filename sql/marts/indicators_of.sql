@@ -16,7 +16,14 @@ create or replace macro indicators_of(counts) as table
             sector,
             -- a list of structs unnested into its named fields
             unnest([  -- noqa: AL03
-                { 'indicator': 'resolved_online', 'numerator': resolved_online::double, 'denominator': null::double },
+                -- unknown (NULL) when every resolved case comes from files without a channel column
+                {
+                    'indicator': 'resolved_online',
+                    'numerator': case
+                        when resolved_total = 0 or resolved_channel_unknown < resolved_total then resolved_online
+                    end::double,
+                    'denominator': null::double
+                },
                 -- unknown (NULL) when resolved cases exist but none says whether it was digitised
                 {
                     'indicator': 'resolved_digitized',
@@ -31,7 +38,12 @@ create or replace macro indicators_of(counts) as table
                     'numerator': resolved_early + resolved_on_time + in_progress_on_time,
                     'denominator': received_total
                 },
-                { 'indicator': 'online_pct', 'numerator': received_online, 'denominator': received_in_period },
+                -- of the cases whose channel is known: a file without a channel column says nothing
+                {
+                    'indicator': 'online_pct',
+                    'numerator': received_online,
+                    'denominator': received_in_period - received_channel_unknown
+                },
                 { 'indicator': 'digitized_pct', 'numerator': resolved_digitized, 'denominator': digitized_known },
                 { 'indicator': 'paid_online_pct', 'numerator': paid_online, 'denominator': paid_known },
                 { 'indicator': 'e_result_pct', 'numerator': e_result, 'denominator': e_result_known },

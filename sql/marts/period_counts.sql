@@ -4,7 +4,8 @@
 -- indicators. Cases are classified and counted once per sector; the all-sectors row adds up the
 -- sector rows (a few hundred rows, not a second pass over the classified cases).
 -- received_total is counted on its own (received in the period or carried over), so the Biểu 06
--- identity received_total = received_online + received_offline + carried_over is a real check.
+-- identity received_total = received_online + received_offline + received_channel_unknown
+-- + carried_over is a real check.
 create or replace macro period_counts(period_list, as_of, units := 'recorded') as table
     with k as (
         select * from classified_for(period_list, as_of, units := units)
@@ -23,6 +24,7 @@ create or replace macro period_counts(period_list, as_of, units := 'recorded') a
             count(*) filter (where k.received_online) as received_online,
             count(*) filter (where k.received_offline) as received_offline,
             count(*) filter (where k.carried_over) as carried_over,
+            count(*) filter (where k.received_channel_unknown) as received_channel_unknown,
             count(*) filter (where k.resolved) as resolved_total,
             count(*) filter (where k.resolved_early) as resolved_early,
             count(*) filter (where k.resolved_on_time) as resolved_on_time,
@@ -34,6 +36,7 @@ create or replace macro period_counts(period_list, as_of, units := 'recorded') a
             count(*) filter (where k.refused_at_intake) as refused_at_intake,
             count(*) filter (where k.received) as received_in_period,
             count(*) filter (where k.resolved and channel = 'online') as resolved_online,
+            count(*) filter (where k.resolved and channel is null) as resolved_channel_unknown,
             count(*) filter (where k.resolved and is_digitized) as resolved_digitized,
             count(*) filter (where k.resolved and is_digitized is not null) as digitized_known,
             count(*) filter (where k.received and fee_amount > 0 and is_paid_online) as paid_online,

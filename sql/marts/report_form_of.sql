@@ -24,5 +24,6 @@ create or replace macro report_form_of(counts) as table
         in_progress_on_time,
         in_progress_overdue,
         withdrawn_stopped,
-        refused_at_intake
+        refused_at_intake,
+        received_channel_unknown
     from query_table(counts);

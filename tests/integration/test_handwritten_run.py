@@ -16,7 +16,7 @@ HEADER = [
     "Tên lĩnh vực",
     "Đơn vị tiếp nhận",
     "Hình thức tiếp nhận",
-    "Ngày nộp",
+    "Ngày nhận hồ sơ",
     "Hạn giải quyết",
     "Ngày kết thúc xử lý",
     "Tình trạng",

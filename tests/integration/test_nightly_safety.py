@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing as mp
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -21,6 +22,8 @@ from tests.paths import REPO as ROOT
 SAMPLE = ROOT / "data" / "sample"
 OLDER = [p for p in sorted(SAMPLE.iterdir()) if p.name.startswith("2024")]
 NEWER = [p for p in sorted(SAMPLE.iterdir()) if p.name.startswith("2025")]
+# the kill tests need a run with several files to stop in, not the biggest ones: the two smallest
+KILLED = sorted(NEWER, key=lambda p: p.stat().st_size)[:2]
 pytestmark = pytest.mark.slow  # each test runs the sample through a whole run at least twice
 
 FIGURES = (
@@ -121,20 +124,29 @@ def _run(db: Path, stage: Path, files: list[Path], kill_at: str | None = None, t
     )
 
 
+@pytest.fixture(scope="module")
+def published_older(tmp_path_factory) -> Path:
+    """The warehouse a first night published (the 2024 files), made once for the kill tests."""
+    tmp = tmp_path_factory.mktemp("older")
+    db = tmp / "w.duckdb"
+    assert _run(db, tmp / "stage", OLDER).returncode == 0
+    return db
+
+
 @pytest.mark.parametrize("kill_at", ["staged", "file_loaded", "built", "before_replace"])
-def test_killed_run_leaves_the_warehouse_as_it_was(tmp_path, kill_at):
+def test_killed_run_leaves_the_warehouse_as_it_was(tmp_path, kill_at, published_older):
     db, stage = tmp_path / "w.duckdb", tmp_path / "stage"
-    assert _run(db, stage, OLDER).returncode == 0
+    shutil.copy2(published_older, db)
     published = _sha(db)
-    killed = _run(db, stage, NEWER, kill_at=kill_at)
+    killed = _run(db, stage, KILLED, kill_at=kill_at)
     assert killed.returncode == -signal.SIGKILL
     assert _sha(db) == published  # untouched
-    again = _run(db, stage, NEWER)  # no stale lock, no half-recorded file
+    again = _run(db, stage, KILLED)  # no stale lock, no half-recorded file
     assert again.returncode == 0, again.stdout + again.stderr
     con = duckdb.connect(str(db), read_only=True)
     try:
         files = con.execute("select file_name, status from ingested_files order by file_name").fetchall()
-        assert [f for f, _ in files] == sorted(p.name for p in OLDER + NEWER)
+        assert [f for f, _ in files] == sorted(p.name for p in OLDER + KILLED)
         assert {s for _, s in files} == {"loaded"}
         assert con.execute("select count(*) from runs").fetchone()[0] == 2
     finally:
@@ -142,9 +154,9 @@ def test_killed_run_leaves_the_warehouse_as_it_was(tmp_path, kill_at):
     assert not (tmp_path / "w.duckdb.building").exists()
 
 
-def test_kill_at_a_random_moment(tmp_path):
+def test_kill_at_a_random_moment(tmp_path, published_older):
     db, stage = tmp_path / "w.duckdb", tmp_path / "stage"
-    assert _run(db, stage, OLDER).returncode == 0
+    shutil.copy2(published_older, db)
     published = _sha(db)
     env = dict(os.environ, TTHC_DB=str(db), TTHC_STAGE=str(stage), TTHC_CONFIG=str(tmp_path / "none.toml"))
     for delay in (0.5, 1.5, 2.5):

@@ -12,6 +12,7 @@ import pytest
 from pipelines import sqlfiles
 from pipelines.run import run_local
 from pipelines.warehouse import IdentityError, build, building, init_schema
+from pipelines.warehouse.build import check
 from tests.paths import REPO
 
 CSV_HEADER = (
@@ -99,8 +100,9 @@ def test_a_changed_rule_rebuilds_every_period(settings, tmp_path, rules_copy):
 
 
 def test_the_received_total_identity_fails_on_a_broken_count(settings):
-    """received_total is counted on its own: a case counted as received but in neither channel
-    column (a channel the classification does not know) breaks identity 1 and stops the build."""
+    """received_total is counted on its own: a case of unknown channel (a file without the column)
+    is in received_channel_unknown and the identity holds; a count that no longer adds up (here an
+    offline count edited by hand) breaks identity 1 and the check stops the build."""
     with building(settings.db) as con:
         init_schema(con, settings)
         con.execute(
@@ -113,7 +115,12 @@ def test_the_received_total_identity_fails_on_a_broken_count(settings):
             "'2024-01-05', 'processing'), ('X-2', '13723', 'Mỹ Tân', 'Hộ tịch', null, "
             "'2024-01-02 08:00', '2024-01-05', 'processing')"
         )
-        with pytest.raises(IdentityError, match="received_total"):
-            build(con, as_of=datetime(2024, 6, 30))
-        con.execute("update cases set channel = 'direct' where case_id = 'X-2'")
         assert build(con, as_of=datetime(2024, 6, 30)) == "full"
+        row = con.execute(
+            "select received_total, received_online, received_offline, received_channel_unknown from report_form "
+            "where sector is null and period = '2024Q1'"
+        ).fetchone()
+        assert row == (2, 1, 0, 1)
+        con.execute("update report_form set received_offline = received_offline + 1 where sector is null")
+        with pytest.raises(IdentityError, match="received_total"):
+            check(con)

@@ -38,6 +38,8 @@ FORM_NOTES = [
     "không tính vào đã giải quyết hay đang giải quyết.",
     "(**) Cột thêm, không thuộc Biểu số 06/VPCP/KSTT: hồ sơ bị từ chối tiếp nhận trong kỳ; "
     "không tính vào bất kỳ cột tổng nào.",
+    "(***) Cột thêm, không thuộc Biểu số 06/VPCP/KSTT: hồ sơ tiếp nhận trong kỳ từ tệp xuất không có cột "
+    "Hình thức nộp; tính vào Tổng số (3), không tính vào (4) hay (5).",
 ]
 LABEL_COLS = 2  # (1) STT, (2) Lĩnh vực; the data columns start right after them
 HEADER_ROWS = 3  # group headers, column headers, column numbers

@@ -36,6 +36,11 @@ def parse():
         ("45296", datetime(2024, 1, 5)),  # Excel serial
         ("45296.5", datetime(2024, 1, 5, 12, 0)),
         ("08:30 05/01/2024", datetime(2024, 1, 5, 8, 30)),
+        # e-PAR/R3 due dates: a half-day window, its end is the due time
+        ("12-03-2024 Từ 13:30 đến 16:00", datetime(2024, 3, 12, 16, 0)),
+        ("12/03/2024 từ 7h30 đến 11h00", datetime(2024, 3, 12, 11, 0)),
+        ("Từ 13:30 đến 16:00 ngày 12/03/2024", datetime(2024, 3, 12, 16, 0)),
+        ("05/08/2026 10:00:00", datetime(2026, 8, 5, 10, 0)),  # OpenCPS dd/MM/yyyy HH:mm:ss
         ("  05/01/2024  ", datetime(2024, 1, 5)),
         ("29/02/2024", datetime(2024, 2, 29)),
     ],
@@ -60,6 +65,9 @@ def test_forms(parse, raw, expected):
         "2024-02-30",
         "20240230",
         "31/04/2024 10:00",
+        "12-03-2024 Từ 13:30 đến 25:00",  # a window ending at an impossible hour
+        "31-02-2024 Từ 13:30 đến 16:00",
+        "Từ 13:30 đến 16:00",  # a window without its day
     ],
 )
 def test_impossible_or_garbage_is_null(parse, raw):

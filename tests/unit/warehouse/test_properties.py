@@ -136,7 +136,7 @@ def cases(draw, i: int) -> dict:
         "commune_code": draw(st.sampled_from(["13723", "13711"])),
         "commune_name": "x",
         "sector": draw(st.sampled_from(["Hộ tịch", "Chứng thực"])),
-        "channel": draw(st.sampled_from(["online", "direct", "postal"])),
+        "channel": draw(st.sampled_from(["online", "direct", "postal", None])),  # None: a file without the column
         "received_at": r,
         "due_at": None if kind == "refused" and draw(st.booleans()) else due,
         "finished_at": finished,
@@ -158,6 +158,7 @@ COLS = [
     "received_total",
     "received_online",
     "received_offline",
+    "received_channel_unknown",
     "carried_over",
     "resolved_total",
     "resolved_early",
@@ -197,7 +198,8 @@ def test_biểu_06_identities_and_one_group_per_case(warehouse, data):
     ).fetchall()
     for values in form:
         f = dict(zip(COLS, values))
-        assert f["received_total"] == f["received_online"] + f["received_offline"] + f["carried_over"], f
+        parts = f["received_online"] + f["received_offline"] + f["received_channel_unknown"] + f["carried_over"]
+        assert f["received_total"] == parts, f
         assert f["resolved_total"] == f["resolved_early"] + f["resolved_on_time"] + f["resolved_late"], f
         assert f["in_progress_total"] == f["in_progress_on_time"] + f["in_progress_overdue"], f
         assert f["received_total"] == f["resolved_total"] + f["in_progress_total"] + f["withdrawn_stopped"], f
@@ -211,7 +213,8 @@ def test_biểu_06_identities_and_one_group_per_case(warehouse, data):
         outcome = [k["resolved"], k["in_progress"], k["withdrawn_stopped"]]
         if k["received"] or k["carried_over"]:
             assert sum(outcome) == 1, (case_id, k, rows[int(case_id[1:])])
-            assert k["received_online"] + k["received_offline"] == int(k["received"]), (case_id, k)
+            channels = k["received_online"] + k["received_offline"] + k["received_channel_unknown"]
+            assert channels == int(k["received"]), (case_id, k)
         else:
             assert sum(outcome) == 0 and not k["received_online"] and not k["received_offline"], (case_id, k)
         if k["resolved"]:
@@ -303,7 +306,7 @@ def mixes(draw) -> tuple[list[list[str]], dict[str, int]]:
 
 
 @pytest.mark.slow
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(mixes())
 def test_rows_are_conserved_through_a_run(mix):
     lines, expected = mix
