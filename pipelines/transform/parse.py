@@ -161,10 +161,10 @@ class BatchParser:
         def has(column: str) -> pa.Array:  # the file's header has the column (per sheet)
             return map_distinct(present, lambda v: column in (v or "").split(","), pa.bool_())
 
-        has_status = has("status")
-        status = pc.if_else(
-            has_status, map_distinct(raw["status"], self._vocab("status"), pa.string()), derived_status(raw)
-        )
+        has_status, has_channel = has("status"), has("channel")
+        status = map_distinct(raw["status"], self._vocab("status"), pa.string())
+        if not pc.all(has_status).as_py():  # only files without the column pay for the derivation
+            status = pc.if_else(has_status, status, derived_status(raw))
         is_terminal = pc.fill_null(
             map_distinct(status, lambda s: None if s is None else s in self.terminal, pa.bool_()), False
         )
@@ -194,6 +194,12 @@ class BatchParser:
             raw["service_level"], lambda v: level(v) or "none", pa.string(), fill="", dictionary=True
         )
 
+        # a blank cell is trực tiếp (the DVCQG 766 rule for a missing KenhThucHien); a file
+        # without the column says nothing: NULL, neither online nor offline
+        channel = map_distinct(raw["channel"], self._vocab("channel"), pa.string(), fill="")
+        if not pc.all(has_channel).as_py():
+            channel = pc.if_else(has_channel, channel, pa.scalar(None, pa.string()))
+
         def unknown(text: pa.ChunkedArray, mapped: pa.Array) -> pa.Array:
             return pc.and_(given(text), pc.is_null(mapped))
 
@@ -207,13 +213,7 @@ class BatchParser:
             "commune_code": commune_code,
             "commune_name": commune_name,
             "unit_key": unit_key,
-            # a blank cell is trực tiếp (the DVCQG 766 rule for a missing KenhThucHien); a file
-            # without the column says nothing: NULL, neither online nor offline
-            "channel": pc.if_else(
-                has("channel"),
-                map_distinct(raw["channel"], self._vocab("channel"), pa.string(), fill=""),
-                pa.scalar(None, pa.string()),
-            ),
+            "channel": channel,
             "service_level": service_level,
             "received_at": parsed["received_at"],
             "due_at": parsed["due_at"],
@@ -231,7 +231,7 @@ class BatchParser:
             "source_sheet": raw["_sheet"],
             "source_row": raw["_row"],
             "status_given": pc.or_(pc.invert(has_status), given(raw["status"])),
-            "channel_absent": pc.invert(has("channel")),
+            "channel_absent": pc.invert(has_channel),
             "received_given": parsed["received_given"],
             "due_given": parsed["due_given"],
             "finished_bad": parsed["finished_bad"],
