@@ -1,6 +1,6 @@
 """Throughput of the per-file work before and after a change (issue 13: no loss on CSV and xlsx).
 
-    .venv/bin/python bench/layout_bench.py --before /tmp/before [--rounds 3]
+    .venv/bin/python bench/layout_bench.py --before /tmp/before [--after /tmp/after] [--rounds 3]
 
 `--before` is a checkout of the earlier commit (`git worktree add /tmp/before <commit>`). Each
 round stages the benchmark's 1M-row CSV and 200k-row xlsx (bench/data, written by
@@ -34,21 +34,24 @@ t = time.perf_counter()
 r = stage_file(Path({path!r}), s)
 print(json.dumps({{'s': time.perf_counter() - t, 'rows': r.rows_read, 'status': r.status}}))
 """
+# the floors of bench/run_bench.py (the same reads)
 FLOOR_CSV = """
 import json, time
 import pyarrow as pa, pyarrow.csv as pc
 t = time.perf_counter()
-names = pc.read_csv({path!r}, read_options=pc.ReadOptions(block_size=1 << 26)).column_names
-tab = pc.read_csv({path!r}, convert_options=pc.ConvertOptions(column_types={{n: pa.string() for n in names}}))
+ro = pc.ReadOptions(skip_rows=5, block_size=1 << 24)
+po = pc.ParseOptions(delimiter=';', invalid_row_handler=lambda r: 'skip')
+names = pc.open_csv({path!r}, read_options=ro, parse_options=po).schema.names
+tab = pc.read_csv({path!r}, read_options=ro, parse_options=po,
+                  convert_options=pc.ConvertOptions(column_types={{n: pa.string() for n in names}}))
 print(json.dumps({{'s': time.perf_counter() - t, 'rows': tab.num_rows}}))
 """
 FLOOR_XLSX = """
 import json, time
 import fastexcel
 t = time.perf_counter()
-rd = fastexcel.read_excel({path!r})
-n = sum(rd.load_sheet(name, header_row=None).to_arrow().num_rows for name in rd.sheet_names)
-print(json.dumps({{'s': time.perf_counter() - t, 'rows': n}}))
+tab = fastexcel.read_excel({path!r}).load_sheet(0, header_row=None, dtypes='string').to_arrow()
+print(json.dumps({{'s': time.perf_counter() - t, 'rows': tab.num_rows}}))
 """
 
 
@@ -65,6 +68,7 @@ def once(code: str, pythonpath: Path | None) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--before", type=Path, required=True, help="checkout of the earlier commit")
+    ap.add_argument("--after", type=Path, default=ROOT, help="checkout of the later commit (default: this one)")
     ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
     inputs = {"CSV 1,000,000 rows": DATA / "cases_1000000.csv", "xlsx 200,000 rows": DATA / "cases_200000.xlsx"}
@@ -76,7 +80,7 @@ def main() -> None:
         for label, path in inputs.items():
             floor = FLOOR_CSV if path.suffix == ".csv" else FLOOR_XLSX
             times.setdefault((label, "floor"), []).append(once(floor.format(path=str(path)), None)["s"])
-            for side, code_root in (("before", args.before), ("after", ROOT)):
+            for side, code_root in (("before", args.before), ("after", args.after)):
                 r = once(STAGE.format(path=str(path), stage=str(WORK / f"layout-{side}")), code_root)
                 assert r["status"] == "staged", r
                 times.setdefault((label, side), []).append(r["s"])

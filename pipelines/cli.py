@@ -10,7 +10,8 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
+
+from pipelines.cli_output import environment_message, print_summary
 
 app = typer.Typer(
     help="tthc-analytics: hồ sơ TTHC từ cổng dịch vụ công → kho DuckDB → Biểu 06, chỉ số, báo cáo.",
@@ -35,15 +36,27 @@ DbOption = Annotated[Path | None, typer.Option("--db", help="Tệp kho DuckDB (m
 ConfigOption = Annotated[Path | None, typer.Option("--config", help="Tệp cấu hình TOML (mặc định tthc.toml).")]
 
 
-def _fail(message: str, code: int = 1) -> None:
+# exit codes (README, "Nightly operation"): monitoring tells data problems from a broken machine
+EXIT_OK = 0  # every file loaded or already loaded; the command did what was asked
+EXIT_DATA = 1  # some files rejected for their content, or a request the data cannot answer
+EXIT_USAGE = 2  # a wrong option, setting or configuration file
+EXIT_ENVIRONMENT = 3  # the machine failed: disk, permissions, lock, damaged warehouse, server
+
+
+def _fail(message: str, code: int = EXIT_DATA) -> None:
     err.print(f"[bold red]Lỗi:[/] {message}")
     raise typer.Exit(code)
 
 
 def _settings(config: Path | None, **overrides: object):
-    from pipelines.config import Settings
+    from pipelines.config import Settings, SettingsError
 
-    return Settings.load(config, **overrides)
+    if config is not None and not Path(config).is_file():
+        _fail(f"không tìm thấy tệp cấu hình '{config}' (--config) — no such configuration file", EXIT_USAGE)
+    try:
+        return Settings.load(config, **overrides)
+    except SettingsError as exc:
+        _fail(str(exc), EXIT_USAGE)
 
 
 @app.command()
@@ -61,9 +74,9 @@ def run(
     targets = [str(p) for p in (paths or [settings.inbox])]
     if not paths:
         settings.inbox.mkdir(parents=True, exist_ok=True)
-    missing = [p for p in targets if not Path(p).exists()]
+    missing = [p for p in targets if not (Path(p).exists() or Path(p).is_symlink())]
     if missing:
-        _fail(f"không tìm thấy '{missing[0]}' — no such file or folder")
+        _fail(f"không tìm thấy '{missing[0]}' — no such file or folder", EXIT_USAGE)
     started = time.perf_counter()
     try:
         with console.status("Đang nạp và tính chỉ số…", spinner="dots") if console.is_terminal else _null():
@@ -76,11 +89,15 @@ def run(
 
                 summary = run_with_prefect(targets, settings)
     except FileNotFoundError as exc:
-        _fail(str(exc))
-    except Exception as exc:
-        _fail(f"{type(exc).__name__}: {exc}", 2)
+        _fail(str(exc), EXIT_USAGE)
+    except Exception as exc:  # the data never raises (bad files are rejected): this is the machine
+        _fail(environment_message(exc), EXIT_ENVIRONMENT)
     summary.seconds = round(time.perf_counter() - started, 1)
-    _print_summary(summary)
+    print_summary(summary)
+    if summary.status != "succeeded":
+        raise typer.Exit(EXIT_ENVIRONMENT)
+    if summary.count("rejected"):
+        raise typer.Exit(EXIT_DATA)
 
 
 class _null:
@@ -89,42 +106,6 @@ class _null:
 
     def __exit__(self, *args: object) -> None:
         return None
-
-
-def _print_summary(summary) -> None:
-    table = Table(title=f"Lần chạy {summary.run_id}", show_lines=False)
-    right = ("Đọc", "Nạp", "Cách ly", "Trùng")
-    for col in ("Tệp", "Trạng thái", "Đọc", "Nạp", "Cách ly", "Trùng", "Ghi chú"):
-        table.add_column(col, justify="right" if col in right else "left")
-    labels = {"loaded": "đã nạp", "skipped": "bỏ qua (đã nạp)", "rejected": "[red]từ chối[/]"}
-    for f in summary.files:
-        table.add_row(
-            f.name,
-            labels.get(f.status, f.status),
-            f"{f.read:,}".replace(",", "."),
-            f"{f.loaded:,}".replace(",", "."),
-            f"{f.quarantined:,}".replace(",", "."),
-            f"{f.duplicate:,}".replace(",", "."),
-            f.message or "",
-        )
-    console.print(table)
-    for f in summary.files:
-        for note in f.notes:
-            console.print(f"[yellow]⚠[/] {f.name}: {note}")
-    n = lambda v: f"{v:,}".replace(",", ".")
-    console.print(
-        f"Tệp: {summary.count('loaded')} nạp, {summary.count('skipped')} bỏ qua, {summary.count('rejected')} từ chối. "
-        f"Dòng: {n(summary.total('read'))} đọc = {n(summary.total('loaded'))} nạp + "
-        f"{n(summary.total('quarantined'))} cách ly + {n(summary.total('duplicate'))} trùng. "
-        f"Thời gian: {str(summary.seconds).replace('.', ',')} s."
-    )
-    for path in summary.waiting:
-        console.print(f"[yellow]…[/] {Path(path).name}: tệp đang được chép vào hộp thư, lần chạy sau sẽ nạp")
-    if summary.archived:
-        console.print(f"Đã chuyển {len(summary.archived)} tệp đã nạp sang {Path(summary.archived[0]).parent}")
-    if summary.orchestration:
-        console.print(f"Prefect: {summary.orchestration}")
-    console.print(f"Kho dữ liệu: [bold]{summary.db}[/]  (mở: duckdb -readonly {summary.db})")
 
 
 UnitsOption = Annotated[
@@ -194,7 +175,7 @@ def report(
         finally:
             con.close()
     except FiguresError as exc:
-        _fail(str(exc))
+        _fail(str(exc), getattr(exc, "exit_code", EXIT_DATA))
     text = render_markdown(figures)
     if fmt == "md":
         if out:
@@ -226,7 +207,7 @@ def sheets(
     try:
         paths = write_sheets(settings.db, p, commune or None, out or settings.out)
     except FiguresError as exc:
-        _fail(str(exc))
+        _fail(str(exc), getattr(exc, "exit_code", EXIT_DATA))
     for path in paths:
         console.print(f"Đã ghi {path}")
     console.print(f"{len(paths)} tệp.")
@@ -251,7 +232,7 @@ def quality(
     try:
         con = connect(settings.db)
     except FiguresError as exc:
-        _fail(str(exc))
+        _fail(str(exc), getattr(exc, "exit_code", EXIT_DATA))
     try:
         report = quality_report(con, run_id)
     finally:
@@ -325,9 +306,59 @@ def export(
     try:
         written = export_parquet(settings.db, out)
     except FiguresError as exc:
-        _fail(str(exc))
+        _fail(str(exc), getattr(exc, "exit_code", EXIT_DATA))
     for name, n in written.items():
         console.print(f"{name}: {n:,} dòng → {out / name}".replace(",", "."))
+
+
+@app.command()
+def restore(
+    name: Annotated[str | None, typer.Argument(help="Tên bản sao lưu (mặc định: bản mới nhất).")] = None,
+    list_only: Annotated[bool, typer.Option("--list", help="Chỉ liệt kê các bản sao lưu.")] = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Đặt lại một bản kho dữ liệu đã công bố trước đây (bản hiện tại được giữ làm sao lưu)."""
+    from pipelines.recovery import RecoveryError, backups_of
+    from pipelines.recovery import restore as do_restore
+
+    settings = _settings(config, db=db)
+    if list_only:
+        found = backups_of(settings)
+        for p in found:
+            console.print(
+                f"{p.name}  {p.stat().st_size / 2**20:,.1f} MB".replace(",", "X").replace(".", ",").replace("X", ".")
+            )
+        console.print(f"{len(found)} bản sao lưu trong {settings.backups}")
+        return
+    try:
+        source, kept = do_restore(settings, name)
+    except RecoveryError as exc:
+        _fail(str(exc), EXIT_ENVIRONMENT)
+    console.print(f"Đã đặt lại {settings.db} từ {source.name}")
+    if kept:
+        console.print(f"Bản vừa thay được giữ tại {kept}")
+
+
+@app.command()
+def rebuild(
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Dựng lại kho dữ liệu chỉ từ kho lưu tệp nhập (mọi tệp đã nạp), thay cho bản hiện tại."""
+    from pipelines.recovery import RecoveryError
+    from pipelines.recovery import rebuild as do_rebuild
+
+    settings = _settings(config, db=db)
+    try:
+        summary, kept = do_rebuild(settings)
+    except RecoveryError as exc:
+        _fail(str(exc), EXIT_ENVIRONMENT)
+    print_summary(summary)
+    if kept:
+        console.print(f"Bản vừa thay được giữ tại {kept}")
+    if summary.status != "succeeded":
+        raise typer.Exit(EXIT_ENVIRONMENT)
 
 
 @app.command("config")
@@ -346,11 +377,24 @@ def show_config(config: ConfigOption = None) -> None:
 
 
 def main() -> None:
+    """The `tthc` command: a failure of the machine or of the warehouse file is one line and exit
+    code 3, never a traceback."""
+    import duckdb
+
+    from pipelines.warehouse.access import WAY_OUT
+
     try:
         app()
     except KeyboardInterrupt:
         err.print("Đã dừng.")
         sys.exit(130)
+    except duckdb.Error as exc:
+        line = " ".join(str(exc).split())[:240]
+        err.print(f"[bold red]Lỗi:[/] kho dữ liệu bị hỏng hoặc không đọc được ({line}): {WAY_OUT} — damaged warehouse")
+        sys.exit(EXIT_ENVIRONMENT)
+    except OSError as exc:
+        err.print(f"[bold red]Lỗi:[/] {environment_message(exc)}")
+        sys.exit(EXIT_ENVIRONMENT)
 
 
 if __name__ == "__main__":

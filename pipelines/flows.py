@@ -17,7 +17,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTa
 from pipelines.children import watch_parent
 from pipelines.config import Settings
 from pipelines.handover import RunSummary, StagedFile
-from pipelines.inbox import fingerprint
+from pipelines.inbox import safe_fingerprint
 from pipelines.rules.periods import quarter_of
 from pipelines.run import (
     already_loaded,
@@ -28,6 +28,7 @@ from pipelines.run import (
     publish,
     run_lock,
     split_known,
+    unreadable_files,
 )
 from pipelines.transform.stage import stage_file
 
@@ -37,9 +38,10 @@ watch_parent()
 
 
 @task(name="fingerprint", retries=2, retry_delay_seconds=2)
-def fingerprint_task(path: str) -> tuple[str, bool]:
-    """Hash a file's bytes; False when it changed while read (still arriving: the next run takes it)."""
-    return fingerprint(Path(path))
+def fingerprint_task(path: str) -> tuple[str | None, bool, str | None]:
+    """Hash a file's bytes; False when it changed while read (still arriving: the next run takes
+    it); a reason when it cannot be read (the run goes on without it)."""
+    return safe_fingerprint(Path(path))
 
 
 @task(name="extract-validate", retries=2, retry_delay_seconds=2)
@@ -73,8 +75,9 @@ def _tthc_run(paths: list[str], settings: Settings) -> RunSummary:
     settings = for_run(settings, run_id)
     found = discover_for([Path(p) for p in paths], settings)
     prints = [f.result() for f in fingerprint_task.map([str(p) for p in found.files])] if found.files else []
-    stable = [(str(p), sha) for p, (sha, ok) in zip(found.files, prints, strict=True) if ok]
-    changing = [str(p) for p, (_, ok) in zip(found.files, prints, strict=True) if not ok]
+    stable = [(str(p), sha) for p, (sha, ok, bad) in zip(found.files, prints, strict=True) if ok and sha and not bad]
+    changing = [str(p) for p, (_, ok, bad) in zip(found.files, prints, strict=True) if not ok and not bad]
+    unreadable = found.unreadable + [(p, bad) for p, (_, _, bad) in zip(found.files, prints, strict=True) if bad]
     todo, skipped = split_known([p for p, _ in stable], [s for _, s in stable], already_loaded(settings.db))
     logger.info(
         "%d tệp: %d mới, %d đã nạp trước đó, %d đang chép dở",
@@ -84,7 +87,7 @@ def _tthc_run(paths: list[str], settings: Settings) -> RunSummary:
         len(found.waiting) + len(changing),
     )
     futures = [stage_task.submit(p, sha, settings) for p, sha in todo]
-    staged = [f.result() for f in futures]
+    staged = [f.result() for f in futures] + unreadable_files(unreadable)
     for s in staged:
         if s.status == "rejected":
             logger.warning("Từ chối tệp %s: %s", s.name, s.message)

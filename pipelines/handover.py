@@ -7,8 +7,28 @@ module: it imports nothing of the package, so every layer may use it.
 
 from __future__ import annotations
 
+import errno
 import json
 from dataclasses import asdict, dataclass, field
+
+
+class EnvironmentFailure(RuntimeError):
+    """The machine failed (disk full, a folder without permission), not the input: the run stops
+    and says so; it is never recorded as a rejected file."""
+
+
+_ENVIRONMENT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO, errno.ENOMEM}
+_ENVIRONMENT_WORDS = ("No space left", "Disk quota", "Read-only file system", "Input/output error")
+
+
+def is_environment_error(exc: BaseException, input_path: str) -> bool:
+    """Is `exc`, raised while staging `input_path`, a failure of the machine rather than of the
+    file? A full disk always is; an error about another path (the stage folder) is too."""
+    if not isinstance(exc, OSError):
+        return False
+    if exc.errno in _ENVIRONMENT_ERRNOS or any(w in str(exc) for w in _ENVIRONMENT_WORDS):
+        return True
+    return exc.filename is not None and str(exc.filename) != str(input_path)
 
 
 @dataclass
@@ -71,6 +91,7 @@ class RunSummary:
     waiting: list[str] = field(default_factory=list)  # inbox files still being written: next run
     archived: list[str] = field(default_factory=list)  # inbox files moved to the archive after the run
     orchestration: str | None = None  # which Prefect server the run reported to, or None without Prefect
+    warnings: list[str] = field(default_factory=list)  # about the warehouse (held read-write, …)
 
     def total(self, attr: str) -> int:
         return sum(getattr(f, attr) for f in self.files)

@@ -14,9 +14,11 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import stat
 import time
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 EXPORT_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".txt", ".tsv", ".htm", ".html", ".ods"}
@@ -28,6 +30,8 @@ PARTIAL_MARKERS = (".part", ".crdownload", ".tmp", ".partial", ".download")
 class Discovery:
     files: list[Path] = field(default_factory=list)
     waiting: list[Path] = field(default_factory=list)  # in the inbox, still being written
+    # what cannot be read at all (a folder without permission, a FIFO, a broken link): path, reason
+    unreadable: list[tuple[Path, str]] = field(default_factory=list)
 
 
 def _is_export(f: Path) -> bool:
@@ -37,23 +41,79 @@ def _is_export(f: Path) -> bool:
     )
 
 
-def _young(f: Path, settle_seconds: float, now: float) -> bool:
-    return settle_seconds > 0 and now - f.stat().st_mtime < settle_seconds
+def _young(st: os.stat_result, settle_seconds: float, now: float) -> bool:
+    return settle_seconds > 0 and now - st.st_mtime < settle_seconds
+
+
+def _special(mode: int) -> str | None:
+    """Why a file that is not a regular file cannot be an export (opening a FIFO blocks)."""
+    for test, what in (
+        (stat.S_ISFIFO, "ống dẫn FIFO"),
+        (stat.S_ISCHR, "thiết bị ký tự"),
+        (stat.S_ISBLK, "thiết bị khối"),
+        (stat.S_ISSOCK, "socket"),
+    ):
+        if test(mode):
+            return f"không phải tệp thường ({what}), không đọc — not a regular file"
+    return None if stat.S_ISREG(mode) else "không phải tệp thường — not a regular file"
+
+
+def check_file(p: Path) -> tuple[os.stat_result | None, str | None]:
+    """(stat, None) for a regular file this process can read; (None, reason) otherwise. Never
+    opens the file: a FIFO or a device would block or hang the run."""
+    try:
+        st = os.stat(p)  # follows links: a broken link fails here
+    except FileNotFoundError:
+        return None, "liên kết hỏng, tệp đích không còn — broken link" if p.is_symlink() else "tệp không còn — gone"
+    except PermissionError:
+        return None, "không có quyền truy cập thư mục chứa tệp — permission denied"
+    except OSError as exc:
+        return None, f"không đọc được thông tin tệp ({exc.strerror}) — {exc.strerror}"
+    reason = _special(st.st_mode)
+    if reason:
+        return None, reason
+    if not os.access(p, os.R_OK):
+        return None, "không có quyền đọc tệp — permission denied"
+    return st, None
+
+
+def _folder_error(out: Discovery, top: Path, exc: OSError) -> None:
+    folder = Path(exc.filename or top)
+    out.unreadable.append((folder, f"không mở được thư mục ({exc.strerror}) — unreadable folder"))
 
 
 def discover(paths: list[Path], inbox: Path | None = None, settle_seconds: float = 0.0) -> Discovery:
     """Files given, and export files inside folders given (sorted: a stable load order). Files
-    under `inbox` modified within `settle_seconds` go to `waiting` instead."""
+    under `inbox` modified within `settle_seconds` go to `waiting` instead. A file or folder that
+    cannot be read goes to `unreadable` with its reason; the others go on."""
     out = Discovery()
     now = time.time()
     inbox_dir = Path(inbox).absolute() if inbox is not None else None
     for p in map(Path, paths):
         if p.is_dir():
             in_inbox = inbox_dir is not None and (p.absolute() == inbox_dir or inbox_dir in p.absolute().parents)
-            for f in sorted(f for f in p.rglob("*") if f.is_file() and _is_export(f)):
-                (out.waiting if in_inbox and _young(f, settle_seconds, now) else out.files).append(f)
-        elif p.exists():
-            out.files.append(p)
+            found: list[tuple[Path, os.stat_result]] = []
+
+            for root, dirs, names in os.walk(p, onerror=partial(_folder_error, out, p)):
+                dirs.sort()
+                for name in names:
+                    f = Path(root) / name
+                    if not _is_export(f):
+                        continue
+                    st, reason = check_file(f)
+                    if reason:
+                        out.unreadable.append((f, reason))
+                    else:
+                        assert st is not None
+                        found.append((f, st))
+            for f, st in sorted(found):
+                (out.waiting if in_inbox and _young(st, settle_seconds, now) else out.files).append(f)
+        elif p.exists() or p.is_symlink():
+            _, reason = check_file(p)
+            if reason:
+                out.unreadable.append((p, reason))
+            else:
+                out.files.append(p)
         else:
             raise FileNotFoundError(f"không tìm thấy '{p}' — no such file or folder")
     return out
@@ -65,6 +125,22 @@ def file_sha256(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def safe_fingerprint(path: Path) -> tuple[str | None, bool, str | None]:
+    """fingerprint(), with a file that cannot be read (permission changed since discovery, an I/O
+    error of its disk) as (None, False, reason) instead of an error that would stop the run."""
+    try:
+        sha, stable = fingerprint(path)
+    except OSError as exc:
+        return None, False, f"không đọc được tệp ({exc.strerror or exc}) — unreadable file"
+    return sha, stable, None
+
+
+def unreadable_key(path: Path) -> str:
+    """The ingested_files key of a file that could not be read: by its path (no bytes to hash),
+    so the next run tries it again and its record is replaced, not repeated."""
+    return "unreadable-" + hashlib.sha256(str(Path(path).absolute()).encode()).hexdigest()[:48]
 
 
 def fingerprint(path: Path) -> tuple[str, bool]:
@@ -99,3 +175,50 @@ def archive(paths: list[Path], inbox: Path, archive_dir: str | Path, day: date) 
         shutil.move(str(p), str(candidate))
         moved.append(candidate)
     return moved
+
+
+INDEX = "index.tsv"  # day, sha256, file name, size: one line per input, in the order loaded
+
+
+def keep_inputs(files: list[tuple[Path, str, str]], root: Path, day: date) -> int:
+    """Store each (path, sha256, name) once under root/objects/<ab>/<sha256> (a hard link when on
+    the same disk) and list it with its day and name in root/index.tsv: `tthc rebuild` needs
+    nothing else. Called before the warehouse is published, so what it holds is always archived.
+    Returns how many new inputs were stored."""
+    if not files:
+        return 0
+    root = Path(root)
+    (root / "objects").mkdir(parents=True, exist_ok=True)
+    index = root / INDEX
+    known = (
+        {line.split("\t")[1] for line in index.read_text(encoding="utf-8").splitlines()[1:]}
+        if index.exists()
+        else set()
+    )
+    lines = [] if index.exists() else ["day\tsha256\tname\tsize"]
+    for path, sha, name in files:
+        target = root / "objects" / sha[:2] / sha
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            part = target.with_name(sha + ".part")
+            try:
+                os.link(path, part)
+            except OSError:
+                shutil.copy2(path, part)
+            os.replace(part, target)
+        if sha not in known:
+            known.add(sha)
+            lines.append(f"{day.isoformat()}\t{sha}\t{name}\t{target.stat().st_size}")
+    if len(lines) > (0 if index.exists() else 1):
+        with open(index, "a", encoding="utf-8") as fh:
+            fh.write("\n".join(lines) + "\n")
+    return len(lines) - (0 if index.exists() else 1)
+
+
+def archived_inputs(root: Path) -> list[tuple[str, str, str]]:
+    """(day, sha256, name) of every archived input, in the order they were loaded."""
+    index = Path(root) / INDEX
+    if not index.exists():
+        return []
+    rows = [line.split("\t") for line in index.read_text(encoding="utf-8").splitlines()[1:] if line.strip()]
+    return [(r[0], r[1], r[2]) for r in rows]

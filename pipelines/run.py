@@ -16,13 +16,11 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import duckdb
-
 from pipelines import __version__
 from pipelines.config import Settings
 from pipelines.crashpoints import checkpoint
 from pipelines.handover import FileOutcome, RunSummary, StagedFile
-from pipelines.inbox import Discovery, archive, discover, fingerprint
+from pipelines.inbox import Discovery, archive, discover, keep_inputs, safe_fingerprint, unreadable_key
 from pipelines.reference.catalogue import load_catalogue
 from pipelines.reference.communes import Registry
 from pipelines.rules.vocab import missing_column_notes
@@ -37,6 +35,7 @@ from pipelines.warehouse import (
     next_file_seq,
     rules_hash,
 )
+from pipelines.warehouse.access import held_warning, open_read, writer_of
 from pipelines.warehouse.load import insert_row
 
 
@@ -49,17 +48,32 @@ def discover_for(paths: list[Path], settings: Settings) -> Discovery:
     return discover(paths, settings.inbox, settings.settle_seconds)
 
 
-def fingerprints(paths: list[Path]) -> tuple[list[str], list[str], list[str]]:
-    """(paths, sha256) of the files that did not change while read, and the paths that did."""
+def fingerprints(paths: list[Path]) -> tuple[list[str], list[str], list[str], list[tuple[Path, str]]]:
+    """(paths, sha256) of the files that did not change while read, the paths that did, and the
+    files that could not be read at all (path, reason)."""
     files: list[str] = []
     shas: list[str] = []
     changing: list[str] = []
+    unreadable: list[tuple[Path, str]] = []
     for p in paths:
-        sha, stable = fingerprint(p)
-        (files if stable else changing).append(str(p))
-        if stable:
+        sha, stable, problem = safe_fingerprint(p)
+        if problem:
+            unreadable.append((Path(p), problem))
+        elif stable and sha:
+            files.append(str(p))
             shas.append(sha)
-    return files, shas, changing
+        else:
+            changing.append(str(p))
+    return files, shas, changing, unreadable
+
+
+def unreadable_files(items: list[tuple[Path, str]]) -> list[StagedFile]:
+    """A rejected record for each file or folder that could not be read: the run goes on, the
+    summary and ingested_files say what and why, the next run tries again."""
+    return [
+        StagedFile(str(p), p.name or str(p), unreadable_key(p), 0, status="rejected", message=reason)
+        for p, reason in items
+    ]
 
 
 def split_known(files: list[str], shas: list[str], known: set[str]) -> tuple[list[tuple[str, str]], list[str]]:
@@ -76,9 +90,11 @@ def split_known(files: list[str], shas: list[str], known: set[str]) -> tuple[lis
 
 
 def already_loaded(db: Path) -> set[str]:
+    """SHA-256 of the files the published warehouse holds, read without ever waiting on an
+    analyst's read-write session (warehouse/access.py reads a private copy then)."""
     if not Path(db).exists():
         return set()
-    con = duckdb.connect(str(db), read_only=True)
+    con = open_read(Path(db)).con
     try:
         tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
         return known_files(con) if "ingested_files" in tables else set()
@@ -93,7 +109,20 @@ def publish(
     summary = RunSummary(run_id, str(settings.db))
     summary.files.extend(FileOutcome(Path(n).name, "skipped") for n in skipped)
     now = local_now(settings)
-    with building(settings.db, version=settings.storage_version) as con:
+    # every input the new warehouse will hold is archived before it is published (tthc rebuild)
+    keep_inputs(
+        [(Path(s.path), s.sha256, s.name) for s in staged if s.status == "staged"], settings.input_archive, now.date()
+    )
+    holder = writer_of(Path(settings.db)) if Path(settings.db).exists() else None
+    if holder:
+        summary.warnings.append(held_warning(holder))
+    with building(
+        settings.db,
+        version=settings.storage_version,
+        backups=Path(settings.backups),
+        keep=settings.backups_keep,
+        stamp=run_id,
+    ) as con:
         init_schema(con, settings)
         load_communes(con, settings)
         load_catalogue(con, settings.procedures_file, Registry.from_settings(settings), settings.procedures_units)
@@ -216,9 +245,10 @@ def _run_local(paths: list[Path], settings: Settings) -> RunSummary:
     run_id, started = new_run_id(settings), local_now(settings)
     settings = for_run(settings, run_id)
     found = discover_for(paths, settings)
-    files, shas, changing = fingerprints(found.files)
+    files, shas, changing, unreadable = fingerprints(found.files)
     todo, skipped = split_known(files, shas, already_loaded(settings.db))
     staged = [stage_file(Path(p), settings, sha) for p, sha in todo]
+    staged += unreadable_files(found.unreadable + unreadable)
     summary = publish(staged, skipped, settings, run_id, started)
     summary.waiting = [str(p) for p in found.waiting] + changing
     summary.seconds = round(time.perf_counter() - t0, 2)

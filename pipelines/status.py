@@ -22,6 +22,7 @@ from pipelines.config import Settings
 from pipelines.inbox import discover, fingerprint
 from pipelines.prefect_server import find_server, read_state
 from pipelines.sqlfiles import rules_hash
+from pipelines.warehouse.access import WarehouseUnreadable, held_warning, open_read, writer_of
 
 DEPLOYMENT = "tthc-nightly/tthc-nightly"  # flow name / deployment name
 OVERDUE_MINUTES = 30  # a scheduled run not started this long after its time is overdue
@@ -47,6 +48,7 @@ class Status:
     warehouse_run: dict[str, Any] = field(default_factory=dict)
     storage_version: str | None = None
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # not failures of the service (exit code unchanged)
     exit_code: int = 0
 
     def to_json(self) -> str:
@@ -177,18 +179,24 @@ def _warehouse(st: Status, settings: Settings) -> set[str]:
         st.problems.append(f"chưa có kho dữ liệu {db} — no warehouse yet")
         return set()
     st.warehouse_exists = True
-    con = duckdb.connect()
+    holder = writer_of(db)
+    if holder:  # not a problem of the service (the run reads around it), but the analyst's work is at risk
+        st.warnings.append(held_warning(holder))
     try:
-        con.execute(f"attach '{db.as_posix()}' as w (read_only)")
+        con = open_read(db).con
+    except WarehouseUnreadable as exc:
+        st.problems.append(str(exc))
+        return set()
+    try:
         st.storage_version = con.execute(
-            "select tags['storage_version'] from duckdb_databases() where database_name = 'w'"
+            "select tags['storage_version'] from duckdb_databases() where database_name = current_database()"
         ).fetchall()[0][0]
         row = con.execute(
             "select run_id, started_at, finished_at, files_loaded, files_rejected, rows_loaded, "
-            "code_version, rules_hash, build_mode from w.runs order by started_at desc, rowid desc "
+            "code_version, rules_hash, build_mode from runs order by started_at desc, rowid desc "
             "limit 1"
         ).fetchall()
-        known = {r[0] for r in con.execute("select sha256 from w.ingested_files where status = 'loaded'").fetchall()}
+        known = {r[0] for r in con.execute("select sha256 from ingested_files where status = 'loaded'").fetchall()}
     except duckdb.Error as exc:
         st.problems.append(f"không đọc được kho dữ liệu {db}: {str(exc).splitlines()[0]} — unreadable warehouse")
         return set()
@@ -261,6 +269,7 @@ def render(st: Status) -> str:
     else:
         out.append(f"Kho dữ liệu: chưa có ({st.warehouse})")
     out.append(f"Phiên bản đang cài: {__version__}")
+    out.extend(f"⚠ {w}" for w in st.warnings)
     if st.problems:
         out.append("")
         out.extend(f"⚠ {p}" for p in st.problems)

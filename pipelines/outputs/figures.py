@@ -20,6 +20,7 @@ import duckdb
 from pipelines.rules.indicators import form_column_names
 from pipelines.rules.periods import Period
 from pipelines.rules.text import match_key
+from pipelines.warehouse.access import WarehouseUnreadable, open_read
 
 FORM_COLUMNS = form_column_names()  # Biểu 06 columns of report_form, in the order of the form
 REFORM = "2025-07-01"
@@ -83,10 +84,21 @@ class Figures:
         return (self.indicators.get(code) or {}).get("value")
 
 
+class WarehouseDamaged(FiguresError):
+    """The published file exists but cannot be read: the environment, not the request."""
+
+    exit_code = 3
+
+
 def connect(db: Path) -> duckdb.DuckDBPyConnection:
+    """Read-only, through a private copy when an analyst holds the file read-write, a stale WAL
+    set aside (warehouse/access.py)."""
     if not Path(db).exists():
         raise FiguresError(f"chưa có kho dữ liệu '{db}': hãy chạy 'tthc run' trước — no warehouse yet")
-    return duckdb.connect(str(db), read_only=True)
+    try:
+        return open_read(Path(db)).con
+    except WarehouseUnreadable as exc:
+        raise WarehouseDamaged(str(exc)) from None
 
 
 def units_for(period: Period) -> str:

@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 from pipelines.config import Settings
 from pipelines.crashpoints import checkpoint
 from pipelines.extract import Budget, FileRejected, Limits, NeedsExactPass, open_export
-from pipelines.handover import StagedFile
+from pipelines.handover import EnvironmentFailure, StagedFile, is_environment_error
 from pipelines.inbox import file_sha256
 from pipelines.reference.communes import Registry
 from pipelines.rules.vocab import column_map, reason_column
@@ -107,6 +107,12 @@ def stage_file(path: Path, settings: Settings, sha256: str | None = None) -> Sta
     except BaseException as exc:
         if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
             raise  # KeyboardInterrupt, SystemExit; a Rust panic in a reader is a bad file
+        for p in (rows_path, q_path):
+            p.unlink(missing_ok=True)
+        if is_environment_error(exc, str(path)):
+            raise EnvironmentFailure(
+                f"lỗi môi trường khi xử lý {path.name}: {exc} — the machine failed, not the file"
+            ) from exc
         logging.getLogger(__name__).exception("unexpected error staging %s", path)
         result.status = "rejected"
         result.message = one_line(

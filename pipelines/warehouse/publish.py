@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.crashpoints import checkpoint
+from pipelines.warehouse.access import set_aside_wal
 
 
 def storage_version(path: Path) -> str | None:
@@ -55,9 +56,43 @@ def rewrite(src: Path, dst: Path, version: str) -> None:
         con.close()
 
 
+def keep_backup(db: Path, backups: Path, keep: int, stamp: str) -> Path | None:
+    """The published file, about to be replaced, kept as backups/<name>-<stamp>.duckdb (a hard
+    link when the folder is on the same disk: no copy), then only the newest `keep` remain."""
+    if keep <= 0 or not db.exists():
+        return None
+    backups.mkdir(parents=True, exist_ok=True)
+    target = backups / f"{db.stem}-{stamp}{db.suffix}"
+    try:
+        os.link(db, target)
+    except OSError:
+        shutil.copy2(db, target)
+    for old in list_backups(backups, db)[keep:]:
+        old.unlink(missing_ok=True)
+    return target
+
+
+def list_backups(backups: Path, db: Path) -> list[Path]:
+    """Backups of `db`, newest first."""
+    if not backups.is_dir():
+        return []
+    return sorted(backups.glob(f"{db.stem}-*{db.suffix}"), key=lambda p: p.name, reverse=True)
+
+
 @contextmanager
-def building(db: Path, memory_limit: str = "1GB", version: str = "v1.4.0") -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open a private copy of the warehouse; publish it atomically if the block succeeds."""
+def building(
+    db: Path,
+    memory_limit: str = "1GB",
+    version: str = "v1.4.0",
+    backups: Path | None = None,
+    keep: int = 0,
+    stamp: str = "",
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open a private copy of the warehouse; publish it atomically if the block succeeds.
+
+    Before the swap, the file being replaced is kept as a backup (`keep` of them) and a
+    write-ahead log next to it (an analyst's read-write session) is set aside: it belongs to the
+    old file and could never be replayed onto the new one."""
     db = Path(db)
     db.parent.mkdir(parents=True, exist_ok=True)
     work = db.with_name(db.name + ".building")
@@ -82,6 +117,9 @@ def building(db: Path, memory_limit: str = "1GB", version: str = "v1.4.0") -> It
         con.execute("checkpoint")
         con.close()
         checkpoint("before_replace")
+        if backups is not None:
+            keep_backup(db, backups, keep, stamp)
+        set_aside_wal(db)
         os.replace(work, db)
     except BaseException:
         con.close()

@@ -1,0 +1,64 @@
+"""What `tthc run` and `tthc rebuild` print: the run summary table and one-line failures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+
+
+def environment_message(exc: BaseException) -> str:
+    """One line for a failure of the machine (never a traceback)."""
+    import duckdb
+
+    from pipelines.warehouse.access import WAY_OUT
+
+    if isinstance(exc, duckdb.Error):  # the run read the published file, or its copy, and failed
+        line = " ".join(str(exc).split())[:240]
+        return f"kho dữ liệu bị hỏng hoặc không đọc được ({line}): {WAY_OUT} — damaged warehouse"
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"lỗi môi trường: {exc.strerror}{where}; chưa công bố gì, kho dữ liệu giữ nguyên — environment failure"
+    text = " ".join(str(exc).split())[:300]
+    return f"{text} — {type(exc).__name__}"
+
+
+def print_summary(summary) -> None:
+    table = Table(title=f"Lần chạy {summary.run_id}", show_lines=False)
+    right = ("Đọc", "Nạp", "Cách ly", "Trùng")
+    for col in ("Tệp", "Trạng thái", "Đọc", "Nạp", "Cách ly", "Trùng", "Ghi chú"):
+        table.add_column(col, justify="right" if col in right else "left")
+    labels = {"loaded": "đã nạp", "skipped": "bỏ qua (đã nạp)", "rejected": "[red]từ chối[/]"}
+    for f in summary.files:
+        table.add_row(
+            f.name,
+            labels.get(f.status, f.status),
+            f"{f.read:,}".replace(",", "."),
+            f"{f.loaded:,}".replace(",", "."),
+            f"{f.quarantined:,}".replace(",", "."),
+            f"{f.duplicate:,}".replace(",", "."),
+            f.message or "",
+        )
+    console.print(table)
+    for f in summary.files:
+        for note in f.notes:
+            console.print(f"[yellow]⚠[/] {f.name}: {note}")
+    n = lambda v: f"{v:,}".replace(",", ".")
+    console.print(
+        f"Tệp: {summary.count('loaded')} nạp, {summary.count('skipped')} bỏ qua, {summary.count('rejected')} từ chối. "
+        f"Dòng: {n(summary.total('read'))} đọc = {n(summary.total('loaded'))} nạp + "
+        f"{n(summary.total('quarantined'))} cách ly + {n(summary.total('duplicate'))} trùng. "
+        f"Thời gian: {str(summary.seconds).replace('.', ',')} s."
+    )
+    for path in summary.waiting:
+        console.print(f"[yellow]…[/] {Path(path).name}: tệp đang được chép vào hộp thư, lần chạy sau sẽ nạp")
+    for warning in summary.warnings:
+        console.print(f"[yellow]⚠[/] {warning}")
+    if summary.archived:
+        console.print(f"Đã chuyển {len(summary.archived)} tệp đã nạp sang {Path(summary.archived[0]).parent}")
+    if summary.orchestration:
+        console.print(f"Prefect: {summary.orchestration}")
+    console.print(f"Kho dữ liệu: [bold]{summary.db}[/]  (mở: duckdb -readonly {summary.db})")
