@@ -4,8 +4,8 @@
 
 `--before` is a checkout of the earlier commit (`git worktree add /tmp/before <commit>`). Each
 round stages the benchmark's 1M-row CSV and 200k-row xlsx (bench/data, written by
-bench/run_bench.py's inputs) once with each code base, alternating, each in a fresh process, so a
-drift of the machine hits both alike; the floors (pyarrow all-text CSV read, fastexcel → Arrow)
+bench/run_bench.py's inputs) once with each code base, each in a fresh process run from its own
+checkout, which one goes first alternating by round, so a drift of the machine hits both alike; the floors (pyarrow all-text CSV read, fastexcel → Arrow)
 are measured in the same rounds. Prints a Markdown table; bench/RESULTS_LAYOUTS.md keeps it.
 """
 
@@ -59,7 +59,10 @@ def once(code: str, pythonpath: Path | None) -> dict:
     env = dict(os.environ)
     if pythonpath:
         env["PYTHONPATH"] = str(pythonpath)
-    out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, env=env)
+    # cwd is the code's own checkout: `python -c` puts the working directory first on sys.path
+    out = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, env=env, cwd=pythonpath or ROOT
+    )
     if out.returncode != 0:
         raise RuntimeError(out.stderr[-2000:])
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -76,11 +79,12 @@ def main() -> None:
         if not p.exists():
             sys.exit(f"missing {p}: run bench/run_bench.py once to write the inputs")
     times: dict[tuple[str, str], list[float]] = {}
-    for _ in range(args.rounds):
+    for n in range(args.rounds):
         for label, path in inputs.items():
             floor = FLOOR_CSV if path.suffix == ".csv" else FLOOR_XLSX
             times.setdefault((label, "floor"), []).append(once(floor.format(path=str(path)), None)["s"])
-            for side, code_root in (("before", args.before), ("after", args.after)):
+            sides = [("before", args.before), ("after", args.after)]
+            for side, code_root in sides if n % 2 == 0 else sides[::-1]:  # who goes first alternates
                 r = once(STAGE.format(path=str(path), stage=str(WORK / f"layout-{side}")), code_root)
                 assert r["status"] == "staged", r
                 times.setdefault((label, side), []).append(r["s"])

@@ -93,7 +93,10 @@ def main() -> None:
     env = dict(os.environ)
     if args.code:
         env["PYTHONPATH"] = str(args.code)
-    r = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, env=env)
+    # cwd is the code's own checkout: `python -c` puts the working directory first on sys.path
+    r = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, env=env, cwd=args.code or ROOT
+    )
     if r.returncode != 0:
         sys.exit(r.stderr[-3000:])
     res = json.loads(r.stdout.strip().splitlines()[-1])

@@ -31,6 +31,7 @@ from pipelines.run import (
     unreadable_files,
 )
 from pipelines.transform.stage import stage_file
+from pipelines.transform.stage_many import SMALL_BYTES, stage_group
 
 # a process-pool task worker, or a flow run started by `tthc serve`, ends with the tthc process
 # that started it (children.py)
@@ -48,6 +49,15 @@ def fingerprint_task(path: str) -> tuple[str | None, bool, str | None]:
 def stage_task(path: str, sha256: str, settings: Settings) -> StagedFile:
     """Extract, parse and validate one file into Parquet; bad input comes back as 'rejected'."""
     return stage_file(Path(path), settings, sha256)
+
+
+@task(name="extract-validate-small", retries=2, retry_delay_seconds=2)
+def stage_group_task(items: list[tuple[str, str]], settings: Settings) -> list[StagedFile]:
+    """Stage a group of small files through one parse and one validation (stage_many.py)."""
+    if len(items) == 1:
+        return [stage_file(Path(items[0][0]), settings, items[0][1])]
+    done = stage_group(items, settings)
+    return [done[p] for p, _ in items]
 
 
 @task(name="load-build-publish")
@@ -86,8 +96,15 @@ def _tthc_run(paths: list[str], settings: Settings) -> RunSummary:
         len(skipped),
         len(found.waiting) + len(changing),
     )
-    futures = [stage_task.submit(p, sha, settings) for p, sha in todo]
-    staged = [f.result() for f in futures] + unreadable_files(unreadable)
+    small = [(p, sha) for p, sha in todo if Path(p).stat().st_size <= SMALL_BYTES]
+    futures = {p: stage_task.submit(p, sha, settings) for p, sha in todo if (p, sha) not in small}
+    # small files in a few groups (one per worker), each through one parse and one validation
+    workers = max(1, min(settings.workers, len(small) // 2 or 1))
+    groups = [stage_group_task.submit(small[i::workers], settings) for i in range(workers) if small[i::workers]]
+    by_path = {p: f.result() for p, f in futures.items()}
+    for g in groups:
+        by_path.update((s.path, s) for s in g.result())
+    staged = [by_path[p] for p, _ in todo] + unreadable_files(unreadable)
     for s in staged:
         if s.status == "rejected":
             logger.warning("Từ chối tệp %s: %s", s.name, s.message)

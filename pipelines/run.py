@@ -24,14 +24,14 @@ from pipelines.inbox import Discovery, archive, discover, keep_inputs, safe_fing
 from pipelines.reference.catalogue import load_catalogue
 from pipelines.reference.communes import Registry
 from pipelines.rules.vocab import missing_column_notes
-from pipelines.transform.stage import stage_file
+from pipelines.transform.stage_many import stage_files
 from pipelines.warehouse import (
     build,
     building,
     init_schema,
     known_files,
     load_communes,
-    load_staged,
+    load_staged_many,
     next_file_seq,
     rules_hash,
 )
@@ -128,21 +128,21 @@ def publish(
         load_catalogue(con, settings.procedures_file, Registry.from_settings(settings), settings.procedures_units)
         checkpoint("staged")
         first_seq = next_file_seq(con)
-        for s in staged:
-            counts = load_staged(con, s, run_id, now)
-            checkpoint("file_loaded")
-            summary.files.append(
-                FileOutcome(
-                    s.name,
-                    "loaded" if s.status == "staged" else "rejected",
-                    counts["read"],
-                    counts["loaded"],
-                    counts["quarantined"],
-                    counts["duplicate"],
-                    s.message,
-                    file_notes(s),
+        for batch in load_batches(staged):
+            for s, counts in zip(batch, load_staged_many(con, batch, run_id, now), strict=True):
+                summary.files.append(
+                    FileOutcome(
+                        s.name,
+                        "loaded" if s.status == "staged" else "rejected",
+                        counts["read"],
+                        counts["loaded"],
+                        counts["quarantined"],
+                        counts["duplicate"],
+                        s.message,
+                        file_notes(s),
+                    )
                 )
-            )
+            checkpoint("file_loaded")
         mode = build(con, now, incremental=True, new_since_seq=first_seq)
         checkpoint("built")
         insert_row(
@@ -171,6 +171,23 @@ def publish(
     done = [Path(s.path) for s in staged if s.status == "staged"] + [Path(p) for p in skipped]
     summary.archived = [str(p) for p in archive(done, settings.inbox, settings.inbox_archive, now.date())]
     return summary
+
+
+BATCH_ROWS = 200_000  # rows loaded in one pass; a bigger file is loaded alone
+
+
+def load_batches(staged: list[StagedFile]) -> list[list[StagedFile]]:
+    """Consecutive files loaded together (in order) while their rows stay under BATCH_ROWS."""
+    batches: list[list[StagedFile]] = []
+    rows = 0
+    for s in staged:
+        if batches and rows + s.rows_read <= BATCH_ROWS:
+            batches[-1].append(s)
+            rows += s.rows_read
+        else:
+            batches.append([s])
+            rows = s.rows_read
+    return batches
 
 
 def file_notes(s: StagedFile) -> list[str]:
@@ -247,7 +264,7 @@ def _run_local(paths: list[Path], settings: Settings) -> RunSummary:
     found = discover_for(paths, settings)
     files, shas, changing, unreadable = fingerprints(found.files)
     todo, skipped = split_known(files, shas, already_loaded(settings.db))
-    staged = [stage_file(Path(p), settings, sha) for p, sha in todo]
+    staged = stage_files(todo, settings)  # small files in groups: one parse and validation for many
     staged += unreadable_files(found.unreadable + unreadable)
     summary = publish(staged, skipped, settings, run_id, started)
     summary.waiting = [str(p) for p in found.waiting] + changing

@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 
 from pipelines.config import Settings
 from pipelines.crashpoints import checkpoint
-from pipelines.extract import Budget, FileRejected, Limits, NeedsExactPass, open_export
+from pipelines.extract import Budget, ExportInfo, FileRejected, Limits, NeedsExactPass, open_export
 from pipelines.handover import EnvironmentFailure, StagedFile, is_environment_error
 from pipelines.inbox import file_sha256
 from pipelines.reference.communes import Registry
@@ -99,27 +99,8 @@ def stage_file(path: Path, settings: Settings, sha256: str | None = None) -> Sta
     parser = BatchParser(registry)
     try:
         _stage(path, settings, result, parser, rows_path, q_path, Budget(file_limits(settings).max_seconds, started))
-    except FileRejected as exc:
-        result.status, result.message = "rejected", one_line(exc.message)
-        result.examples = _examples(q_path)  # nothing of the file is kept, but show why it was refused
-        for p in (rows_path, q_path):
-            p.unlink(missing_ok=True)
     except BaseException as exc:
-        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
-            raise  # KeyboardInterrupt, SystemExit; a Rust panic in a reader is a bad file
-        for p in (rows_path, q_path):
-            p.unlink(missing_ok=True)
-        if is_environment_error(exc, str(path)):
-            raise EnvironmentFailure(
-                f"lỗi môi trường khi xử lý {path.name}: {exc} — the machine failed, not the file"
-            ) from exc
-        logging.getLogger(__name__).exception("unexpected error staging %s", path)
-        result.status = "rejected"
-        result.message = one_line(
-            f"lỗi không lường trước khi đọc tệp ({type(exc).__name__}: {str(exc)[:200]}) — unexpected error"
-        )
-        for p in (rows_path, q_path):
-            p.unlink(missing_ok=True)
+        failed(exc, path, result, rows_path, q_path)
     finally:
         parser.close()
         # the allocator keeps freed batches for reuse; hand them back before the next file or the
@@ -127,6 +108,31 @@ def stage_file(path: Path, settings: Settings, sha256: str | None = None) -> Sta
         pa.default_memory_pool().release_unused()
     result.seconds = round(time.perf_counter() - started, 3)
     return result
+
+
+def failed(exc: BaseException, path: Path, result: StagedFile, rows_path: Path, q_path: Path) -> None:
+    """A failure while staging one file: a FileRejected is the file's (rejected, with its message
+    and a few example rows); the machine failing is an EnvironmentFailure (raised: the run stops);
+    anything else is an unexpected problem of the file (rejected, logged). Nothing of it is kept."""
+    if isinstance(exc, FileRejected):
+        result.status, result.message = "rejected", one_line(exc.message)
+        result.examples = _examples(q_path)  # nothing of the file is kept, but show why it was refused
+        for p in (rows_path, q_path):
+            p.unlink(missing_ok=True)
+        return
+    if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+        raise exc  # KeyboardInterrupt, SystemExit; a Rust panic in a reader is a bad file
+    for p in (rows_path, q_path):
+        p.unlink(missing_ok=True)
+    if is_environment_error(exc, str(path)):
+        raise EnvironmentFailure(
+            f"lỗi môi trường khi xử lý {path.name}: {exc} — the machine failed, not the file"
+        ) from exc
+    logging.getLogger(__name__).exception("unexpected error staging %s", path)
+    result.status = "rejected"
+    result.message = one_line(
+        f"lỗi không lường trước khi đọc tệp ({type(exc).__name__}: {str(exc)[:200]}) — unexpected error"
+    )
 
 
 class _Writer:
@@ -143,10 +149,14 @@ class _Writer:
         self.profile: dict[str, str] = {}
 
     def add(self, raw: pa.Table, parser: BatchParser, canonical: list[str]) -> None:
-        if not self.profile:
-            self.profile = profile_columns(raw, canonical)
         typed = parser.parse(raw)
         bad = row_reasons(typed.select(_check_columns()).to_pandas())  # position in typed -> reasons
+        self.add_parsed(raw, typed, bad, canonical)
+
+    def add_parsed(self, raw: pa.Table, typed: pa.Table, bad: dict[int, list[str]], canonical: list[str]) -> None:
+        """Write one parsed and validated batch (typed.batch_pos: the position of each row in raw)."""
+        if not self.profile:
+            self.profile = profile_columns(raw, canonical)
         self.read += raw.num_rows
         if bad:
             positions = sorted(bad)
@@ -240,6 +250,14 @@ def _stage(
         budget.check("kiểm tra dữ liệu")
     finally:
         out.close()
+    finish(path, settings, result, info, out, dict(parser.unresolved))
+
+
+def finish(
+    path: Path, settings: Settings, result: StagedFile, info: ExportInfo, out: _Writer, unresolved: dict[str, str]
+) -> None:
+    """Everything learned about one staged file into its StagedFile; raises FileRejected when the
+    file as a whole cannot be loaded (no data rows, too many bad rows)."""
     result.kind, result.encoding = info.kind, info.encoding
     result.sheets = info.sheets
     result.unknown_columns = info.unknown_columns
@@ -249,12 +267,12 @@ def _stage(
     result.missing_columns = [c for c in info.missing_columns if not (c == "sector" and info.sector_sources)]
     result.columns = out.profile
     result.rows_skipped = info.rows_skipped
-    result.unresolved_agencies = dict(parser.unresolved)
+    result.unresolved_agencies = unresolved
     result.flags = {k: v for k, v in out.flags.items() if v}
     result.reason_counts = out.reasons
     result.rows_read, result.rows_valid, result.rows_quarantined = out.read, out.valid, out.quarantined
-    result.rows_path = str(rows_path) if out.rows is not None else None
-    result.quarantine_path = str(q_path)
+    result.rows_path = str(out.rows_path) if out.rows is not None else None
+    result.quarantine_path = str(out.q_path)
     if result.rows_read == 0:
         raise FileRejected("tệp không có dòng dữ liệu nào dưới dòng tiêu đề — no data rows under the header")
     share = result.rows_quarantined / result.rows_read

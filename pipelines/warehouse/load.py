@@ -1,8 +1,8 @@
 """Load staged files into the warehouse: the single writer of `cases`, `quarantine`, `ingested_files`.
 
-One file, one transaction: its quarantined rows, its valid rows merged by snapshot
-(sql/staging/load_file.sql) and its row in ingested_files. Row conservation
-(read = loaded + quarantined + duplicate) is checked before the file is recorded.
+One batch of files, one transaction: their quarantined rows, their valid rows merged by snapshot
+(sql/staging/load_file.sql) and one row each in ingested_files. Row conservation
+(read = loaded + quarantined + duplicate) is checked per file before it is recorded.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import json
 from datetime import datetime
 
 import duckdb
+import pyarrow as pa
 
 from pipelines.handover import StagedFile
 from pipelines.sqlfiles import run_file, scalar
@@ -33,16 +34,32 @@ def next_file_seq(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def load_staged(con: duckdb.DuckDBPyConnection, staged: StagedFile, run_id: str, now: datetime) -> dict[str, int]:
-    """Load one staged file in its own transaction and record it; returns its row counts."""
-    counts = {"read": staged.rows_read, "loaded": 0, "quarantined": staged.rows_quarantined, "duplicate": 0}
+    """Load one staged file; see load_staged_many."""
+    return load_staged_many(con, [staged], run_id, now)[0]
+
+
+def load_staged_many(
+    con: duckdb.DuckDBPyConnection, staged: list[StagedFile], run_id: str, now: datetime
+) -> list[dict[str, int]]:
+    """Load staged files in one transaction and record each; returns the row counts of each.
+
+    The files are merged as loading them one by one in this order would (file_seq in order, the
+    newest snapshot wins, sql/staging/load_file.sql), in one pass: a night of 2,000 small files
+    pays for one load, not 2,000."""
+    counts = [{"read": s.rows_read, "loaded": 0, "quarantined": s.rows_quarantined, "duplicate": 0} for s in staged]
     con.execute("begin transaction")
     try:
-        con.execute("delete from ingested_files where sha256 = ?", [staged.sha256])
-        con.execute("delete from quarantine where source_sha256 = ?", [staged.sha256])
-        seq = scalar(con, "select nextval('file_seq_counter')")
-        if staged.status == "staged":
-            counts.update(_load_rows(con, staged, run_id, now, seq))
-        _record_file(con, staged, run_id, now, seq, counts)
+        shas = [s.sha256 for s in staged]
+        con.execute("delete from ingested_files where sha256 in (select unnest(?::varchar[]))", [shas])
+        con.execute("delete from quarantine where source_sha256 in (select unnest(?::varchar[]))", [shas])
+        seqs = [
+            int(r[0]) for r in con.execute("select nextval('file_seq_counter') from range(?)", [len(staged)]).fetchall()
+        ]
+        loadable = [(i, s) for i, s in enumerate(staged) if s.status == "staged"]
+        if loadable:
+            _load_rows(con, [(s, seqs[i]) for i, s in loadable], run_id, now, [counts[i] for i, _ in loadable])
+        for i, s in enumerate(staged):
+            _record_file(con, s, run_id, now, seqs[i], counts[i])
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -51,37 +68,49 @@ def load_staged(con: duckdb.DuckDBPyConnection, staged: StagedFile, run_id: str,
 
 
 def _load_rows(
-    con: duckdb.DuckDBPyConnection, staged: StagedFile, run_id: str, now: datetime, seq: int
-) -> dict[str, int]:
-    if staged.quarantine_path:
-        run_file(
-            con,
-            "staging/load_quarantine.sql",
-            q_path=staged.quarantine_path,
-            run_id=run_id,
-            file=staged.name,
-            sha=staged.sha256,
-        )
-    if not staged.rows_path:
-        return {"loaded": 0, "duplicate": 0}
-    assert staged.snapshot_at is not None  # every staged file has one (stage.py)
-    run_file(
-        con,
-        "staging/load_file.sql",
-        rows_path=staged.rows_path,
-        sha=staged.sha256,
-        file=staged.name,
-        snapshot_at=datetime.fromisoformat(staged.snapshot_at),
-        file_seq=seq,
-        run_id=run_id,
-        ingested_at=now,
+    con: duckdb.DuckDBPyConnection,
+    files: list[tuple[StagedFile, int]],
+    run_id: str,
+    now: datetime,
+    counts: list[dict[str, int]],
+) -> None:
+    for s, _ in files:
+        assert s.snapshot_at is not None  # every staged file has one (stage.py)
+    batch = pa.table(
+        {
+            "rows_path": [s.rows_path for s, _ in files],
+            "q_path": [s.quarantine_path for s, _ in files],
+            "sha": [s.sha256 for s, _ in files],
+            "file": [s.name for s, _ in files],
+            "snapshot_at": pa.array(
+                [datetime.fromisoformat(s.snapshot_at or "") for s, _ in files], pa.timestamp("us")
+            ),
+            "file_seq": pa.array([seq for _, seq in files], pa.int64()),
+        }
     )
-    n_final = scalar(con, "select count(*) from incoming_final")
-    n_conflict, n_dup = con.execute(
-        "select coalesce(sum(n) filter (where variants > 1), 0), "
-        "coalesce(sum(n - 1) filter (where variants = 1), 0) from incoming_groups"
-    ).fetchall()[0]
-    return {"loaded": int(n_final), "duplicate": int(n_dup), "quarantined": staged.rows_quarantined + int(n_conflict)}
+    con.register("load_batch_arrow", batch)
+    try:
+        con.execute("create or replace temp table load_batch as select * from load_batch_arrow")
+    finally:
+        con.unregister("load_batch_arrow")
+    q_paths = [s.quarantine_path for s, _ in files if s.quarantine_path]
+    if q_paths:
+        run_file(con, "staging/load_quarantine.sql", q_paths=q_paths, run_id=run_id)
+    rows_paths = [s.rows_path for s, _ in files if s.rows_path]
+    if not rows_paths:
+        return
+    run_file(con, "staging/load_file.sql", rows_paths=rows_paths, run_id=run_id, ingested_at=now)
+    finals = dict(con.execute("select sha, count(*) from incoming_final group by sha").fetchall())
+    groups = {
+        sha: (int(conflict), int(dup))
+        for sha, conflict, dup in con.execute(
+            "select sha, coalesce(sum(n) filter (where variants > 1), 0), "
+            "coalesce(sum(n - 1) filter (where variants = 1), 0) from incoming_groups group by sha"
+        ).fetchall()
+    }
+    for (s, _), c in zip(files, counts, strict=True):
+        conflict, dup = groups.get(s.sha256, (0, 0))
+        c.update(loaded=int(finals.get(s.sha256, 0)), duplicate=dup, quarantined=s.rows_quarantined + conflict)
 
 
 def _record_file(

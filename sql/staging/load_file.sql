@@ -1,24 +1,35 @@
--- Load one staged file (its valid rows as Parquet) into cases: the grain of cases is one row per
--- case_id, its newest snapshot.
--- Parameters: $rows_path, $sha, $file, $snapshot_at, $file_seq, $run_id, $ingested_at.
+-- Load staged files (their valid rows as Parquet) into cases, one file or many at once: the grain
+-- of cases is one row per case_id, its newest snapshot.
+-- Parameters: $rows_paths (the rows_path of every row of load_batch), $run_id, $ingested_at.
+-- Table load_batch (rows_path, q_path, sha, file, snapshot_at, file_seq): one row per file.
 
--- 1. the file's rows; file_row_number is each row's own position in the staged file (unique,
--- unlike sheet + row number, which a broken reader could repeat)
+-- 1. the files' rows; file_row_number is each row's own position in its staged file (unique
+-- within the file, unlike sheet + row number, which a broken reader could repeat)
 create or replace temp table incoming as
-select * from read_parquet($rows_path, file_row_number = true);
+select
+    r.* exclude (filename),
+    b.sha,
+    b.file,
+    b.snapshot_at,
+    b.file_seq
+from read_parquet($rows_paths, filename = true, file_row_number = true) as r
+inner join load_batch as b on r.filename = b.rows_path;
 
 -- 2. the same case twice in one file: identical rows collapse, conflicting rows all go to quarantine.
--- Only ids that occur more than once are fingerprinted (everything but the position in the file):
--- in a normal export there are none, and hashing 17 columns of every row is then wasted.
+-- Only ids that occur more than once in a file are fingerprinted (everything but the position in
+-- the file): in a normal export there are none, and hashing 17 columns of every row is then wasted.
 create or replace temp table incoming_groups as
 with repeated as (
-    select case_id
+    select
+        sha,
+        case_id
     from incoming
-    group by case_id
+    group by sha, case_id
     having count(*) > 1
 )
 
 select
+    sha,
     case_id,
     count(*) as n,
     count(distinct hash(
@@ -27,14 +38,14 @@ select
         is_paid_online, has_e_result, note
     )) as variants
 from incoming
-semi join repeated using (case_id)
-group by case_id;
+semi join repeated using (sha, case_id)
+group by sha, case_id;
 
 insert into quarantine by name
 select
     $run_id as run_id,
-    $file as source_file,
-    $sha as source_sha256,
+    i.file as source_file,
+    i.sha as source_sha256,
     i.source_sheet,
     i.source_row,
     i.case_id,
@@ -50,32 +61,35 @@ select
         i.received_at, i.due_at, i.finished_at, i.returned_at, i.status
     )) as raw_values
 from incoming as i
-inner join incoming_groups as g using (case_id)
+inner join incoming_groups as g using (sha, case_id)
 where g.variants > 1;
 
--- the rows that load: every row of an id seen once, the first row (sheet, row) of a repeated
--- identical case; none of a conflicting one
+-- the rows that load: every row of an id seen once in its file, the first row (sheet, row) of a
+-- repeated identical case; none of a conflicting one
 create or replace temp table incoming_dropped as
-select file_row_number
+select
+    sha,
+    file_row_number
 from (
     select
+        i.sha,
         i.file_row_number,
         g.variants,
         row_number() over (
-            partition by i.case_id
+            partition by i.sha, i.case_id
             order by i.source_sheet nulls first, i.source_row, i.file_row_number
         ) as copy
     from incoming as i
-    inner join incoming_groups as g using (case_id)
+    inner join incoming_groups as g using (sha, case_id)
 ) as copies
 where variants > 1 or copy > 1;
 
-create or replace temp view incoming_final as
+create or replace temp table incoming_final as
 select i.* exclude (file_row_number)
 from incoming as i
-anti join incoming_dropped as d using (file_row_number);
+anti join incoming_dropped as d using (sha, file_row_number);
 
--- 3a. the earliest date whose figures this file can change (the incremental rebuild starts there)
+-- 3a. the earliest date whose figures these files can change (the incremental rebuild starts there)
 create temp table if not exists touched_since (ts timestamp);
 
 insert into touched_since
@@ -83,22 +97,26 @@ select least(min(f.received_at), min(c.received_at))
 from incoming_final as f
 left join cases as c using (case_id);
 
--- 3. newest snapshot wins; on a tie the file ingested later wins
+-- 3. newest snapshot wins; on a tie the file ingested later wins. Among the files of the batch
+-- first (the order loading them one by one would give), then against the warehouse.
+create or replace temp table incoming_newest as
+select *
+from incoming_final
+qualify row_number() over (partition by case_id order by snapshot_at desc, file_seq desc) = 1;
+
 delete from cases
 where case_id in (
     select f.case_id
-    from incoming_final as f
+    from incoming_newest as f
     inner join cases as c using (case_id)
-    where $snapshot_at > c.snapshot_at or ($snapshot_at = c.snapshot_at and $file_seq > c.file_seq)
+    where f.snapshot_at > c.snapshot_at or (f.snapshot_at = c.snapshot_at and f.file_seq > c.file_seq)
 );
 
 insert into cases by name
 select
-    f.*,
-    $file as source_file,
-    $sha as source_sha256,
-    $snapshot_at as snapshot_at,
-    $file_seq as file_seq,
+    f.* exclude (sha, file),
+    f.file as source_file,
+    f.sha as source_sha256,
     $ingested_at as ingested_at
-from incoming_final as f
+from incoming_newest as f
 anti join cases as c using (case_id);

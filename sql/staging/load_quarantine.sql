@@ -1,10 +1,11 @@
--- The quarantined rows of one staged file (Parquet), with their reasons in words.
--- Parameters: $q_path, $run_id, $file, $sha.
+-- The quarantined rows of staged files (Parquet), with their reasons in words.
+-- Parameters: $q_paths (the q_path of every row of load_batch), $run_id.
+-- Table load_batch (rows_path, q_path, sha, file, snapshot_at, file_seq): one row per file.
 insert into quarantine by name
 select
     $run_id as run_id,
-    $file as source_file,
-    $sha as source_sha256,
+    b.file as source_file,
+    b.sha as source_sha256,
     q.source_sheet,
     q.source_row,
     q.case_id,
@@ -21,4 +22,5 @@ select
         left join reasons as r on u.reason = r.reason
     ) as reason_text,
     q.raw_values::json as raw_values
-from read_parquet($q_path) as q;
+from read_parquet($q_paths, filename = true) as q
+inner join load_batch as b on q.filename = b.q_path;

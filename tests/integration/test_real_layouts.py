@@ -27,17 +27,8 @@ LAYOUTS = {
     "monthly": "so_thang_an.xlsx",
 }
 REJECTED = {"tandan_lech_cot.xls", "r3_so_theo_doi.xlsx"}
-COLUMNS = [
-    "case_id",
-    "sector",
-    "status",
-    "channel",
-    "received_at",
-    "due_at",
-    "finished_at",
-    "returned_at",
-    "source_sheet",
-]
+# the columns compared: those of the truth files (tests/corpus/write_corpus.py writes them)
+COLUMNS = (CORPUS / "expected_tandan.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
 IDENTITIES = (REPO / "sql" / "checks" / "report_form_identities.sql").read_text(encoding="utf-8")
 
 
@@ -110,20 +101,25 @@ def test_layouts_without_status_or_channel_say_what_they_lack(corpus_run):
     assert not any("suy ra từ ngày" in n for n in tandan.notes)  # it has a status column
 
 
+def _one(db: Path, sql: str) -> tuple | None:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchone()
+    finally:
+        con.close()
+
+
 def test_opencps_counts_the_finish_of_processing_not_the_hand_over(corpus_run):
     """Written in the file: case 1 finished (releaseDate) 09/10 10:00, due 09/10 17:00, handed over
     (finishDate) 13/10; case 2 finished 07/10 (due 08/10); case 3 finished 10/10 16:30 (due 10/10
     17:00); case 4 finished 10/10 09:00 (due 09/10). Early 1, on time 2, late 1."""
     settings, _ = corpus_run
-    con = duckdb.connect(str(settings.db), read_only=True)
-    try:
-        row = con.execute(
-            "select resolved_total, resolved_early, resolved_on_time, resolved_late, received_online, received_offline "
-            "from report_form_between(date '2025-10-01', date '2025-10-31') "
-            "where unit_key = '13669@2025' and sector is null"
-        ).fetchone()
-    finally:
-        con.close()
+    row = _one(
+        settings.db,
+        "select resolved_total, resolved_early, resolved_on_time, resolved_late, received_online, received_offline "
+        "from report_form_between(date '2025-10-01', date '2025-10-31') "
+        "where unit_key = '13669@2025' and sector is null",
+    )
     # received in October: cases 1–4, online true for 1 and 3
     assert row == (4, 1, 2, 1, 2, 2)
 
@@ -132,20 +128,18 @@ def test_unknown_channels_are_neither_online_nor_offline(corpus_run):
     """The Tân Dân list has no channel column: its 29 cases received in Q3 2026 (30 written, one
     refused at intake) are counted in column (3) and in 'không rõ hình thức nộp', never in (4)/(5)."""
     settings, _ = corpus_run
-    con = duckdb.connect(str(settings.db), read_only=True)
-    try:
-        row = con.execute(
-            "select received_total, received_online, received_offline, received_channel_unknown, carried_over "
-            "from report_form_between(date '2026-07-01', date '2026-09-30', as_of := timestamp '2026-12-01 00:00') "
-            "where unit_key = '13684@2025' and sector is null"
-        ).fetchone()
-        online = con.execute(
-            "select value from indicators_between(date '2026-07-01', date '2026-09-30') "
-            "where unit_key = '13684@2025' and sector is null and indicator = 'online_pct'"
-        ).fetchone()
-        broken = con.execute(f"select count(*) from ({IDENTITIES})").fetchone()
-    finally:
-        con.close()
+    row = _one(
+        settings.db,
+        "select received_total, received_online, received_offline, received_channel_unknown, carried_over "
+        "from report_form_between(date '2026-07-01', date '2026-09-30', as_of := timestamp '2026-12-01 00:00') "
+        "where unit_key = '13684@2025' and sector is null",
+    )
+    online = _one(
+        settings.db,
+        "select value from indicators_between(date '2026-07-01', date '2026-09-30') "
+        "where unit_key = '13684@2025' and sector is null and indicator = 'online_pct'",
+    )
+    broken = _one(settings.db, f"select count(*) from ({IDENTITIES})")
     assert row == (29, 0, 0, 29, 0)
     assert online == (None,)  # chưa có số liệu, not 0 %
     assert broken == (0,)
