@@ -80,7 +80,7 @@ Every table and every macro below is checked in the 1.5 CLI by the test suite
 - `sector` NULL in `report_form` and `indicators` is the all-sectors total row; a case without a
   sector is counted under "Chưa phân loại".
 - Rates (`*_pct`) are percentages 0–100 rounded to 2 decimals, NULL when the denominator is 0
-  ("không có số liệu"), never 0 or 100 in that case.
+  ("chưa có số liệu"), never 0 or 100 in that case.
 - Units are keyed by `unit_key` = GSO code @ era: GSO gave new units (from 01/07/2025, era 2025)
   the codes of old ones (until 30/06/2025, era 2024), so `13684@2024` is phường Lộc Hạ and
   `13684@2025` phường Thiên Trường; `commune_code` alone is never a key. Names are not unique

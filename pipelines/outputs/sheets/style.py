@@ -19,11 +19,13 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pipelines.outputs.vnformat import UNKNOWN
+
 FONT_NAME = "Times New Roman"
 FMT_COUNT = "#,##0"  # shown 1.234 in a Vietnamese locale
 FMT_PCT = "0.00 %"  # fractions (0.9773) shown 97,73 % in a Vietnamese locale
 FMT_DAYS = "#,##0.00"
-NO_DATA = "không có số liệu"
+NO_DATA = UNKNOWN  # the words of the report text (vnformat.py): a figure the data cannot support
 MAX_CELL_TEXT = 32767  # Excel's limit for one cell
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -89,7 +91,7 @@ def _text(
 def _number(
     ws: Worksheet, row: int, col: int, value: float | int | None, fmt: str, *, bold: bool = False, border: bool = True
 ) -> Cell:
-    """A real number with a Vietnamese-rendered format; NULL becomes the words "không có số liệu"."""
+    """A real number with a Vietnamese-rendered format; NULL becomes the words "chưa có số liệu"."""
     if value is None:
         cell = _text(ws, row, col, NO_DATA, italic=True, align=RIGHT, border=border)
         cell.font = _font(bold, italic=True)
