@@ -326,9 +326,8 @@ def restore(
     if list_only:
         found = backups_of(settings)
         for p in found:
-            console.print(
-                f"{p.name}  {p.stat().st_size / 2**20:,.1f} MB".replace(",", "X").replace(".", ",").replace("X", ".")
-            )
+            size = f"{p.stat().st_size / 2**20:,.1f}".replace(",", "X").replace(".", ",").replace("X", ".")
+            console.print(f"{p.name}  {size} MB")
         console.print(f"{len(found)} bản sao lưu trong {settings.backups}")
         return
     try:

@@ -15,6 +15,7 @@ import tempfile
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from pipelines.config import Settings
 from pipelines.handover import RunSummary
@@ -33,15 +34,16 @@ def backups_of(settings: Settings) -> list[Path]:
     return list_backups(Path(settings.backups), Path(settings.db))
 
 
-def _stamp(what: str) -> str:
-    return f"{datetime.now():%Y%m%dT%H%M%S}-{what}"
+def _stamp(settings: Settings, what: str) -> str:
+    """Local time of the deployment, as the run ids the nightly backups are named by."""
+    return f"{datetime.now(ZoneInfo(settings.timezone)):%Y%m%dT%H%M%S}-{what}"
 
 
 def _swap_in(new: Path, settings: Settings, what: str) -> Path | None:
     """Keep the current file as a backup, set its WAL aside, move `new` into its place."""
     db = Path(settings.db)
     # kept apart from the nightly rotation: a recovery never prunes the backups it may need again
-    kept = keep_backup(db, Path(settings.backups), 10**6, _stamp(what)) if db.exists() else None
+    kept = keep_backup(db, Path(settings.backups), 10**6, _stamp(settings, what)) if db.exists() else None
     set_aside_wal(db)
     os.replace(new, db)
     return kept
