@@ -90,11 +90,8 @@ def stage_file(path: Path, settings: Settings, sha256: str | None = None) -> Sta
     path = Path(path)
     checkpoint("staging")
     started = time.perf_counter()
-    sha = sha256 or file_sha256(path)
-    result = StagedFile(str(path), path.name, sha, path.stat().st_size, family=file_family(path.name))
-    out_dir = settings.stage / sha[:16]
-    out_dir.mkdir(parents=True, exist_ok=True)
-    rows_path, q_path = out_dir / "rows.parquet", out_dir / "quarantine.parquet"
+    result = new_result(path, sha256)
+    rows_path, q_path = staging_paths(settings, result.sha256)
     registry = Registry.from_settings(settings)
     parser = BatchParser(registry)
     try:
@@ -108,6 +105,19 @@ def stage_file(path: Path, settings: Settings, sha256: str | None = None) -> Sta
         pa.default_memory_pool().release_unused()
     result.seconds = round(time.perf_counter() - started, 3)
     return result
+
+
+def new_result(path: Path, sha256: str | None) -> StagedFile:
+    """The record of one file about to be staged (hashed here when the run has not yet)."""
+    sha = sha256 or file_sha256(path)
+    return StagedFile(str(path), path.name, sha, path.stat().st_size, family=file_family(path.name))
+
+
+def staging_paths(settings: Settings, sha256: str) -> tuple[Path, Path]:
+    """(rows, quarantine) Parquet files of one staged file, in the run's stage folder."""
+    out_dir = settings.stage / sha256[:16]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return out_dir / "rows.parquet", out_dir / "quarantine.parquet"
 
 
 def failed(exc: BaseException, path: Path, result: StagedFile, rows_path: Path, q_path: Path) -> None:

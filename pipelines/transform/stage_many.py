@@ -22,12 +22,20 @@ from pipelines.config import Settings
 from pipelines.crashpoints import checkpoint
 from pipelines.extract import Budget, ExportInfo, NeedsExactPass, open_export
 from pipelines.handover import StagedFile
-from pipelines.inbox import file_sha256
 from pipelines.reference.communes import Registry
 from pipelines.rules.text import clean_text
 from pipelines.rules.vocab import column_map
 from pipelines.transform.parse import BatchParser
-from pipelines.transform.stage import _check_columns, _Writer, failed, file_family, file_limits, finish, stage_file
+from pipelines.transform.stage import (
+    _check_columns,
+    _Writer,
+    failed,
+    file_limits,
+    finish,
+    new_result,
+    stage_file,
+    staging_paths,
+)
 from pipelines.transform.validate import row_reasons
 
 SMALL_BYTES = 512 * 1024  # a file this small is staged with others
@@ -66,9 +74,8 @@ def stage_group(items: list[tuple[str, str]], settings: Settings) -> dict[str, S
         for p, sha in items:
             checkpoint("staging")
             path, started = Path(p), time.perf_counter()
-            result = StagedFile(str(path), path.name, sha or file_sha256(path), path.stat().st_size)
-            result.family = file_family(path.name)
-            rows_path, q_path = _paths(settings, result.sha256)
+            result = new_result(path, sha)
+            rows_path, q_path = staging_paths(settings, result.sha256)
             try:
                 limits = file_limits(settings)
                 info, batches = open_export(path, limits, Budget(limits.max_seconds, started))
@@ -88,12 +95,6 @@ def stage_group(items: list[tuple[str, str]], settings: Settings) -> dict[str, S
     return results
 
 
-def _paths(settings: Settings, sha: str) -> tuple[Path, Path]:
-    out_dir = settings.stage / sha[:16]
-    out_dir.mkdir(parents=True, exist_ok=True)
-    return out_dir / "rows.parquet", out_dir / "quarantine.parquet"
-
-
 def _write_group(
     pending: list[_Pending], parser: BatchParser, settings: Settings, results: dict[str, StagedFile]
 ) -> None:
@@ -108,7 +109,7 @@ def _write_group(
     bad = row_reasons(typed.select(_check_columns()).to_pandas()) if typed is not None else {}
     offset = 0
     for x in pending:
-        rows_path, q_path = _paths(settings, x.result.sha256)
+        rows_path, q_path = staging_paths(settings, x.result.sha256)
         out = _Writer(rows_path, q_path)
         try:
             try:

@@ -14,14 +14,13 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from .era2025 import EXPORT_Q3, PROVINCE_2025, Q3_END, WARD_START
-from .model import SECTORS, has_time
+from .model import SECTORS
 from .render_2025 import Q3_AGENCY_FORMS, period_line, ward_agency
-from .render_xlsx import A_COL, A_HEADERS, A_WIDTHS, FMT_DATE, FMT_DATETIME, _a_header, a_row, normalize_xlsx
+from .render_xlsx import A_COL, A_HEADERS, _a_header, a_row, normalize_xlsx, write_a_body
 from .views import View
-from .wording import TITLE, _footer_lines, dmy_hm
+from .wording import TITLE, dmy_hm
 
 PROVINCE_LINE = f"UBND TỈNH {PROVINCE_2025.upper()}"
 SYSTEM_LINE = f"HỆ THỐNG THÔNG TIN GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH TỈNH {PROVINCE_2025.upper()}"
@@ -61,24 +60,7 @@ def _sheet(wb: Workbook, sector: str, views: list[View]) -> None:
     _title(ws, title)
     header_top = len(title) + 1
     _a_header(ws, header_top)
-    row = header_top + 2
-    for number, view in enumerate(views, start=1):
-        for col, value in enumerate(q3_row(number, view), start=1):
-            ws.cell(row, col, value)
-        ws.cell(row, A_COL["Nhận hồ sơ"] + 1).number_format = FMT_DATETIME
-        due = view.case.due_at
-        ws.cell(row, A_COL["Hẹn trả"] + 1).number_format = (
-            FMT_DATETIME if due is not None and has_time(due) else FMT_DATE
-        )
-        ws.cell(row, A_COL["Phí, lệ phí"] + 1).number_format = "#,##0"
-        row += 1
-    footer = _footer_lines(len(views))
-    ws.cell(row, 1, footer[0]).font = Font(bold=True)
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
-    ws.cell(row + 2, len(A_HEADERS) - 3, footer[2]).font = Font(bold=True)
-    for col, width in enumerate(A_WIDTHS, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = width
-    ws.freeze_panes = ws.cell(header_top + 2, 3)
+    write_a_body(ws, header_top, [(view, q3_row(number, view)) for number, view in enumerate(views, start=1)])
 
 
 def _properties(wb: Workbook, exported: datetime) -> None:

@@ -122,12 +122,22 @@ def _a_sheet(wb: Workbook, sector: str, views: list[View], log: DefectLog) -> No
     _a_title(ws, title)
     header_top = len(title) + 1
     _a_header(ws, header_top)
-    row = header_top + 2
+    first = header_top + 2
+    body = []
     for number, view in enumerate(views, start=1):
         values = a_row(number, view)
         if log.kind(FILE_A, view.case.case_id) == BLANK_ID:
             values[A_COL["Mã hồ sơ"]] = None
-            log.record(FILE_A, ws.title, row, view.case.case_id, BLANK_ID)
+            log.record(FILE_A, ws.title, first + number - 1, view.case.case_id, BLANK_ID)
+        body.append((view, values))
+    write_a_body(ws, header_top, body)
+
+
+def write_a_body(ws, header_top: int, body: list[tuple[View, list[object]]]) -> None:
+    """The case rows of a layout-A sheet under its two header rows, then its footer, widths and
+    frozen panes (the district workbook and the Q3 2025 one share it)."""
+    row = header_top + 2
+    for view, values in body:
         for col, value in enumerate(values, start=1):
             ws.cell(row, col, value)
         ws.cell(row, A_COL["Nhận hồ sơ"] + 1).number_format = FMT_DATETIME
@@ -137,7 +147,7 @@ def _a_sheet(wb: Workbook, sector: str, views: list[View], log: DefectLog) -> No
         )
         ws.cell(row, A_COL["Phí, lệ phí"] + 1).number_format = "#,##0"
         row += 1
-    footer = _footer_lines(len(views))
+    footer = _footer_lines(len(body))
     ws.cell(row, 1, footer[0]).font = Font(bold=True)
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
     ws.cell(row + 2, len(A_HEADERS) - 3, footer[2]).font = Font(bold=True)
