@@ -44,6 +44,13 @@ ACCEPTS: dict[str, tuple[Any, str]] = {
 
 WORDS = {"timezone": "múi giờ IANA như Asia/Ho_Chi_Minh"}
 
+# The settings naming where a deployment writes: its warehouse, inbox, outputs, backups, archives.
+# Every one of them is a folder or file of the site (tests derive them all from one temporary root,
+# tests/conftest.py); the settings naming inputs the deployment only reads are READ_PATHS. A new
+# path setting goes in one of the two (tests/integration/test_isolation.py checks it).
+SITE_PATHS = ("db", "inbox", "out", "stage", "prefect_home", "inbox_archive", "input_archive", "backups")
+READ_PATHS = ("communes_file", "procedures_file")
+
 
 @dataclass
 class Settings:
