@@ -319,16 +319,15 @@ def restore(
     config: ConfigOption = None,
 ) -> None:
     """Đặt lại một bản kho dữ liệu đã công bố trước đây (bản hiện tại được giữ làm sao lưu)."""
-    from pipelines.recovery import RecoveryError, backups_of
+    from pipelines.recovery import RecoveryError, backup_lines
     from pipelines.recovery import restore as do_restore
 
     settings = _settings(config, db=db)
     if list_only:
-        found = backups_of(settings)
-        for p in found:
-            size = f"{p.stat().st_size / 2**20:,.1f}".replace(",", "X").replace(".", ",").replace("X", ".")
-            console.print(f"{p.name}  {size} MB")
-        console.print(f"{len(found)} bản sao lưu trong {settings.backups}")
+        lines = backup_lines(settings)
+        for line in lines:
+            console.print(line, highlight=False)
+        console.print(f"{len(lines)} bản sao lưu trong {settings.backups}")
         return
     try:
         source, kept = do_restore(settings, name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 console = Console()
@@ -34,31 +35,41 @@ def print_summary(summary) -> None:
     labels = {"loaded": "đã nạp", "skipped": "bỏ qua (đã nạp)", "rejected": "[red]từ chối[/]"}
     for f in summary.files:
         table.add_row(
-            f.name,
+            escape(f.name),  # a file name is text, never markup ("[/]" in a name broke the summary)
             labels.get(f.status, f.status),
             f"{f.read:,}".replace(",", "."),
             f"{f.loaded:,}".replace(",", "."),
             f"{f.quarantined:,}".replace(",", "."),
             f"{f.duplicate:,}".replace(",", "."),
-            f.message or "",
+            escape(f.message or ""),
         )
     console.print(table)
     for f in summary.files:
         for note in f.notes:
-            console.print(f"[yellow]⚠[/] {f.name}: {note}")
+            console.print(f"[yellow]⚠[/] {escape(f.name)}: {escape(note)}")
     n = lambda v: f"{v:,}".replace(",", ".")
+    rejected = summary.total("rejected")  # rows of files rejected whole: nothing of them is kept
     console.print(
         f"Tệp: {summary.count('loaded')} nạp, {summary.count('skipped')} bỏ qua, {summary.count('rejected')} từ chối. "
         f"Dòng: {n(summary.total('read'))} đọc = {n(summary.total('loaded'))} nạp + "
-        f"{n(summary.total('quarantined'))} cách ly + {n(summary.total('duplicate'))} trùng. "
-        f"Thời gian: {str(summary.seconds).replace('.', ',')} s."
+        f"{n(summary.total('quarantined'))} cách ly + {n(summary.total('duplicate'))} trùng"
+        + (f" + {n(rejected)} thuộc tệp bị từ chối" if rejected else "")
+        + f". Thời gian: {str(summary.seconds).replace('.', ',')} s."
     )
     for path in summary.waiting:
-        console.print(f"[yellow]…[/] {Path(path).name}: tệp đang được chép vào hộp thư, lần chạy sau sẽ nạp")
+        console.print(f"[yellow]…[/] {escape(Path(path).name)}: tệp đang được chép vào hộp thư, lần chạy sau sẽ nạp")
     for warning in summary.warnings:
-        console.print(f"[yellow]⚠[/] {warning}")
+        console.print(f"[yellow]⚠[/] {escape(warning)}")
     if summary.archived:
-        console.print(f"Đã chuyển {len(summary.archived)} tệp đã nạp sang {Path(summary.archived[0]).parent}")
+        console.print(
+            f"Đã chuyển {len(summary.archived)} tệp đã nạp sang {escape(str(Path(summary.archived[0]).parent))}"
+        )
     if summary.orchestration:
         console.print(f"Prefect: {summary.orchestration}")
-    console.print(f"Kho dữ liệu: [bold]{summary.db}[/]  (mở: duckdb -readonly {summary.db})")
+    if not summary.published:
+        console.print(
+            "Không có gì mới để nạp: chưa công bố bản mới, kho dữ liệu và các bản sao lưu giữ nguyên "
+            "— nothing new, nothing published"
+        )
+    db = escape(str(summary.db))
+    console.print(f"Kho dữ liệu: [bold]{db}[/]  (mở: duckdb -readonly {db})")

@@ -50,6 +50,15 @@ WORDS = {"timezone": "múi giờ IANA như Asia/Ho_Chi_Minh"}
 # path setting goes in one of the two (tests/integration/test_isolation.py checks it).
 SITE_PATHS = ("db", "inbox", "out", "stage", "prefect_home", "inbox_archive", "input_archive", "backups")
 READ_PATHS = ("communes_file", "procedures_file")
+# what the office keeps: the run's stage folder must be none of these, hold none, lie in none
+OFFICE_DATA = {
+    "db": "kho dữ liệu",
+    "inbox": "hộp thư đến",
+    "inbox_archive": "kho lưu tệp đã nạp",
+    "input_archive": "kho lưu tệp nhập",
+    "backups": "thư mục sao lưu",
+    "prefect_home": "dữ liệu Prefect",
+}
 
 
 @dataclass
@@ -111,7 +120,32 @@ class Settings:
                 s._set(key, value, "dòng lệnh (command line)")
         # one real path: a symlinked warehouse is locked and replaced where it really lives
         s.db = resolve_path(s.db)
+        s._check_stage()
         return s
+
+    def _check_stage(self) -> None:
+        """A run removes only the folders it made under `stage` (marked as a run's, run.for_run),
+        but a stage that is, holds or lies inside the office's data is refused outright: with
+        `stage = data` a run of 0.5.0 deleted the warehouse, every backup and the archive."""
+        stage = resolve_path(self.stage)
+        for name, label in OFFICE_DATA.items():
+            value = getattr(self, name)
+            if not str(value):
+                continue  # inbox_archive = "" keeps the inbox files where they are
+            other = resolve_path(Path(value))
+            if stage == other:
+                relation = "trùng với"
+            elif stage in other.parents:
+                relation = "chứa"
+            elif other in stage.parents:
+                relation = "nằm trong"
+            else:
+                continue
+            raise SettingsError(
+                f"cài đặt stage = '{self.stage}' ({self.sources.get('stage', 'mặc định')}) không hợp lệ: thư mục tạm "
+                f"của lần chạy {relation} {label} ({name} = {other}); cần một thư mục riêng, ví dụ data/stage — "
+                f"stage overlaps {name}"
+            )
 
     def _read_file(self, path: Path, names: list[str]) -> None:
         try:

@@ -78,6 +78,7 @@ class FileOutcome:
     duplicate: int = 0
     message: str | None = None
     notes: list[str] = field(default_factory=list)
+    rejected: int = 0  # rows of a rejected file: not loaded, not in the quarantine table (read = all four)
 
 
 @dataclass
@@ -92,6 +93,7 @@ class RunSummary:
     archived: list[str] = field(default_factory=list)  # inbox files moved to the archive after the run
     orchestration: str | None = None  # which Prefect server the run reported to, or None without Prefect
     warnings: list[str] = field(default_factory=list)  # about the warehouse (held read-write, …)
+    published: bool = True  # False: the run changed nothing, the published warehouse was left as it was
 
     def total(self, attr: str) -> int:
         return sum(getattr(f, attr) for f in self.files)

@@ -21,6 +21,10 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 
+from pipelines.inputs_archive import file_sha256
+
+__all__ = ["Discovery", "archive", "check_file", "discover", "file_sha256", "fingerprint", "safe_fingerprint"]
+
 EXPORT_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".txt", ".tsv", ".htm", ".html", ".ods"}
 # names of files being written by a browser, an office suite or a copy tool
 PARTIAL_MARKERS = (".part", ".crdownload", ".tmp", ".partial", ".download")
@@ -119,14 +123,6 @@ def discover(paths: list[Path], inbox: Path | None = None, settle_seconds: float
     return out
 
 
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def safe_fingerprint(path: Path) -> tuple[str | None, bool, str | None]:
     """fingerprint(), with a file that cannot be read (permission changed since discovery, an I/O
     error of its disk) as (None, False, reason) instead of an error that would stop the run."""
@@ -175,50 +171,3 @@ def archive(paths: list[Path], inbox: Path, archive_dir: str | Path, day: date) 
         shutil.move(str(p), str(candidate))
         moved.append(candidate)
     return moved
-
-
-INDEX = "index.tsv"  # day, sha256, file name, size: one line per input, in the order loaded
-
-
-def keep_inputs(files: list[tuple[Path, str, str]], root: Path, day: date) -> int:
-    """Store each (path, sha256, name) once under root/objects/<ab>/<sha256> (a hard link when on
-    the same disk) and list it with its day and name in root/index.tsv: `tthc rebuild` needs
-    nothing else. Called before the warehouse is published, so what it holds is always archived.
-    Returns how many new inputs were stored."""
-    if not files:
-        return 0
-    root = Path(root)
-    (root / "objects").mkdir(parents=True, exist_ok=True)
-    index = root / INDEX
-    known = (
-        {line.split("\t")[1] for line in index.read_text(encoding="utf-8").splitlines()[1:]}
-        if index.exists()
-        else set()
-    )
-    lines = [] if index.exists() else ["day\tsha256\tname\tsize"]
-    for path, sha, name in files:
-        target = root / "objects" / sha[:2] / sha
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            part = target.with_name(sha + ".part")
-            try:
-                os.link(path, part)
-            except OSError:
-                shutil.copy2(path, part)
-            os.replace(part, target)
-        if sha not in known:
-            known.add(sha)
-            lines.append(f"{day.isoformat()}\t{sha}\t{name}\t{target.stat().st_size}")
-    if len(lines) > (0 if index.exists() else 1):
-        with open(index, "a", encoding="utf-8") as fh:
-            fh.write("\n".join(lines) + "\n")
-    return len(lines) - (0 if index.exists() else 1)
-
-
-def archived_inputs(root: Path) -> list[tuple[str, str, str]]:
-    """(day, sha256, name) of every archived input, in the order they were loaded."""
-    index = Path(root) / INDEX
-    if not index.exists():
-        return []
-    rows = [line.split("\t") for line in index.read_text(encoding="utf-8").splitlines()[1:] if line.strip()]
-    return [(r[0], r[1], r[2]) for r in rows]

@@ -2,16 +2,21 @@
 
 restore puts a previous published warehouse back (the run keeps the last `backups_keep` of them,
 settings `backups`); rebuild makes a new warehouse from the input archive alone (every input a run
-loaded, content-addressed under `input_archive`, inbox.keep_inputs), in the order they were loaded,
-so its figures are those of the warehouse it replaces. Either way the file being replaced is kept
-as a backup first: nothing is ever thrown away.
+loaded, content-addressed under `input_archive`, inputs_archive.keep_inputs), in the order they were
+loaded, so its figures are those of the warehouse it replaces. Either way the file being replaced is
+kept as a backup first: nothing is ever thrown away.
+
+Both hold the run lock for their whole duration (a run meanwhile waits, as for another run: a
+rebuild that read the archive while a run added to it would publish without the run's files), and
+both check what they put back before the swap: restore checks the backup (its SHA-256, DuckDB opens
+it, every block reads, the tables are there), rebuild hashes every archived object and refuses,
+naming it, one whose bytes are not the ones it was stored as.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -19,14 +24,17 @@ from zoneinfo import ZoneInfo
 
 from pipelines.config import Settings
 from pipelines.handover import RunSummary
-from pipelines.inbox import archived_inputs
-from pipelines.run import run_local, run_lock
+from pipelines.inputs_archive import archived_inputs, object_path, verify
+from pipelines.run import run_lock, run_unlocked
 from pipelines.warehouse.access import set_aside_wal
-from pipelines.warehouse.publish import keep_backup, list_backups
+from pipelines.warehouse.backups import check_warehouse, keep_backup, list_backups
+
+REBUILD_PREFIX = "tthc-rebuild-"
+REBUILD_MARK = ".tthc-rebuild"  # in the working folder of a rebuild: the only folders a rebuild removes
 
 
 class RecoveryError(RuntimeError):
-    """Nothing to restore from; the message is one line."""
+    """Nothing (whole) to restore from; the message is one line."""
 
 
 def backups_of(settings: Settings) -> list[Path]:
@@ -50,57 +58,107 @@ def _swap_in(new: Path, settings: Settings, what: str) -> Path | None:
 
 
 def restore(settings: Settings, name: str | None = None) -> tuple[Path, Path | None]:
-    """Put back the newest backup (or the one named); returns (restored from, where the replaced
-    file was kept). Under the run lock: never while a run writes."""
-    found = backups_of(settings)
-    if name:
-        found = [p for p in found if p.name == name or p.stem == name]
-    if not found:
-        where = Path(settings.backups)
-        raise RecoveryError(
-            f"không có bản sao lưu {'tên ' + name + ' ' if name else ''}trong {where}; dùng 'tthc rebuild' để dựng "
-            "lại từ kho lưu tệp nhập — no backup to restore"
-        )
-    source = found[0]
+    """Put back the newest backup (or the one named), once it is found whole; returns (restored
+    from, where the replaced file was kept)."""
     db = Path(settings.db)
     with run_lock(settings):
+        found = backups_of(settings)
+        if name:
+            found = [p for p in found if p.name == name or p.stem == name]
+        if not found:
+            where = Path(settings.backups)
+            raise RecoveryError(
+                f"không có bản sao lưu {'tên ' + name + ' ' if name else ''}trong {where}; dùng 'tthc rebuild' để "
+                "dựng lại từ kho lưu tệp nhập — no backup to restore"
+            )
+        source = found[0]
+        problem = check_warehouse(source)
+        if problem:
+            others = ", ".join(p.name for p in found[1:3])
+            raise RecoveryError(
+                f"không đặt lại bản sao lưu {source.name}: {problem}; kho dữ liệu giữ nguyên. "
+                + (f"Chọn bản khác (tthc restore <tên>, ví dụ {others}) " if others else "")
+                + "hoặc dùng 'tthc rebuild' — the backup is not whole"
+            )
         db.parent.mkdir(parents=True, exist_ok=True)
         work = db.with_name(db.name + ".restoring")
-        shutil.copy2(source, work)
-        kept = _swap_in(work, settings, "before-restore")
+        try:
+            shutil.copyfile(source, work)
+            kept = _swap_in(work, settings, "before-restore")
+        finally:
+            work.unlink(missing_ok=True)
     return source, kept
+
+
+def clear_rebuild_leftovers(folder: Path) -> None:
+    """The working folders of rebuilds that were killed (called under the run lock); 0.5.0 left
+    unmarked ones, told by their layout (an `inputs` folder, the new file, a stage)."""
+    for old in folder.glob(REBUILD_PREFIX + "*"):
+        if not old.is_dir() or old.is_symlink():
+            continue
+        legacy = (old / "inputs").is_dir() and {p.name for p in old.iterdir()} <= {"inputs", "stage"} | {
+            p.name for p in old.glob("*.duckdb*")
+        }
+        if (old / REBUILD_MARK).is_file() or legacy:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def rebuild(settings: Settings) -> tuple[RunSummary, Path | None]:
     """A new warehouse from the input archive alone, swapped in for the current one."""
-    inputs = archived_inputs(Path(settings.input_archive))
-    if not inputs:
-        raise RecoveryError(
-            f"kho lưu tệp nhập {settings.input_archive} trống: không có gì để dựng lại — the input archive is empty"
-        )
     db = Path(settings.db)
     db.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="tthc-rebuild-", dir=db.parent) as tmp:
-        folder = Path(tmp) / "inputs"
-        for n, (_, sha, name) in enumerate(inputs, start=1):
-            target = folder / f"{n:06d}" / name  # one folder per input: the load order, the names
-            target.parent.mkdir(parents=True)
-            obj = Path(settings.input_archive) / "objects" / sha[:2] / sha
-            try:
-                os.link(obj, target)
-            except OSError:
-                shutil.copy2(obj, target)
-        new = Path(tmp) / db.name
-        rebuilt = replace(
-            settings,
-            db=new,
-            backups_keep=0,
-            inbox_archive="",
-            stage=Path(tmp) / "stage",
-            settle_seconds=0.0,
-        )
-        summary = run_local([folder], rebuilt)
-        with run_lock(settings):
+    with run_lock(settings):
+        clear_rebuild_leftovers(db.parent)
+        root = Path(settings.input_archive)
+        inputs = archived_inputs(root)
+        if not inputs:
+            raise RecoveryError(f"kho lưu tệp nhập {root} trống: không có gì để dựng lại — the input archive is empty")
+        for item in inputs:
+            problem = verify(root, item)
+            if problem:
+                raise RecoveryError(
+                    f"không dựng lại: tệp lưu {problem}; kho dữ liệu giữ nguyên. Hãy chép lại tệp gốc vào hộp thư "
+                    "đến hoặc dùng 'tthc restore' — an archived input is not the file it was"
+                )
+        work = db.parent / f"{REBUILD_PREFIX}{_stamp(settings, 'work')}"
+        work.mkdir()
+        try:
+            (work / REBUILD_MARK).write_text("tthc rebuild\n", encoding="utf-8")
+            folder = work / "inputs"
+            for n, item in enumerate(inputs, start=1):
+                target = folder / f"{n:06d}" / item.name  # one folder per input: the load order, the names
+                target.parent.mkdir(parents=True)
+                try:
+                    os.link(object_path(root, item.sha256), target)  # read-only, and removed with the folder
+                except OSError:
+                    shutil.copyfile(object_path(root, item.sha256), target)
+            new = work / db.name
+            rebuilt = replace(
+                settings, db=new, backups_keep=0, inbox_archive="", stage=work / "stage", settle_seconds=0.0
+            )
+            summary = run_unlocked([folder], rebuilt)
             kept = _swap_in(new, settings, "before-rebuild")
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
     summary.db = str(db)
     return summary, kept
+
+
+def backup_lines(settings: Settings) -> list[str]:
+    """`tthc restore --list`: one line per kept warehouse, newest first, saying what it holds."""
+    from pipelines.outputs.vnformat import vn_int
+    from pipelines.warehouse.backups import RECOVERY, describe
+
+    lines = []
+    for path in backups_of(settings):
+        info = describe(path)
+        size = f"{info.size / 2**20:,.1f}".replace(",", "X").replace(".", ",").replace("X", ".")
+        kind = " (giữ lại trước khi " + path.stem.rsplit("-", 1)[-1] + ")" if RECOVERY in path.name else ""
+        if info.problem:
+            lines.append(f"{path.name}  {size} MB{kind} — {info.problem}")
+            continue
+        held = f"lần chạy {info.run_id}, công bố lúc {info.published_at} (giờ địa phương)"
+        periods = f", quý {info.periods[0]} – {info.periods[1]}" if info.periods else ", chưa có kỳ nào"
+        counts = f"{vn_int(info.files)} tệp đã nạp, {vn_int(info.cases)} hồ sơ{periods}"
+        lines.append(f"{path.name}  {size} MB{kind} — {held if info.run_id else 'chưa có lần chạy'}; {counts}")
+    return lines

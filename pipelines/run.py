@@ -6,6 +6,7 @@ discover → skip known → stage each file (parallel-safe) → load all + rebui
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import shutil
 import time
 import uuid
@@ -16,11 +17,14 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import duckdb
+
 from pipelines import __version__
 from pipelines.config import Settings
 from pipelines.crashpoints import checkpoint
 from pipelines.handover import FileOutcome, RunSummary, StagedFile
-from pipelines.inbox import Discovery, archive, discover, keep_inputs, safe_fingerprint, unreadable_key
+from pipelines.inbox import Discovery, archive, discover, safe_fingerprint, unreadable_key
+from pipelines.inputs_archive import keep_inputs
 from pipelines.reference.catalogue import load_catalogue
 from pipelines.reference.communes import Registry
 from pipelines.rules.vocab import missing_column_notes
@@ -102,13 +106,52 @@ def already_loaded(db: Path) -> set[str]:
         con.close()
 
 
+def context_hash(settings: Settings) -> str:
+    """SHA-256 over what the figures depend on besides the loaded files: the rules (sql/, schemas/),
+    the code version, the storage format, the reference files and the scope and time-zone settings.
+    Equal to the published warehouse's and no file to load: the run has nothing to change."""
+    h = hashlib.sha256()
+    parts: list[object] = [rules_hash(), __version__, settings.storage_version, settings.timezone]
+    parts += [settings.province, settings.district, settings.units, settings.procedures_units]
+    for part in parts:
+        h.update(f"{part}\n".encode())
+    for path in (settings.communes_file, settings.procedures_file):
+        h.update(Path(path).read_bytes() if Path(path).is_file() else b"-")
+    return h.hexdigest()
+
+
+def changes_nothing(staged: list[StagedFile], settings: Settings) -> bool:
+    """No file to load, every rejection already recorded as it is, the same rules and references:
+    publishing would only rotate a backup out (an empty inbox every 30 s would push out a week of
+    backups), so nothing is published. The figures stay as of the last run that had data."""
+    if any(s.status == "staged" for s in staged) or not Path(settings.db).exists():
+        return False
+    con = open_read(Path(settings.db)).con
+    try:
+        last = con.execute("select context_hash from runs order by started_at desc, rowid desc limit 1").fetchone()
+        recorded = dict(con.execute("select sha256, message from ingested_files where status = 'rejected'").fetchall())
+    except duckdb.Error:  # a warehouse of an older release (no context_hash): publish once
+        return False
+    finally:
+        con.close()
+    if last is None or last[0] != context_hash(settings):
+        return False
+    return all(s.sha256 in recorded and recorded[s.sha256] == s.message for s in staged)
+
+
 def publish(
     staged: list[StagedFile], skipped: list[str], settings: Settings, run_id: str, started: datetime
 ) -> RunSummary:
-    """Load every staged file, rebuild, check and publish, all in one private copy."""
+    """Load every staged file, rebuild, check and publish, all in one private copy; or, when the run
+    changes nothing, publish nothing."""
     summary = RunSummary(run_id, str(settings.db))
     summary.files.extend(FileOutcome(Path(n).name, "skipped") for n in skipped)
     now = local_now(settings)
+    if changes_nothing(staged, settings):
+        summary.published = False
+        summary.files.extend(_outcome(s, {"read": s.rows_read}) for s in staged)
+        _finish(staged, skipped, settings, summary, now)
+        return summary
     # every input the new warehouse will hold is archived before it is published (tthc rebuild)
     keep_inputs(
         [(Path(s.path), s.sha256, s.name) for s in staged if s.status == "staged"], settings.input_archive, now.date()
@@ -130,18 +173,7 @@ def publish(
         first_seq = next_file_seq(con)
         for batch in load_batches(staged):
             for s, counts in zip(batch, load_staged_many(con, batch, run_id, now), strict=True):
-                summary.files.append(
-                    FileOutcome(
-                        s.name,
-                        "loaded" if s.status == "staged" else "rejected",
-                        counts["read"],
-                        counts["loaded"],
-                        counts["quarantined"],
-                        counts["duplicate"],
-                        s.message,
-                        file_notes(s),
-                    )
-                )
+                summary.files.append(_outcome(s, counts))
             checkpoint("file_loaded")
         mode = build(con, now, incremental=True, new_since_seq=first_seq)
         checkpoint("built")
@@ -161,16 +193,41 @@ def publish(
                 "rows_loaded": summary.total("loaded"),
                 "rows_quarantined": summary.total("quarantined"),
                 "rows_duplicate": summary.total("duplicate"),
+                "rows_rejected": summary.total("rejected"),
                 "as_of": now,
                 "code_version": __version__,
                 "rules_hash": rules_hash(),
                 "build_mode": mode,
+                "context_hash": context_hash(settings),
             },
         )
-    shutil.rmtree(settings.stage, ignore_errors=True)
+    _finish(staged, skipped, settings, summary, now)
+    return summary
+
+
+def _outcome(s: StagedFile, counts: dict[str, int]) -> FileOutcome:
+    """What the summary says of one file. The rows of a rejected file are neither loaded nor in the
+    quarantine table (nothing of it is kept): they count as the file's, so the line still balances
+    (read = loaded + quarantined + duplicate + rows of rejected files)."""
+    rejected = s.status != "staged"
+    return FileOutcome(
+        s.name,
+        "rejected" if rejected else "loaded",
+        counts["read"],
+        0 if rejected else counts["loaded"],
+        0 if rejected else counts["quarantined"],
+        0 if rejected else counts["duplicate"],
+        s.message,
+        file_notes(s),
+        rejected=counts["read"] if rejected else 0,
+    )
+
+
+def _finish(staged: list[StagedFile], skipped: list[str], settings: Settings, summary: RunSummary, now) -> None:
+    """After the run: its own stage folder removed, the inbox files it loaded or had loaded moved."""
+    remove_run_folder(Path(settings.stage))
     done = [Path(s.path) for s in staged if s.status == "staged"] + [Path(p) for p in skipped]
     summary.archived = [str(p) for p in archive(done, settings.inbox, settings.inbox_archive, now.date())]
-    return summary
 
 
 BATCH_ROWS = 200_000  # rows loaded in one pass; a bigger file is loaded alone
@@ -242,22 +299,41 @@ def run_lock(settings: Settings) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def for_run(settings: Settings, run_id: str) -> Settings:
-    """The run's own staging folder, so two runs (or a killed one) never mix their files.
+RUN_MARK = ".tthc-run"  # in every folder a run creates under `stage`: the only folders a run removes
 
-    Called under the run lock: any other folder there was left by a run that was killed.
-    """
-    shutil.rmtree(settings.stage, ignore_errors=True)
-    return replace(settings, stage=Path(settings.stage) / run_id)
+
+def for_run(settings: Settings, run_id: str) -> Settings:
+    """The run's own staging folder `<stage>/<run_id>`, marked as a run's, so two runs (or a killed
+    one) never mix their files.
+
+    Called under the run lock: any other marked folder there was left by a run that was killed and
+    is removed. Nothing else under `stage` is touched, whatever the setting names (the settings
+    also refuse a stage that holds or lies in the office's data, config.py)."""
+    stage = Path(settings.stage)
+    if stage.is_dir():
+        for folder in stage.iterdir():
+            if folder.is_dir() and not folder.is_symlink() and (folder / RUN_MARK).is_file():
+                shutil.rmtree(folder, ignore_errors=True)
+    own = stage / run_id
+    own.mkdir(parents=True)
+    (own / RUN_MARK).write_text(run_id + "\n", encoding="utf-8")
+    return replace(settings, stage=own)
+
+
+def remove_run_folder(folder: Path) -> None:
+    """Remove a run's own stage folder, and only one that is marked as a run's."""
+    if (folder / RUN_MARK).is_file() and not folder.is_symlink():
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def run_local(paths: list[Path], settings: Settings) -> RunSummary:
     """The whole run without Prefect (tests, benchmarks, debugging)."""
     with run_lock(settings):
-        return _run_local(paths, settings)
+        return run_unlocked(paths, settings)
 
 
-def _run_local(paths: list[Path], settings: Settings) -> RunSummary:
+def run_unlocked(paths: list[Path], settings: Settings) -> RunSummary:
+    """The steps of a run; the caller holds the run lock (run_local, tthc rebuild)."""
     t0 = time.perf_counter()
     run_id, started = new_run_id(settings), local_now(settings)
     settings = for_run(settings, run_id)

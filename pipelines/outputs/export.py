@@ -28,7 +28,8 @@ def export_parquet(db: Path, out: Path) -> dict[str, int]:
         for name, query in QUERIES.items():
             tmp = out / f".{name}.tmp"
             shutil.rmtree(tmp, ignore_errors=True)
-            con.execute(f"copy ({query}) to '{tmp.as_posix()}' (format parquet, partition_by (year, quarter))")
+            # the path as a parameter, never pasted into the SQL: a folder may be named it's
+            con.execute(f"copy ({query}) to ? (format parquet, partition_by (year, quarter))", [str(tmp)])
             written[name] = con.execute(f"select count(*) from ({query})").fetchall()[0][0]
             target = out / name
             old = out / f".{name}.old"

@@ -5,6 +5,7 @@
     load      staged files → cases, quarantine, ingested_files (the single writer)
     build     periods, report_form, indicators (full or incremental) and the checks
     publish   build in a private copy, swap it in atomically
+    backups   keep, list, check and describe the backups of the published file
     docs      COMMENT ON from the manifest, docs/warehouse.md from the live catalogue
 """
 

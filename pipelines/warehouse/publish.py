@@ -23,13 +23,14 @@ import duckdb
 
 from pipelines.crashpoints import checkpoint
 from pipelines.warehouse.access import set_aside_wal
+from pipelines.warehouse.backups import keep_backup
 
 
 def storage_version(path: Path) -> str | None:
     """The storage format a DuckDB file was written in, e.g. 'v1.4.0+' (None if unreadable)."""
     con = duckdb.connect()
     try:
-        con.execute(f"attach '{Path(path).as_posix()}' as f (read_only)")
+        con.execute("attach ? as f (read_only)", [str(path)])  # a parameter: a folder may be named it's
         return con.execute(
             "select tags['storage_version'] from duckdb_databases() where database_name = 'f'"
         ).fetchall()[0][0]
@@ -48,35 +49,12 @@ def rewrite(src: Path, dst: Path, version: str) -> None:
     dst.unlink(missing_ok=True)
     con = duckdb.connect()
     try:
-        con.execute(f"attach '{src.as_posix()}' as src (read_only)")
-        con.execute(f"attach '{dst.as_posix()}' as dst (storage_version '{version}')")
+        con.execute("attach ? as src (read_only)", [str(src)])
+        con.execute("attach ? as dst (storage_version ?)", [str(dst), version])
         con.execute("copy from database src to dst")
         con.execute("detach dst")
     finally:
         con.close()
-
-
-def keep_backup(db: Path, backups: Path, keep: int, stamp: str) -> Path | None:
-    """The published file, about to be replaced, kept as backups/<name>-<stamp>.duckdb (a hard
-    link when the folder is on the same disk: no copy), then only the newest `keep` remain."""
-    if keep <= 0 or not db.exists():
-        return None
-    backups.mkdir(parents=True, exist_ok=True)
-    target = backups / f"{db.stem}-{stamp}{db.suffix}"
-    try:
-        os.link(db, target)
-    except OSError:
-        shutil.copy2(db, target)
-    for old in list_backups(backups, db)[keep:]:
-        old.unlink(missing_ok=True)
-    return target
-
-
-def list_backups(backups: Path, db: Path) -> list[Path]:
-    """Backups of `db`, newest first."""
-    if not backups.is_dir():
-        return []
-    return sorted(backups.glob(f"{db.stem}-*{db.suffix}"), key=lambda p: p.name, reverse=True)
 
 
 @contextmanager

@@ -20,3 +20,8 @@ create table if not exists runs (
 -- next run rebuilds every period
 alter table runs add column if not exists rules_hash varchar;
 alter table runs add column if not exists build_mode varchar;
+
+-- added after 0.5.0: rows of rejected files (rows_read = loaded + quarantined + duplicate + rejected),
+-- and what the figures depend on besides the files (a run with nothing new publishes nothing)
+alter table runs add column if not exists rows_rejected bigint;
+alter table runs add column if not exists context_hash varchar;

@@ -275,7 +275,7 @@ def test_restore_and_rebuild_give_the_same_figures(tmp_path):
     run_local([_export(tmp_path / "b.csv", "B-1", "B-2", "B-3")], s)
     second = _figures(s.db)
     assert first != second
-    assert len(list((tmp_path / "backups").iterdir())) == 1  # the first night's file, kept
+    assert len(list((tmp_path / "backups").glob("*.duckdb"))) == 1  # the first night's file, kept
 
     runner = CliRunner()
     config = str(_empty_config(tmp_path))
