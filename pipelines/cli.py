@@ -326,7 +326,7 @@ def restore(
     if list_only:
         lines = backup_lines(settings)
         for line in lines:
-            console.print(line, highlight=False)
+            console.print(line, highlight=False, soft_wrap=True)  # one backup, one line (grep, monitoring)
         console.print(f"{len(lines)} bản sao lưu trong {settings.backups}")
         return
     try:
