@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import sys
 import time
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from pipelines.cli_output import environment_message, print_summary
 
@@ -48,15 +50,25 @@ def _fail(message: str, code: int = EXIT_DATA) -> None:
     raise typer.Exit(code)
 
 
-def _settings(config: Path | None, **overrides: object):
+def _settings(config: Path | None, scope: bool = False, **overrides: object):
+    """The settings, checked whole before anything starts: a wrong value, and with `scope` an
+    unknown province, district or unit, is one line and exit 2."""
     from pipelines.config import Settings, SettingsError
 
     if config is not None and not Path(config).is_file():
         _fail(f"không tìm thấy tệp cấu hình '{config}' (--config) — no such configuration file", EXIT_USAGE)
     try:
-        return Settings.load(config, **overrides)
+        settings = Settings.load(config, **overrides)
     except SettingsError as exc:
         _fail(str(exc), EXIT_USAGE)
+    if scope:
+        from pipelines.reference.communes import ScopeError, scope_summary
+
+        try:
+            scope_summary(settings)
+        except ScopeError as exc:
+            _fail(f"cài đặt phạm vi không hợp lệ: {exc}", EXIT_USAGE)
+    return settings
 
 
 @app.command()
@@ -70,7 +82,7 @@ def run(
     """Nạp các tệp xuất, tính lại chỉ số, công bố kho dữ liệu và in tóm tắt."""
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "CRITICAL")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    settings = _settings(config, db=db)
+    settings = _settings(config, scope=True, db=db)
     targets = [str(p) for p in (paths or [settings.inbox])]
     if not paths:
         settings.inbox.mkdir(parents=True, exist_ok=True)
@@ -79,7 +91,7 @@ def run(
         _fail(f"không tìm thấy '{missing[0]}' — no such file or folder", EXIT_USAGE)
     started = time.perf_counter()
     try:
-        with console.status("Đang nạp và tính chỉ số…", spinner="dots") if console.is_terminal else _null():
+        with console.status("Đang nạp và tính chỉ số…", spinner="dots") if console.is_terminal else nullcontext():
             if no_prefect:
                 from pipelines.run import run_local
 
@@ -98,14 +110,6 @@ def run(
         raise typer.Exit(EXIT_ENVIRONMENT)
     if summary.count("rejected"):
         raise typer.Exit(EXIT_DATA)
-
-
-class _null:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *args: object) -> None:
-        return None
 
 
 UnitsOption = Annotated[
@@ -186,7 +190,10 @@ def report(
             typer.echo(text)
         return
     target = out or settings.out / f"bao-cao_{figures.commune.code}_{p.label.replace('..', '_').replace('@', '-')}.docx"
-    write_docx(text, target, f"BÁO CÁO KẾT QUẢ CẢI CÁCH THỦ TỤC HÀNH CHÍNH — {unit_name(figures).upper()}")
+    try:
+        write_docx(text, target, f"BÁO CÁO KẾT QUẢ CẢI CÁCH THỦ TỤC HÀNH CHÍNH — {unit_name(figures).upper()}")
+    except OSError as exc:
+        _fail(f"không ghi được {target} ({exc.strerror or exc}) — cannot write the report", EXIT_ENVIRONMENT)
     console.print(f"Đã ghi {target}")
 
 
@@ -257,11 +264,14 @@ def serve(
     ghi bảng tính quý. Không có PREFECT_API_URL thì tự khởi động máy chủ Prefect (lịch, giao diện
     http://127.0.0.1:4200) và dừng nó khi dừng."""
     from pipelines.prefect_server import ServerError
-    from pipelines.service import ensure_inbox, serve_forever
+    from pipelines.service import ensure_inbox, schedule_problem, serve_forever
 
     if config:
         os.environ["TTHC_CONFIG"] = str(config)
-    settings = _settings(config)
+    settings = _settings(config, scope=True)
+    problem = schedule_problem(cron, every, settings.timezone)  # before any server starts
+    if problem:
+        _fail(problem, EXIT_USAGE)
     ensure_inbox(settings)
     when = f"mỗi {every:g} giây" if every else f"theo lịch '{cron}' ({settings.timezone})"
     console.print(f"Phục vụ luồng hằng đêm {when}; hộp thư đến {settings.inbox}; Ctrl+C để dừng.")
@@ -333,6 +343,8 @@ def restore(
         source, kept = do_restore(settings, name)
     except RecoveryError as exc:
         _fail(str(exc), EXIT_ENVIRONMENT)
+    except Exception as exc:  # the run lock held too long, a full disk: the machine
+        _fail(environment_message(exc), EXIT_ENVIRONMENT)
     console.print(f"Đã đặt lại {settings.db} từ {source.name}")
     if kept:
         console.print(f"Bản vừa thay được giữ tại {kept}")
@@ -347,11 +359,13 @@ def rebuild(
     from pipelines.recovery import RecoveryError
     from pipelines.recovery import rebuild as do_rebuild
 
-    settings = _settings(config, db=db)
+    settings = _settings(config, scope=True, db=db)
     try:
         summary, kept = do_rebuild(settings)
     except RecoveryError as exc:
         _fail(str(exc), EXIT_ENVIRONMENT)
+    except Exception as exc:  # the run lock held too long, a full disk, memory: the machine
+        _fail(environment_message(exc), EXIT_ENVIRONMENT)
     print_summary(summary)
     if kept:
         console.print(f"Bản vừa thay được giữ tại {kept}")
@@ -371,27 +385,31 @@ def show_config(config: ConfigOption = None) -> None:
     try:
         typer.echo(f"\nPhạm vi (scope): {scope_summary(settings)}")
     except ScopeError as exc:
-        _fail(str(exc))
+        _fail(f"cài đặt phạm vi không hợp lệ: {exc}", EXIT_USAGE)
 
 
 def main() -> None:
     """The `tthc` command: a failure of the machine or of the warehouse file is one line and exit
-    code 3, never a traceback."""
+    code 3, never a traceback; "damaged" only for a file DuckDB cannot open as a database."""
     import duckdb
 
-    from pipelines.warehouse.access import WAY_OUT
+    from pipelines.config import limit_arenas
+    from pipelines.handover import EnvironmentFailure, is_memory_error
 
+    limit_arenas()
     try:
         app()
     except KeyboardInterrupt:
         err.print("Đã dừng.")
         sys.exit(130)
-    except duckdb.Error as exc:
-        line = " ".join(str(exc).split())[:240]
-        err.print(f"[bold red]Lỗi:[/] kho dữ liệu bị hỏng hoặc không đọc được ({line}): {WAY_OUT} — damaged warehouse")
-        sys.exit(EXIT_ENVIRONMENT)
-    except OSError as exc:
-        err.print(f"[bold red]Lỗi:[/] {environment_message(exc)}")
+    except (duckdb.Error, OSError, MemoryError, EnvironmentFailure) as exc:
+        err.print(f"[bold red]Lỗi:[/] {escape(environment_message(exc))}")
+        if is_memory_error(exc):
+            # memory ran out: leave without running the native libraries' destructors, which can
+            # abort on a failed allocation of their own (std::bad_alloc, exit 134) after this line
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(EXIT_ENVIRONMENT)
         sys.exit(EXIT_ENVIRONMENT)
 
 

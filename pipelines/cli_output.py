@@ -15,11 +15,13 @@ def environment_message(exc: BaseException) -> str:
     """One line for a failure of the machine (never a traceback)."""
     import duckdb
 
-    from pipelines.warehouse.access import WAY_OUT
+    from pipelines.handover import EnvironmentFailure, is_memory_error
+    from pipelines.warehouse.access import explain
 
-    if isinstance(exc, duckdb.Error):  # the run read the published file, or its copy, and failed
-        line = " ".join(str(exc).split())[:240]
-        return f"kho dữ liệu bị hỏng hoặc không đọc được ({line}): {WAY_OUT} — damaged warehouse"
+    if isinstance(exc, duckdb.Error) or is_memory_error(exc):  # damaged only if DuckDB cannot open it
+        return explain(exc)
+    if isinstance(exc, EnvironmentFailure):  # its message is the sentence (the run lock, a full disk)
+        return " ".join(str(exc).split())
     if isinstance(exc, OSError) and exc.strerror:
         where = f" ({exc.filename})" if exc.filename else ""
         return f"lỗi môi trường: {exc.strerror}{where}; chưa công bố gì, kho dữ liệu giữ nguyên — environment failure"

@@ -7,8 +7,10 @@ command with one line naming the key, the value, where it came from and what is 
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -38,7 +40,14 @@ ACCEPTS: dict[str, tuple[Any, str]] = {
     "prefect_port": (Annotated[int, Field(ge=1, le=65535)], "cổng từ 1 đến 65535"),
     "settle_seconds": (Annotated[float, Field(ge=0)], "số giây ≥ 0"),
     "backups_keep": (Annotated[int, Field(ge=0, le=1000)], "số bản sao lưu giữ lại, 0 đến 1000 (0 = không sao lưu)"),
-    "storage_version": (Annotated[str, Field(pattern=r"^v\d+\.\d+\.\d+$")], "phiên bản lưu trữ DuckDB như v1.4.0"),
+    "storage_version": (
+        Annotated[str, Field(pattern=r"^v\d+\.\d+\.\d+$")],
+        "một phiên bản DuckDB mà DuckDB đang cài biết, như v1.4.0",
+    ),
+    "memory_limit": (
+        Annotated[str, Field(pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$")],
+        "dung lượng như 1GB hoặc 512MB",
+    ),
 }
 
 
@@ -48,7 +57,7 @@ WORDS = {"timezone": "múi giờ IANA như Asia/Ho_Chi_Minh"}
 # Every one of them is a folder or file of the site (tests derive them all from one temporary root,
 # tests/conftest.py); the settings naming inputs the deployment only reads are READ_PATHS. A new
 # path setting goes in one of the two (tests/integration/test_isolation.py checks it).
-SITE_PATHS = ("db", "inbox", "out", "stage", "prefect_home", "inbox_archive", "input_archive", "backups")
+SITE_PATHS = ("db", "inbox", "out", "stage", "prefect_home", "inbox_archive", "input_archive", "backups", "secret_key")
 READ_PATHS = ("communes_file", "procedures_file")
 # what the office keeps: the run's stage folder must be none of these, hold none, lie in none
 OFFICE_DATA = {
@@ -97,9 +106,15 @@ class Settings:
     # the previously published warehouses kept (a week of nightly runs); 0 keeps none
     backups: Path = Path("data/backups")
     backups_keep: int = 7
+    # the deployment's secret key: case ids holding personal data are stored as a keyed hash under
+    # it (transform/scrub.py); made on first use, kept apart from the warehouse and its backups
+    secret_key: Path = Path("data/secret.key")
     # DuckDB storage format of the published file: analysts' CLI, JDBC (DBeaver), R and BI drivers
     # are DuckDB 1.4/1.5, which cannot read the 2.0 default (storage version 69)
     storage_version: str = "v1.4.0"
+    # what DuckDB may hold in memory while it builds (it spills to disk beyond); lowered to a
+    # quarter of the process's address-space limit when one is set (duckdb_memory_limit)
+    memory_limit: str = "1GB"
     sources: dict[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -149,12 +164,23 @@ class Settings:
 
     def _read_file(self, path: Path, names: list[str]) -> None:
         try:
-            with open(path, "rb") as fh:
-                data = tomllib.load(fh)
-        except tomllib.TOMLDecodeError as exc:
-            raise SettingsError(f"tệp cấu hình {path} sai cú pháp TOML ({exc}) — invalid TOML") from None
+            raw = Path(path).read_bytes()
         except OSError as exc:
             raise SettingsError(f"không đọc được tệp cấu hình {path} ({exc.strerror}) — unreadable config") from None
+        if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or raw[1:200:2].count(0) > 10:
+            raise SettingsError(
+                f"tệp cấu hình {path} được lưu bằng UTF-16 (Notepad: 'Unicode'); hãy lưu lại bằng UTF-8 — "
+                "the configuration file must be UTF-8"
+            )
+        try:
+            data = tomllib.loads(raw.removeprefix(codecs.BOM_UTF8).decode("utf-8"))  # Notepad's BOM is fine
+        except UnicodeDecodeError as exc:
+            raise SettingsError(
+                f"tệp cấu hình {path} không phải UTF-8 (byte {exc.start}); hãy lưu lại bằng UTF-8 — "
+                "the configuration file must be UTF-8"
+            ) from None
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"tệp cấu hình {path} sai cú pháp TOML ({exc}) — invalid TOML") from None
         section = data.get("tthc", data)
         if not isinstance(section, dict):
             raise SettingsError(f"tệp cấu hình {path}: [tthc] phải là một bảng khóa = giá trị — not a table")
@@ -214,7 +240,10 @@ def _convert(key: str, current: object, value: object) -> object:
     if key in ACCEPTS:
         type_ = ACCEPTS[key][0]
         raw = _number_text(value) if isinstance(current, int | float) else value
-        return TypeAdapter(type_).validate_python(raw, strict=False)
+        checked = TypeAdapter(type_).validate_python(raw, strict=False)
+        if key == "storage_version":
+            _known_storage_version(checked)
+        return checked
     if isinstance(current, int):
         return TypeAdapter(int).validate_python(_number_text(value))
     if isinstance(current, float):
@@ -227,6 +256,49 @@ def _convert(key: str, current: object, value: object) -> object:
     if not isinstance(value, str):
         raise ValueError("cần một chuỗi")
     return value
+
+
+def _known_storage_version(version: str) -> None:
+    """DuckDB itself says which versions it knows (v9.9.9 has the right pattern, and no file)."""
+    import duckdb
+
+    try:
+        duckdb.connect(config={"storage_compatibility_version": version}).close()
+    except duckdb.Error:
+        raise ValueError(f"DuckDB {duckdb.__version__} không biết phiên bản {version}") from None
+
+
+def memory_bytes(text: str) -> int:
+    """'1GB' → 10**9, '512MiB' → 512 * 2**20 (DuckDB's own units)."""
+    number, unit = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([KMGT]i?B)", text.strip()).groups()  # type: ignore[union-attr]
+    power = "KMGT".index(unit[0]) + 1
+    return int(float(number) * ((1024 if "i" in unit else 1000) ** power))
+
+
+def duckdb_memory_limit(settings: Settings) -> str:
+    """DuckDB's memory_limit for a run: the setting, or a quarter of the process's address-space
+    limit when that is lower (prlimit --as, ulimit -v): DuckDB then spills or stops with its own
+    out-of-memory error inside the limit, never with a failed allocation outside its control."""
+    import resource
+
+    wanted = memory_bytes(settings.memory_limit)
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    if soft != resource.RLIM_INFINITY:
+        wanted = min(wanted, soft // 4)
+    return f"{max(wanted // 2**20, 64)}MiB"
+
+
+def limit_arenas() -> None:
+    """Under an address-space limit (prlimit --as, ulimit -v), glibc's per-thread malloc arenas
+    (64 MB of address space each) would use it up before any memory is: two arenas then (Linux)."""
+    import contextlib
+    import ctypes
+    import resource
+
+    if resource.getrlimit(resource.RLIMIT_AS)[0] == resource.RLIM_INFINITY:
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").mallopt(-8, 2)  # M_ARENA_MAX
 
 
 def resolve_path(path: Path) -> Path:

@@ -27,6 +27,7 @@ from pipelines.run import (
     new_run_id,
     publish,
     run_lock,
+    shown_names,
     split_known,
     unreadable_files,
 )
@@ -104,12 +105,12 @@ def _tthc_run(paths: list[str], settings: Settings) -> RunSummary:
     by_path = {p: f.result() for p, f in futures.items()}
     for g in groups:
         by_path.update((s.path, s) for s in g.result())
-    staged = [by_path[p] for p, _ in todo] + unreadable_files(unreadable)
+    staged = [by_path[p] for p, _ in todo] + unreadable_files(unreadable, settings)
     for s in staged:
         if s.status == "rejected":
             logger.warning("Từ chối tệp %s: %s", s.name, s.message)
     summary = publish_task(staged, skipped, settings, run_id, started.isoformat())
-    summary.waiting = [str(p) for p in found.waiting] + changing
+    summary.waiting = shown_names([*found.waiting, *changing], settings)
     summary.seconds = round(time.perf_counter() - t0, 2)
     logger.info("Xong: %s", asdict(summary) | {"files": len(summary.files)})
     return summary

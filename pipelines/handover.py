@@ -21,9 +21,23 @@ _ENVIRONMENT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO, errno
 _ENVIRONMENT_WORDS = ("No space left", "Disk quota", "Read-only file system", "Input/output error")
 
 
+_MEMORY_TYPES = ("OutOfMemoryException", "ArrowMemoryError")  # DuckDB's, pyarrow's
+_MEMORY_WORDS = ("Out of Memory", "bad allocation", "std::bad_alloc", "Cannot allocate memory", "failed to allocate")
+
+
+def is_memory_error(exc: BaseException) -> bool:
+    """Memory ran out (the process's limit or the machine's): DuckDB, Arrow or Python said so."""
+    if isinstance(exc, MemoryError) or type(exc).__name__ in _MEMORY_TYPES:
+        return True
+    return isinstance(exc, Exception) and any(w in str(exc) for w in _MEMORY_WORDS)
+
+
 def is_environment_error(exc: BaseException, input_path: str) -> bool:
     """Is `exc`, raised while staging `input_path`, a failure of the machine rather than of the
-    file? A full disk always is; an error about another path (the stage folder) is too."""
+    file? A full disk and memory running out always are; an error about another path (the stage
+    folder) is too."""
+    if is_memory_error(exc):
+        return True
     if not isinstance(exc, OSError):
         return False
     if exc.errno in _ENVIRONMENT_ERRNOS or any(w in str(exc) for w in _ENVIRONMENT_WORDS):
@@ -33,8 +47,8 @@ def is_environment_error(exc: BaseException, input_path: str) -> bool:
 
 @dataclass
 class StagedFile:
-    path: str
-    name: str
+    path: str  # where the file is read (never stored: shown_path is)
+    name: str  # as stored and printed: one line, personal data scrubbed (transform/scrub.py)
     sha256: str
     size: int
     status: str = "staged"  # staged | rejected
@@ -63,6 +77,7 @@ class StagedFile:
     reason_counts: dict[str, int] = field(default_factory=dict)
     examples: dict[str, list[dict]] = field(default_factory=dict)  # rejected files only: a few rows per reason
     seconds: float = 0.0
+    shown_path: str = ""  # the path as stored (ingested_files.file_path): scrubbed like the name
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
@@ -20,14 +21,15 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from pipelines import __version__
-from pipelines.config import Settings
+from pipelines.config import Settings, duckdb_memory_limit
 from pipelines.crashpoints import checkpoint
-from pipelines.handover import FileOutcome, RunSummary, StagedFile
+from pipelines.handover import EnvironmentFailure, FileOutcome, RunSummary, StagedFile
 from pipelines.inbox import Discovery, archive, discover, safe_fingerprint, unreadable_key
 from pipelines.inputs_archive import keep_inputs
 from pipelines.reference.catalogue import load_catalogue
 from pipelines.reference.communes import Registry
 from pipelines.rules.vocab import missing_column_notes
+from pipelines.transform.scrub import Scrubber, display_name, display_path
 from pipelines.transform.stage_many import stage_files
 from pipelines.warehouse import (
     build,
@@ -71,13 +73,22 @@ def fingerprints(paths: list[Path]) -> tuple[list[str], list[str], list[str], li
     return files, shas, changing, unreadable
 
 
-def unreadable_files(items: list[tuple[Path, str]]) -> list[StagedFile]:
+def unreadable_files(items: list[tuple[Path, str]], settings: Settings) -> list[StagedFile]:
     """A rejected record for each file or folder that could not be read: the run goes on, the
-    summary and ingested_files say what and why, the next run tries again."""
+    summary and ingested_files say what and why (its name scrubbed), the next run tries again."""
+    scrub = Scrubber.from_settings(settings)
     return [
-        StagedFile(str(p), p.name or str(p), unreadable_key(p), 0, status="rejected", message=reason)
+        scrub.staged(
+            StagedFile(str(p), display_name(p), unreadable_key(p), 0, "rejected", reason, shown_path=display_path(p))
+        )
         for p, reason in items
     ]
+
+
+def shown_names(paths: Sequence[str | Path], settings: Settings) -> list[str]:
+    """File names as the summary may print them: one line, personal data scrubbed."""
+    scrub = Scrubber.from_settings(settings)
+    return [scrub.one(display_name(p)) or "" for p in paths]
 
 
 def split_known(files: list[str], shas: list[str], known: set[str]) -> tuple[list[tuple[str, str]], list[str]]:
@@ -145,7 +156,7 @@ def publish(
     """Load every staged file, rebuild, check and publish, all in one private copy; or, when the run
     changes nothing, publish nothing."""
     summary = RunSummary(run_id, str(settings.db))
-    summary.files.extend(FileOutcome(Path(n).name, "skipped") for n in skipped)
+    summary.files.extend(FileOutcome(n, "skipped") for n in shown_names(skipped, settings))
     now = local_now(settings)
     if changes_nothing(staged, settings):
         summary.published = False
@@ -161,6 +172,7 @@ def publish(
         summary.warnings.append(held_warning(holder))
     with building(
         settings.db,
+        memory_limit=duckdb_memory_limit(settings),
         version=settings.storage_version,
         backups=Path(settings.backups),
         keep=settings.backups_keep,
@@ -269,8 +281,8 @@ def new_run_id(settings: Settings) -> str:
     return local_now(settings).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
 
 
-class RunLocked(RuntimeError):
-    """Another run holds the warehouse."""
+class RunLocked(EnvironmentFailure):
+    """Another run holds the warehouse, or its lock cannot be taken; the message is one line."""
 
 
 @contextmanager
@@ -280,6 +292,11 @@ def run_lock(settings: Settings) -> Iterator[None]:
     by SIGKILL, so a killed run never leaves a stale lock behind."""
     path = Path(settings.db).with_name(Path(settings.db).name + ".lock")
     path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_symlink() and not path.exists():
+        raise RunLocked(
+            f"tệp khóa {path} là một liên kết hỏng (trỏ tới {os.readlink(path)}, không tồn tại) nên không khóa được "
+            f"kho dữ liệu; hãy xóa liên kết đó (rm '{path}') rồi chạy lại — the run lock is a broken symlink"
+        )
     deadline = time.monotonic() + max(0.0, float(settings.lock_wait_seconds))
     with open(path, "a+") as fh:
         while True:
@@ -341,8 +358,8 @@ def run_unlocked(paths: list[Path], settings: Settings) -> RunSummary:
     files, shas, changing, unreadable = fingerprints(found.files)
     todo, skipped = split_known(files, shas, already_loaded(settings.db))
     staged = stage_files(todo, settings)  # small files in groups: one parse and validation for many
-    staged += unreadable_files(found.unreadable + unreadable)
+    staged += unreadable_files(found.unreadable + unreadable, settings)
     summary = publish(staged, skipped, settings, run_id, started)
-    summary.waiting = [str(p) for p in found.waiting] + changing
+    summary.waiting = shown_names([*found.waiting, *changing], settings)
     summary.seconds = round(time.perf_counter() - t0, 2)
     return summary

@@ -6,6 +6,7 @@ ends, and dies with it when the command is killed.
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from collections.abc import Iterator
@@ -94,6 +95,24 @@ def serve_forever(settings: Settings, cron: str | None, every: float | None, ech
         clear_state(settings)
         if started is not None:
             stop_server(started)
+
+
+def schedule_problem(cron: str | None, every: float | None, timezone: str) -> str | None:
+    """What is wrong with `tthc serve --cron/--every`, in one line, before any server starts
+    (Prefect's own schedule model checks the cron: one definition of what it accepts)."""
+    if every is not None:
+        if not math.isfinite(every) or every < 1:
+            return f"--every {every:g} không hợp lệ: cần số giây ≥ 1 — invalid interval"
+        return None
+    from prefect.client.schemas.schedules import CronSchedule
+    from pydantic import ValidationError
+
+    try:
+        CronSchedule(cron=cron or "", timezone=timezone)
+    except (ValidationError, ValueError) as exc:
+        why = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
+        return f"--cron '{cron}' không hợp lệ ({why}); ví dụ '0 2 * * *' = 2 giờ sáng mỗi ngày — invalid cron"
+    return None
 
 
 def ensure_inbox(settings: Settings) -> Path:

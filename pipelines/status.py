@@ -160,14 +160,18 @@ def _inbox(st: Status, settings: Settings, known: set[str]) -> None:
     st.inbox = str(settings.inbox)
     if not Path(settings.inbox).is_dir():
         return
+    from pipelines.transform.scrub import Scrubber, display_path
+
+    scrub = Scrubber.from_settings(settings)
+    shown = lambda p: scrub.one(display_path(p)) or ""  # printed: one line, personal data scrubbed
     found = discover([Path(settings.inbox)], settings.inbox, settings.settle_seconds)
-    st.inbox_waiting = [str(p) for p in found.waiting]
+    st.inbox_waiting = [shown(p) for p in found.waiting]
     for p in found.files:
         sha, stable = fingerprint(p)
         if not stable:
-            st.inbox_waiting.append(str(p))
+            st.inbox_waiting.append(shown(p))
         else:
-            (st.inbox_loaded if sha in known else st.inbox_new).append(str(p))
+            (st.inbox_loaded if sha in known else st.inbox_new).append(shown(p))
 
 
 def _warehouse(st: Status, settings: Settings) -> set[str]:

@@ -23,7 +23,18 @@ from pipelines.extract.shape import Shaped, sector_heading, shape, sheet_sector
 from pipelines.extract.sniff import sniff
 from pipelines.rules.vocab import ColumnMap, column_map
 
-__all__ = ["Budget", "FileRejected", "Limits", "ExportInfo", "NeedsExactPass", "open_export"]
+__all__ = ["Budget", "FileRejected", "Limits", "ExportInfo", "MalformedRow", "NeedsExactPass", "open_export"]
+
+
+@dataclass
+class MalformedRow:
+    """A record that does not fit the header: quarantined as malformed_row. A longer record keeps
+    its canonical cells by the header's positions and the cells past its width (the reason)."""
+
+    sheet: str | None
+    row: int
+    values: dict[str, str] | None = None
+    extra: list[str] | None = None
 
 
 @dataclass
@@ -42,7 +53,7 @@ class ExportInfo:
     missing_columns: list[str] = field(default_factory=list)
     sector_sources: list[str] = field(default_factory=list)  # where the sector came from without a column
     rows_skipped: int = 0  # blank lines, footers, repeated headers
-    malformed_rows: list[tuple[str | None, int]] = field(default_factory=list)
+    malformed_rows: list[MalformedRow] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     # CSV only: an exact re-read of the whole file, see NeedsExactPass
     restart: Callable[[], Iterator[pa.Table]] | None = field(default=None, repr=False)
@@ -151,7 +162,13 @@ def _csv(path: Path, info: ExportInfo, cmap: ColumnMap | None) -> Iterator[pa.Ta
         for n, (cols, rows) in enumerate(read_csv_batches(path, plan, exact=exact)):
             yield _shaped(info, shape(cols, plan.layout, None, rows), plan.layout, n == 0, "")
         info.rows_skipped += plan.footer_lines
-        info.malformed_rows.extend((None, n) for n in plan.malformed)
+        width = plan.width
+        for n, record in plan.malformed:
+            if record is None:
+                info.malformed_rows.append(MalformedRow(None, n))
+                continue
+            values = {c: record[j] for j, c in plan.layout.mapping.items() if j < width and record[j].strip()}
+            info.malformed_rows.append(MalformedRow(None, n, values, record[width:]))
 
     return batches()
 

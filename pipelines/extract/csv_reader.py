@@ -70,7 +70,8 @@ class CsvPlan:
     layout: HeaderLayout
     width: int
     title: list[list[str | None]]
-    malformed: list[int] = field(default_factory=list)  # record numbers
+    # record numbers, with the cells past the header's width of a longer record (None: shorter)
+    malformed: list[tuple[int, list[str] | None]] = field(default_factory=list)
     footer_lines: int = 0
     mixed: bool = False  # UTF-8 with some Windows-1258 lines: read by the exact reader only
 
@@ -145,9 +146,20 @@ def plan_csv(path: Path, cmap: ColumnMap | None = None) -> CsvPlan:
             "no header row found"
         )
     _, sep, layout, rows = best
-    data_rows = rows[layout.data_start : layout.data_start + 50]
-    width = max([len(layout.names)] + [len(r) for r in data_rows if len(r) > 1] or [len(layout.names)])
+    width = record_width(layout, rows[layout.data_start : layout.data_start + 50])
     return CsvPlan(encoding, sep, layout, width, rows[: layout.header_row], mixed=mixed)
+
+
+def record_width(layout: HeaderLayout, data_rows: list[list[str | None]]) -> int:
+    """The width of a record: the header's. Only when most data rows carry the same number of
+    empty cells past it (every line ends with a separator the header line lacks) is that the
+    width. One longer row is that row's problem, never the file's: an unquoted ';' typed in the
+    last column of one row once made 8 of 9 valid rows 'malformed' and the file rejected."""
+    header = len(layout.names)
+    wider = [len(r) for r in data_rows if len(r) > header and not any((c or "").strip() for c in r[header:])]
+    if wider and len(wider) * 2 > len([r for r in data_rows if len(r) > 1]):
+        return max(set(wider), key=wider.count)
+    return header
 
 
 class NeedsExactPass(Exception):
@@ -283,13 +295,17 @@ def _slow_records(path: Path, plan: CsvPlan, skip_data: int) -> Iterator[tuple[d
         for number, record in enumerate(reader, start=1):
             if number <= plan.layout.data_start:
                 continue
+            if len(record) > plan.width and not any(c.strip() for c in record[plan.width :]):
+                record = record[: plan.width]  # a trailing separator: empty cells past the header
             if len(record) != plan.width:
                 if len(record) < plan.width and is_footer_text(
                     _first_cell(plan.delimiter.join(record), plan.delimiter)
                 ):
                     plan.footer_lines += 1  # blank line, "Tổng cộng", signatures
+                elif len(record) > plan.width:
+                    plan.malformed.append((number, record))  # the row, its extra cells at the end
                 else:
-                    plan.malformed.append(number)
+                    plan.malformed.append((number, None))
                 continue
             if skip_data > 0:
                 skip_data -= 1

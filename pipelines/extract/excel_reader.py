@@ -68,7 +68,7 @@ class SheetWorker:
 
     def __init__(self, path: Path, limits: Limits):
         self.limits = limits
-        self.dir = Path(tempfile.mkdtemp(prefix="tthc-sheets-"))
+        self.dir = Path(tempfile.mkdtemp(prefix="tthc-sheets-", dir=limits.work_dir))
         try:
             self.stderr = open(self.dir / "stderr.txt", "wb")  # noqa: SIM115 - closed in close(), with the worker
             # run as a script, not `-m pipelines.extract.…`: the package's imports would cost the worker 0.1 s

@@ -40,6 +40,9 @@ class Limits:
     max_columns: int = 1_000
     max_html_bytes: int = 128 * 1024 * 1024  # an lxml tree takes ~10x the file
     max_seconds: float | None = 300.0  # wall-clock budget of one file, checked between steps
+    # where the workbook reader writes its sheets (whole rows, personal columns included): the run's
+    # own stage folder, removed with it even after a kill; None: the system's temporary folder
+    work_dir: str | None = None
 
 
 class Budget:

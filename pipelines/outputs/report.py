@@ -7,12 +7,14 @@ Markdown, and lays the same text out as a .docx the way administrative documents
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from pipelines.outputs.figures import Figures
+from pipelines.outputs.files import save_bytes
 from pipelines.outputs.vnformat import UNKNOWN, vn_count, vn_int, vn_pct
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -104,9 +106,9 @@ def write_docx(markdown: str, out: Path, title: str) -> Path:
             para.add_run(line[4:]).bold = True
         else:
             para.add_run(line)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(out))
-    return out
+    buffer = io.BytesIO()
+    doc.save(buffer)  # into memory: a failed write is ours to report (outputs/files.py)
+    return save_bytes(out, buffer.getvalue())
 
 
 def docx_text(path: Path) -> list[str]:

@@ -85,8 +85,22 @@ def _date(d: str, m: str, y: str, text: str) -> date:
         raise PeriodError(text, f"ngày {d}/{m}/{y} không tồn tại") from None
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2099  # dates outside are typing errors (README "Decisions", date_out_of_range)
+
+
 def parse_period(text: str) -> Period:
+    """The period a user typed; anything else (9999Q4, 0000, 31/02/2024-…) is a PeriodError, one line."""
+    period = _parse(text)
+    if not (period.start.year >= FIRST_YEAR and period.end.year <= LAST_YEAR):
+        raise PeriodError(text, f"năm phải từ {FIRST_YEAR} đến {LAST_YEAR}")
+    return period
+
+
+def _parse(text: str) -> Period:
     raw = text
+    m = re.search(r"\d{4}", text)
+    if m and not FIRST_YEAR - 1 <= int(m[0]) <= LAST_YEAR + 1:  # before date() can refuse year 0 or 10000
+        raise PeriodError(raw, f"năm phải từ {FIRST_YEAR} đến {LAST_YEAR}")
     t = unicodedata.normalize("NFC", text).strip()
     rule = "calendar"
     if t.lower().endswith("@nd09"):

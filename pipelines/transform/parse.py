@@ -19,6 +19,7 @@ from pipelines.reference.registry import NEW, OLD, REFORM_DAY
 from pipelines.rules.text import clean_text, match_key
 from pipelines.rules.vocab import status_group, terminal_statuses, vocabularies
 from pipelines.sqlfiles import create_objects, sql_text
+from pipelines.transform.scrub import Scrubber
 
 
 def sector_label(raw: str | None) -> str | None:
@@ -96,13 +97,15 @@ def derived_status(raw: pa.Table) -> pa.Array:
 
 
 # the macros staging/parse_batch.sql calls (created with what they need, from sql/models.yml)
-PARSE_MACROS = ["tthc_parse_ts", "tthc_ts_in_range", "tthc_parse_amount", "tthc_scrub", "tthc_deadline"]
+PARSE_MACROS = ["tthc_parse_ts", "tthc_ts_in_range", "tthc_parse_amount", "tthc_deadline"]
 
 
 class BatchParser:
-    def __init__(self, registry: Registry):
+    def __init__(self, registry: Registry, scrubber: Scrubber, memory_limit: str = "1GB"):
         self.registry = registry
-        self.con = duckdb.connect()
+        self.scrubber = scrubber  # every text column of the batch goes through it (scrub.py)
+        # DuckDB's default is 80 % of the machine: bounded like the build (config.duckdb_memory_limit)
+        self.con = duckdb.connect(config={"memory_limit": memory_limit})
         self.con.execute("set threads to 2")
         create_objects(self.con, PARSE_MACROS)
         self.sql = sql_text("staging/parse_batch.sql")
@@ -169,7 +172,7 @@ class BatchParser:
             map_distinct(status, lambda s: None if s is None else s in self.terminal, pa.bool_()), False
         )
         agency = encode(raw["agency"])  # mapped several ways: encoded once
-        sql_in = raw.select(["received_at", "due_at", "finished_at", "returned_at", "fee_amount", "note"])
+        sql_in = raw.select(["received_at", "due_at", "finished_at", "returned_at", "fee_amount"])
         sql_in = sql_in.append_column("is_terminal", is_terminal)
         sql_in = sql_in.append_column("batch_pos", pa.array(range(n), pa.int64()))
         self.con.register("raw_batch", sql_in)
@@ -203,13 +206,15 @@ class BatchParser:
         def unknown(text: pa.ChunkedArray, mapped: pa.Array) -> pa.Array:
             return pc.and_(given(text), pc.is_null(mapped))
 
+        scrub = self.scrubber  # personal data: an identifier holding some is hashed, text is masked
         cols = {
             "batch_pos": parsed["batch_pos"],
-            "case_id": text_or_null(raw["case_id"]),
-            "procedure_code": text_or_null(raw["procedure_code"]),
-            "procedure_name": map_distinct(raw["procedure_name"], clean_text, pa.string(), dictionary=True),
-            "sector": sector,
-            "agency": map_distinct(agency, clean_text, pa.string(), dictionary=True),
+            "case_id": scrub.ids(text_or_null(raw["case_id"])),
+            "procedure_code": scrub.ids(text_or_null(raw["procedure_code"])),
+            "procedure_name": scrub.text(map_distinct(raw["procedure_name"], clean_text, pa.string(), dictionary=True)),
+            "sector": scrub.text(sector),
+            # resolved to its unit above from the text as written; stored scrubbed
+            "agency": scrub.text(map_distinct(agency, clean_text, pa.string(), dictionary=True)),
             "commune_code": commune_code,
             "commune_name": commune_name,
             "unit_key": unit_key,
@@ -227,8 +232,9 @@ class BatchParser:
             "fee_amount": parsed["fee_amount"],
             "is_paid_online": paid_online,
             "has_e_result": e_result,
-            "note": parsed["note"],
-            "source_sheet": raw["_sheet"],
+            # free-text notes are not stored (README "Decisions"): the column stays, always NULL
+            "note": pa.nulls(n, pa.string()),
+            "source_sheet": scrub.distinct(raw["_sheet"]),
             "source_row": raw["_row"],
             "status_given": pc.or_(pc.invert(has_status), given(raw["status"])),
             "channel_absent": pc.invert(has_channel),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import time
 from datetime import datetime
@@ -18,15 +19,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipelines.config import Settings
+from pipelines.config import Settings, duckdb_memory_limit
 from pipelines.crashpoints import checkpoint
-from pipelines.extract import Budget, ExportInfo, FileRejected, Limits, NeedsExactPass, open_export
+from pipelines.extract import Budget, ExportInfo, FileRejected, Limits, MalformedRow, NeedsExactPass, open_export
 from pipelines.handover import EnvironmentFailure, StagedFile, is_environment_error
 from pipelines.inbox import file_sha256
 from pipelines.reference.communes import Registry
 from pipelines.rules.vocab import column_map, reason_column
 from pipelines.transform.batching import coalesce, prefetch
 from pipelines.transform.parse import BatchParser
+from pipelines.transform.scrub import Scrubber, display_name, display_path
 from pipelines.transform.validate import row_reasons
 
 QUARANTINE_SCHEMA = pa.schema(
@@ -38,6 +40,7 @@ QUARANTINE_SCHEMA = pa.schema(
         ("unit_key", pa.string()),
         ("reasons", pa.list_(pa.string())),
         ("raw_values", pa.string()),
+        ("detail", pa.string()),  # said after the reason: the extra cells of a longer row
     ]
 )
 
@@ -65,6 +68,7 @@ ROW_COLUMNS = [
     "source_sheet",
     "source_row",
 ]
+IDENTIFIERS = ("case_id", "procedure_code")  # personal data in one: the value is hashed whole (scrub.py)
 FLAG_COLUMNS = [
     "finished_not_terminal",
     "finished_from_returned",
@@ -82,7 +86,12 @@ def file_limits(settings: Settings) -> Limits:
     """The caps of one file; `max_seconds` (the per-file time budget) is read from the settings
     when they carry it."""
     seconds = float(getattr(settings, "max_seconds", Limits.max_seconds) or 0)
-    return Limits(max_file_bytes=settings.max_file_mb * 2**20, max_seconds=seconds if seconds > 0 else None)
+    Path(settings.stage).mkdir(parents=True, exist_ok=True)
+    return Limits(
+        max_file_bytes=settings.max_file_mb * 2**20,
+        max_seconds=seconds if seconds > 0 else None,
+        work_dir=str(settings.stage),  # the workbook reader's sheets: removed with the run's folder
+    )
 
 
 def stage_file(path: Path, settings: Settings, sha256: str | None = None) -> StagedFile:
@@ -90,27 +99,48 @@ def stage_file(path: Path, settings: Settings, sha256: str | None = None) -> Sta
     path = Path(path)
     checkpoint("staging")
     started = time.perf_counter()
-    result = new_result(path, sha256)
+    scrubber = Scrubber.from_settings(settings)
+    result = new_result(path, sha256, scrubber)
     rows_path, q_path = staging_paths(settings, result.sha256)
     registry = Registry.from_settings(settings)
-    parser = BatchParser(registry)
+    parser = BatchParser(registry, scrubber, duckdb_memory_limit(settings))
     try:
-        _stage(path, settings, result, parser, rows_path, q_path, Budget(file_limits(settings).max_seconds, started))
+        budget = Budget(file_limits(settings).max_seconds, started)
+        _stage(readable_path(path, rows_path.parent), settings, result, parser, rows_path, q_path, budget)
     except BaseException as exc:
-        failed(exc, path, result, rows_path, q_path)
+        failed(exc, path, result, rows_path, q_path, scrubber)
     finally:
         parser.close()
         # the allocator keeps freed batches for reuse; hand them back before the next file or the
         # load (measured on 1M rows: 586 MB resident after staging, 239 MB after this call)
         pa.default_memory_pool().release_unused()
     result.seconds = round(time.perf_counter() - started, 3)
+    return scrubber.staged(result)
+
+
+def new_result(path: Path, sha256: str | None, scrubber: Scrubber) -> StagedFile:
+    """The record of one file about to be staged (hashed here when the run has not yet). Its name
+    and path as they may be stored and printed: text, one line, personal data scrubbed."""
+    sha = sha256 or file_sha256(path)
+    name = scrubber.one(display_name(path)) or ""
+    result = StagedFile(str(path), name, sha, path.stat().st_size, family=file_family(name))
+    result.shown_path = scrubber.one(display_path(path)) or ""
     return result
 
 
-def new_result(path: Path, sha256: str | None) -> StagedFile:
-    """The record of one file about to be staged (hashed here when the run has not yet)."""
-    sha = sha256 or file_sha256(path)
-    return StagedFile(str(path), path.name, sha, path.stat().st_size, family=file_family(path.name))
+def readable_path(path: Path, folder: Path) -> Path:
+    """The path the readers open. A name that is not UTF-8 ('Danh s\\xe1ch.csv' unzipped from a
+    Windows archive) is read through a link with a plain name in the file's stage folder: pyarrow
+    and calamine take UTF-8 paths only, and the name alone must never fail the file (or the run)."""
+    try:
+        str(path).encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        suffix = "".join(c for c in path.suffix if c.isascii() and c.isalnum() or c == ".")
+        link = folder / ("input" + suffix)
+        link.unlink(missing_ok=True)
+        os.symlink(os.path.abspath(path), link)
+        return link
 
 
 def staging_paths(settings: Settings, sha256: str) -> tuple[Path, Path]:
@@ -120,10 +150,13 @@ def staging_paths(settings: Settings, sha256: str) -> tuple[Path, Path]:
     return out_dir / "rows.parquet", out_dir / "quarantine.parquet"
 
 
-def failed(exc: BaseException, path: Path, result: StagedFile, rows_path: Path, q_path: Path) -> None:
+def failed(
+    exc: BaseException, path: Path, result: StagedFile, rows_path: Path, q_path: Path, scrubber: Scrubber
+) -> None:
     """A failure while staging one file: a FileRejected is the file's (rejected, with its message
     and a few example rows); the machine failing is an EnvironmentFailure (raised: the run stops);
-    anything else is an unexpected problem of the file (rejected, logged). Nothing of it is kept."""
+    anything else is an unexpected problem of the file (rejected, logged). Nothing of it is kept;
+    what is said of it (message, log line) is scrubbed like its values."""
     if isinstance(exc, FileRejected):
         result.status, result.message = "rejected", one_line(exc.message)
         result.examples = _examples(q_path)  # nothing of the file is kept, but show why it was refused
@@ -135,21 +168,22 @@ def failed(exc: BaseException, path: Path, result: StagedFile, rows_path: Path, 
     for p in (rows_path, q_path):
         p.unlink(missing_ok=True)
     if is_environment_error(exc, str(path)):
-        raise EnvironmentFailure(
-            f"lỗi môi trường khi xử lý {path.name}: {exc} — the machine failed, not the file"
-        ) from exc
-    logging.getLogger(__name__).exception("unexpected error staging %s", path)
+        said = scrubber.one(display_path(f"{result.name}: {exc}"))
+        raise EnvironmentFailure(f"lỗi môi trường khi xử lý {said} — the machine failed, not the file") from exc
     result.status = "rejected"
-    result.message = one_line(
-        f"lỗi không lường trước khi đọc tệp ({type(exc).__name__}: {str(exc)[:200]}) — unexpected error"
+    result.message = scrubber.one(
+        one_line(f"lỗi không lường trước khi đọc tệp ({type(exc).__name__}: {str(exc)[:200]}) — unexpected error")
     )
+    # the traceback only at debug level: an exception's text can quote the file's cells
+    logging.getLogger(__name__).error("unexpected error staging %s: %s", result.name, result.message)
+    logging.getLogger(__name__).debug("traceback", exc_info=exc)
 
 
 class _Writer:
     """Valid rows and quarantined rows of one file, streamed to Parquet, with their counts."""
 
-    def __init__(self, rows_path: Path, q_path: Path):
-        self.rows_path, self.q_path = rows_path, q_path
+    def __init__(self, rows_path: Path, q_path: Path, scrubber: Scrubber):
+        self.rows_path, self.q_path, self.scrubber = rows_path, q_path, scrubber
         self.rows: pq.ParquetWriter | None = None
         self.quarantine = pq.ParquetWriter(q_path, QUARANTINE_SCHEMA)
         self.read = self.valid = self.quarantined = 0
@@ -175,7 +209,9 @@ class _Writer:
             communes = pc.cast(pc.take(typed["commune_code"], at), pa.string())
             units = pc.cast(pc.take(typed["unit_key"], at), pa.string())
             self.quarantine.write_table(
-                _quarantine_table(raw.take(source_pos), communes, units, [bad[p] for p in positions], canonical)
+                _quarantine_table(
+                    raw.take(source_pos), communes, units, [bad[p] for p in positions], canonical, self.scrubber
+                )
             )
             for p in positions:
                 for r in bad[p]:
@@ -194,20 +230,37 @@ class _Writer:
         self.rows.write_table(rows)
         self.valid += rows.num_rows
 
-    def add_malformed(self, malformed: list[tuple[str | None, int]]) -> None:
+    def add_malformed(self, malformed: list[MalformedRow]) -> None:
+        """Records that do not fit the header. A shorter one cannot be split into columns safely
+        (no raw values); a longer one keeps its cells by the header's positions and says its extra
+        cells after the reason (detail), scrubbed like every value."""
         if not malformed:
             return
         n = len(malformed)
+        scrub, scrub_id = self.scrubber.one, self.scrubber.one_id
+        raw = [
+            None
+            if m.values is None
+            else json.dumps(
+                {c: scrub_id(v) if c in IDENTIFIERS else scrub(v) for c, v in m.values.items()}, ensure_ascii=False
+            )
+            for m in malformed
+        ]
+        detail = [
+            None if m.extra is None else "ô thừa sau cột cuối: " + " | ".join(f"«{scrub(c)}»" for c in m.extra)
+            for m in malformed
+        ]
         self.quarantine.write_table(
             pa.table(
                 {
-                    "source_sheet": [s for s, _ in malformed],
-                    "source_row": [r for _, r in malformed],
-                    "case_id": [None] * n,
+                    "source_sheet": [scrub(m.sheet) for m in malformed],
+                    "source_row": [m.row for m in malformed],
+                    "case_id": [scrub_id((m.values or {}).get("case_id")) for m in malformed],
                     "commune_code": [None] * n,
                     "unit_key": [None] * n,
                     "reasons": [["malformed_row"]] * n,
-                    "raw_values": [None] * n,  # a broken record cannot be split into columns safely
+                    "raw_values": raw,
+                    "detail": detail,
                 },
                 schema=QUARANTINE_SCHEMA,
             )
@@ -240,7 +293,7 @@ def _stage(
     result.kind, result.encoding = info.kind, info.encoding
     result.personal_columns = info.personal_columns
     canonical = column_map().names()
-    out = _Writer(rows_path, q_path)
+    out = _Writer(rows_path, q_path, parser.scrubber)
     try:
         try:
             for raw in prefetch(coalesce(batches)):
@@ -250,7 +303,7 @@ def _stage(
         except NeedsExactPass:
             out.discard()
             budget.check("đọc lại từng dòng")
-            out = _Writer(rows_path, q_path)
+            out = _Writer(rows_path, q_path, parser.scrubber)
             assert info.restart is not None  # NeedsExactPass comes from CSV files only
             for raw in prefetch(coalesce(info.restart())):
                 budget.check("đọc dữ liệu")
@@ -369,24 +422,30 @@ def _max_ts(current: datetime | None, typed: pa.Table) -> datetime | None:
 
 
 def _quarantine_table(
-    raw: pa.Table, communes: pa.Array, units: pa.Array, reasons: list[list[str]], canonical: list[str]
+    raw: pa.Table,
+    communes: pa.Array,
+    units: pa.Array,
+    reasons: list[list[str]],
+    canonical: list[str],
+    scrubber: Scrubber,
 ) -> pa.Table:
-    """Raw values of the canonical columns only: personal-data columns were never extracted."""
-    canonical = [c for c in canonical if c != "note"]  # free text may name people: not kept here
-    cols = {c: raw[c].to_pylist() for c in canonical}
+    """Raw values of the canonical columns only (personal-data columns were never extracted),
+    scrubbed: a name and a phone typed in a status cell never reach the quarantine table."""
+    cols = {c: (scrubber.ids(raw[c]) if c in IDENTIFIERS else scrubber.distinct(raw[c])).to_pylist() for c in canonical}
     raw_json = [
         json.dumps({c: cols[c][i] for c in canonical if cols[c][i] is not None}, ensure_ascii=False)
         for i in range(raw.num_rows)
     ]
     return pa.table(
         {
-            "source_sheet": raw["_sheet"],
+            "source_sheet": scrubber.distinct(raw["_sheet"]),
             "source_row": raw["_row"],
-            "case_id": raw["case_id"],
+            "case_id": cols["case_id"],
             "commune_code": communes,
             "unit_key": units,
             "reasons": pa.array(reasons, pa.list_(pa.string())),
             "raw_values": pa.array(raw_json, pa.string()),
+            "detail": pa.nulls(raw.num_rows, pa.string()),
         },
         schema=QUARANTINE_SCHEMA,
     )

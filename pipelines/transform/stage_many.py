@@ -18,7 +18,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines.config import Settings
+from pipelines.config import Settings, duckdb_memory_limit
 from pipelines.crashpoints import checkpoint
 from pipelines.extract import Budget, ExportInfo, NeedsExactPass, open_export
 from pipelines.handover import StagedFile
@@ -26,6 +26,7 @@ from pipelines.reference.communes import Registry
 from pipelines.rules.text import clean_text
 from pipelines.rules.vocab import column_map
 from pipelines.transform.parse import BatchParser
+from pipelines.transform.scrub import Scrubber
 from pipelines.transform.stage import (
     _check_columns,
     _Writer,
@@ -33,6 +34,7 @@ from pipelines.transform.stage import (
     file_limits,
     finish,
     new_result,
+    readable_path,
     stage_file,
     staging_paths,
 )
@@ -68,23 +70,26 @@ def stage_group(items: list[tuple[str, str]], settings: Settings) -> dict[str, S
     """Stage small files through one parser: read each, parse and validate them all at once,
     write each back. A file that needs its own pass (a CSV read exactly again) goes alone."""
     results: dict[str, StagedFile] = {}
-    parser = BatchParser(Registry.from_settings(settings))
+    scrubber = Scrubber.from_settings(settings)
+    parser = BatchParser(Registry.from_settings(settings), scrubber, duckdb_memory_limit(settings))
     try:
         pending: list[_Pending] = []
         for p, sha in items:
             checkpoint("staging")
             path, started = Path(p), time.perf_counter()
-            result = new_result(path, sha)
+            result = new_result(path, sha, scrubber)
             rows_path, q_path = staging_paths(settings, result.sha256)
             try:
                 limits = file_limits(settings)
-                info, batches = open_export(path, limits, Budget(limits.max_seconds, started))
+                info, batches = open_export(
+                    readable_path(path, rows_path.parent), limits, Budget(limits.max_seconds, started)
+                )
                 pending.append(_Pending(path, result, info, [t for t in batches if t.num_rows], started))
             except NeedsExactPass:
                 results[p] = stage_file(path, settings, sha)
             except BaseException as exc:
-                failed(exc, path, result, rows_path, q_path)
-                results[p] = result
+                failed(exc, path, result, rows_path, q_path, scrubber)
+                results[p] = scrubber.staged(result)
             if sum(x.rows for x in pending) >= GROUP_ROWS:
                 _write_group(pending, parser, settings, results)
                 pending = []
@@ -110,7 +115,7 @@ def _write_group(
     offset = 0
     for x in pending:
         rows_path, q_path = staging_paths(settings, x.result.sha256)
-        out = _Writer(rows_path, q_path)
+        out = _Writer(rows_path, q_path, parser.scrubber)
         try:
             try:
                 if x.rows and raw is not None and typed is not None:
@@ -128,10 +133,10 @@ def _write_group(
                 out.close()
             finish(x.path, settings, x.result, x.info, out, _unresolved(parser, x))
         except BaseException as exc:
-            failed(exc, x.path, x.result, rows_path, q_path)
+            failed(exc, x.path, x.result, rows_path, q_path, parser.scrubber)
         offset += x.rows
         x.result.seconds = round(time.perf_counter() - x.started, 3)
-        results[str(x.path)] = x.result
+        results[str(x.path)] = parser.scrubber.staged(x.result)
 
 
 def _unresolved(parser: BatchParser, x: _Pending) -> dict[str, str]:

@@ -9,8 +9,8 @@ changes were never ours), and the holder is named so the user can close it.
 A write-ahead log (`<db>.wal`) next to a file it does not belong to (an analyst process killed
 after the run replaced the file) can never be replayed onto it: DuckDB refuses to open the pair.
 The log is set aside (`<db>.wal.stale-<time>`, kept, never deleted) and the file opened again.
-Anything else that stops DuckDB from opening the file is a damaged warehouse: one line that says so
-and names the way out.
+A file DuckDB cannot open as a database is a damaged warehouse: one line that says so and names the
+way out. Anything else (memory, a full disk, permissions) is said as what it is (`explain`).
 """
 
 from __future__ import annotations
@@ -71,6 +71,42 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:240]
 
 
+# what DuckDB says of a file it cannot open or read as a database: the only errors called "damaged"
+_DAMAGED = (
+    "not a valid DuckDB database file",
+    "Corrupt database file",
+    "Could not read enough bytes",
+    "does not match stored checksum",
+    "Failed to load metadata",
+)
+_DISK_FULL = ("No space left on device", "Disk quota exceeded", "Could not write")
+
+
+def is_damaged(exc: BaseException) -> bool:
+    """A file DuckDB cannot open or read as a database: restore or rebuild it. Nothing else is:
+    a full disk, memory running out, a path without permission, a setting are the environment, and
+    telling an operator to put an old backup over a healthy warehouse for them would lose a night."""
+    text = str(exc)
+    return any(w in text for w in _DAMAGED)
+
+
+def explain(exc: BaseException) -> str:
+    """One line for a DuckDB failure (or memory running out), saying what it really was."""
+    from pipelines.handover import is_memory_error
+
+    line = _one_line(exc)
+    if is_damaged(exc):
+        return f"kho dữ liệu bị hỏng hoặc không đọc được ({line}): {WAY_OUT} — damaged warehouse"
+    if is_memory_error(exc):
+        return (
+            f"lỗi môi trường: hết bộ nhớ ({line}); chưa công bố gì, kho dữ liệu giữ nguyên. Hãy giảm memory_limit, "
+            "chạy khi máy rảnh hơn hoặc nới giới hạn bộ nhớ của tiến trình — out of memory"
+        )
+    if any(w in line for w in _DISK_FULL):
+        return f"lỗi môi trường: đĩa đầy ({line}); chưa công bố gì, kho dữ liệu giữ nguyên — disk full"
+    return f"lỗi môi trường: {line}; chưa công bố gì, kho dữ liệu giữ nguyên — environment failure"
+
+
 def open_read(db: Path) -> Opened:
     """A read-only connection to the published warehouse, with what the reader should know."""
     db = Path(db)
@@ -95,10 +131,14 @@ def open_read(db: Path) -> Opened:
                         "— stale WAL set aside"
                     )
                     continue
-            raise WarehouseUnreadable(
-                f"kho dữ liệu '{db}' bị hỏng hoặc không đọc được ({_one_line(exc)}): {WAY_OUT} — damaged warehouse"
-            ) from None
+            raise WarehouseUnreadable(_cannot_open(db, exc)) from None
     raise AssertionError("unreachable")
+
+
+def _cannot_open(db: Path, exc: BaseException) -> str:
+    if is_damaged(exc):
+        return f"kho dữ liệu '{db}' bị hỏng hoặc không đọc được ({_one_line(exc)}): {WAY_OUT} — damaged warehouse"
+    return f"không mở được kho dữ liệu '{db}': {explain(exc)}"
 
 
 def _private_copy(db: Path) -> duckdb.DuckDBPyConnection:
@@ -109,9 +149,7 @@ def _private_copy(db: Path) -> duckdb.DuckDBPyConnection:
         shutil.copy2(db, copy)
         con = duckdb.connect(str(copy), read_only=True)
     except duckdb.Error as exc:
-        raise WarehouseUnreadable(
-            f"kho dữ liệu '{db}' bị hỏng hoặc không đọc được ({_one_line(exc)}): {WAY_OUT} — damaged warehouse"
-        ) from None
+        raise WarehouseUnreadable(_cannot_open(db, exc)) from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)  # the open file lives on until the connection closes
     return con

@@ -130,7 +130,7 @@ def _record_file(
         {
             "sha256": s.sha256,
             "file_name": s.name,
-            "file_path": s.path,
+            "file_path": s.shown_path,  # scrubbed like the name (transform/scrub.py), never the path as read
             "size_bytes": s.size,
             "kind": s.kind,
             "encoding": s.encoding,

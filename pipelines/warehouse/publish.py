@@ -44,10 +44,10 @@ def _same_format(found: str | None, wanted: str) -> bool:
     return found is not None and found.rstrip("+") == wanted.rstrip("+")
 
 
-def rewrite(src: Path, dst: Path, version: str) -> None:
+def rewrite(src: Path, dst: Path, version: str, memory_limit: str = "1GB") -> None:
     """Copy the whole database `src` into a new file `dst` written in storage `version`."""
     dst.unlink(missing_ok=True)
-    con = duckdb.connect()
+    con = duckdb.connect(config={"memory_limit": memory_limit})
     try:
         con.execute("attach ? as src (read_only)", [str(src)])
         con.execute("attach ? as dst (storage_version ?)", [str(dst), version])
@@ -81,7 +81,7 @@ def building(
         if not _same_format(storage_version(work), version):
             old = work.with_name(work.name + ".old")
             os.replace(work, old)
-            rewrite(old, work, version)
+            rewrite(old, work, version, memory_limit)
             old.unlink()
     config: dict[str, str | bool | int | float | list[str]] = {
         "memory_limit": memory_limit,

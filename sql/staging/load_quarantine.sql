@@ -12,7 +12,7 @@ select
     q.commune_code,
     q.unit_key,
     q.reasons,
-    (
+    concat_ws(': ', (
         select string_agg(coalesce(r.message, u.reason), '; ' order by u.pos)
         from (
             select
@@ -20,7 +20,7 @@ select
                 generate_subscripts(q.reasons, 1) as pos
         ) as u
         left join reasons as r on u.reason = r.reason
-    ) as reason_text,
+    ), q.detail) as reason_text,
     q.raw_values::json as raw_values
 from read_parquet($q_paths, filename = true) as q
 inner join load_batch as b on q.filename = b.q_path;

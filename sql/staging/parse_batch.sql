@@ -1,6 +1,6 @@
 -- One extracted batch -> parsed dates and amounts and the date facts the row rules need.
 -- Input: raw_batch with the text columns received_at, due_at, finished_at, returned_at,
--- fee_amount, note, plus is_terminal (mapped in Arrow from the status vocabulary) and batch_pos.
+-- fee_amount, plus is_terminal (mapped in Arrow from the status vocabulary) and batch_pos.
 -- Only these columns cross into DuckDB; text and vocabulary columns stay in Arrow
 -- (pipelines/transform/parse.py), so a batch pays for parsing, not for copying strings twice.
 -- This file parses and states facts; it decides nothing.
@@ -13,7 +13,6 @@ with parsed as (
         finished_at,
         returned_at,
         fee_amount,
-        note,
         tthc_parse_ts(received_at) as received_ts,
         tthc_parse_ts(due_at) as due_ts,
         tthc_parse_ts(finished_at) as finished_ts,
@@ -30,7 +29,6 @@ select
     returned_ts as returned_at,
     tthc_deadline(due_ts) as due_deadline,
     case when fee >= 0 and isfinite(fee) then fee end as fee_amount,
-    case when note is not null then tthc_scrub(note) end as note,
     -- facts for the row rules (schemas/models.py)
     nullif(trim(received_at), '') is not null as received_given,
     nullif(trim(due_at), '') is not null as due_given,

@@ -61,7 +61,7 @@ def test_a_file_that_changes_while_it_is_hashed_waits(settings, monkeypatch, tmp
     monkeypatch.setattr(inbox_module, "file_sha256", copy_still_running)
     assert fingerprint(export)[1] is False
     summary = run_local([export], settings)
-    assert summary.waiting == [str(export)] and summary.files == []
+    assert summary.waiting == [export.name] and summary.files == []
 
 
 def test_loaded_inbox_files_move_to_a_dated_archive_and_others_stay(settings, tmp_path):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import io
 from datetime import datetime
 from pathlib import Path
 
@@ -10,6 +10,7 @@ import duckdb
 from openpyxl import Workbook
 
 from pipelines.outputs.figures import Target, all_communes, connect, find_commune, load_figures
+from pipelines.outputs.files import save_bytes
 from pipelines.outputs.sheets.form import form_sheet
 from pipelines.outputs.sheets.indicators import indicator_sheet
 from pipelines.outputs.sheets.names import workbook_name
@@ -54,10 +55,11 @@ def _resolve(con: duckdb.DuckDBPyConnection, communes: list[str] | None, period:
 
 
 def _save(wb: Workbook, path: Path) -> None:
-    """Write next to the target and swap it in: a reader never sees half a file."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    wb.save(tmp)
-    os.replace(tmp, path)
+    """Written whole next to the target and swapped in: a reader never sees half a file, a full
+    disk leaves none (outputs/files.py)."""
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    save_bytes(path, buffer.getvalue())
 
 
 def write_sheets(db: Path, period: Period, communes: list[str] | None, out_dir: Path) -> list[Path]:
