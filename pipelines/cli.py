@@ -393,10 +393,10 @@ def main() -> None:
     code 3, never a traceback; "damaged" only for a file DuckDB cannot open as a database."""
     import duckdb
 
-    from pipelines.config import limit_arenas
+    from pipelines.config import fit_address_space
     from pipelines.handover import EnvironmentFailure, is_memory_error
 
-    limit_arenas()
+    fit_address_space()
     try:
         app()
     except KeyboardInterrupt:

@@ -288,17 +288,28 @@ def duckdb_memory_limit(settings: Settings) -> str:
     return f"{max(wanted // 2**20, 64)}MiB"
 
 
-def limit_arenas() -> None:
-    """Under an address-space limit (prlimit --as, ulimit -v), glibc's per-thread malloc arenas
-    (64 MB of address space each) would use it up before any memory is: two arenas then (Linux)."""
+_FITTED: list[bool] = []
+
+
+def fit_address_space() -> None:
+    """Under an address-space limit (prlimit --as, ulimit -v) memory must be reserved as it is used:
+    pyarrow's default allocator (mimalloc) reserves 1 GiB of address space at its first allocation
+    and glibc 64 MB per thread arena, which used a 1.5 GiB limit up before any data did (DuckDB then
+    failed to start). Then: pyarrow allocates through the system allocator, glibc keeps two arenas.
+    Called once per process, before the first Arrow allocation (the command, the staging of a file)."""
     import contextlib
     import ctypes
     import resource
 
-    if resource.getrlimit(resource.RLIMIT_AS)[0] == resource.RLIM_INFINITY:
+    if _FITTED or resource.getrlimit(resource.RLIMIT_AS)[0] == resource.RLIM_INFINITY:
         return
+    _FITTED.append(True)
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")  # the workbook reader's process too
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").mallopt(-8, 2)  # M_ARENA_MAX
+    import pyarrow as pa
+
+    pa.set_memory_pool(pa.system_memory_pool())
 
 
 def resolve_path(path: Path) -> Path:

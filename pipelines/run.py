@@ -43,6 +43,7 @@ from pipelines.warehouse import (
 )
 from pipelines.warehouse.access import held_warning, open_read, writer_of
 from pipelines.warehouse.load import insert_row
+from pipelines.warehouse.publish import same_format, storage_version
 
 
 def local_now(settings: Settings) -> datetime:
@@ -137,6 +138,8 @@ def changes_nothing(staged: list[StagedFile], settings: Settings) -> bool:
     backups), so nothing is published. The figures stay as of the last run that had data."""
     if any(s.status == "staged" for s in staged) or not Path(settings.db).exists():
         return False
+    if not same_format(storage_version(Path(settings.db)), settings.storage_version):
+        return False  # a file in another format is rewritten in the pinned one (publish.py)
     con = open_read(Path(settings.db)).con
     try:
         last = con.execute("select context_hash from runs order by started_at desc, rowid desc limit 1").fetchone()

@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipelines.config import Settings, duckdb_memory_limit
+from pipelines.config import Settings, duckdb_memory_limit, fit_address_space
 from pipelines.crashpoints import checkpoint
 from pipelines.extract import Budget, ExportInfo, FileRejected, Limits, MalformedRow, NeedsExactPass, open_export
 from pipelines.handover import EnvironmentFailure, StagedFile, is_environment_error
@@ -98,6 +98,7 @@ def stage_file(path: Path, settings: Settings, sha256: str | None = None) -> Sta
     """Never raises for bad input: a file problem becomes status='rejected' with its message."""
     path = Path(path)
     checkpoint("staging")
+    fit_address_space()
     started = time.perf_counter()
     scrubber = Scrubber.from_settings(settings)
     result = new_result(path, sha256, scrubber)

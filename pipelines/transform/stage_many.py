@@ -18,7 +18,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines.config import Settings, duckdb_memory_limit
+from pipelines.config import Settings, duckdb_memory_limit, fit_address_space
 from pipelines.crashpoints import checkpoint
 from pipelines.extract import Budget, ExportInfo, NeedsExactPass, open_export
 from pipelines.handover import StagedFile
@@ -70,6 +70,7 @@ def stage_group(items: list[tuple[str, str]], settings: Settings) -> dict[str, S
     """Stage small files through one parser: read each, parse and validate them all at once,
     write each back. A file that needs its own pass (a CSV read exactly again) goes alone."""
     results: dict[str, StagedFile] = {}
+    fit_address_space()
     scrubber = Scrubber.from_settings(settings)
     parser = BatchParser(Registry.from_settings(settings), scrubber, duckdb_memory_limit(settings))
     try:

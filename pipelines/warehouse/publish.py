@@ -40,7 +40,7 @@ def storage_version(path: Path) -> str | None:
         con.close()
 
 
-def _same_format(found: str | None, wanted: str) -> bool:
+def same_format(found: str | None, wanted: str) -> bool:
     return found is not None and found.rstrip("+") == wanted.rstrip("+")
 
 
@@ -78,7 +78,7 @@ def building(
         stale.unlink(missing_ok=True)
     if db.exists():
         shutil.copy2(db, work)
-        if not _same_format(storage_version(work), version):
+        if not same_format(storage_version(work), version):
             old = work.with_name(work.name + ".old")
             os.replace(work, old)
             rewrite(old, work, version, memory_limit)

@@ -60,7 +60,6 @@ EXAMPLES = {
     "tthc_ts_in_range": "select not tthc_ts_in_range(timestamp '1999-12-31')",
     "tthc_parse_amount": "select tthc_parse_amount('50.000 đ') = 50000",
     "tthc_parse_amount_slow": "select tthc_parse_amount_slow('1.234.567,5') = 1234567.5",
-    "tthc_scrub": "select tthc_scrub('gọi 0912 345 678') = 'gọi [đã ẩn]'",
     "tthc_text": "select tthc_text('  Hộ   tịch ') = 'Hộ tịch'",
     "tthc_deadline": "select tthc_deadline(timestamp '2024-01-05') = timestamp '2024-01-05 23:59:59'",
     "tthc_classify": "select tthc_classify(timestamp '2024-01-02', timestamp '2024-01-03', timestamp '2024-01-05', "

@@ -415,7 +415,7 @@ def test_legacy_xls_biff_is_read(office_files, settings):
     assert [r["case_id"] for r in got] == [f"HS-{i:04d}" for i in range(1, 7)]
     assert [r["source_row"] for r in got] == list(range(5, 11))  # rows 1-2 empty, title 3, header 4
     assert str(got[0]["received_at"]) == "2024-01-05 08:30:00"
-    assert res.personal_columns == ["Chủ hồ sơ"]
+    assert res.personal_columns == ["Ghi chú", "Chủ hồ sơ"]  # free text is dropped with the personal columns
 
 
 def test_password_protected_ods_from_libreoffice(office_files, settings):
@@ -684,30 +684,32 @@ def test_empty_rows_inside_the_data_are_skipped(tmp_path, settings, work):
 
 
 def test_cells_of_one_megabyte(tmp_path, settings):
-    big = "Ghi chú dài " + "ạ" * (1 << 20)
+    big = "Thủ tục dài " + "ạ" * (1 << 20)
     head = "n" * 200_000  # inside the 256 kB the header is looked for in (Python's csv stops at 128 kB)
-    lines = [HEADER] + [row(1, Ghi_chú=head)] + rows(3, start=2) + [row(5, Ghi_chú=big)] + [row(6, Chủ_hồ_sơ=big)]
+    lines = [HEADER] + [row(1, Tên_thủ_tục=head)] + rows(3, start=2) + [row(5, Tên_thủ_tục=big)]
+    lines += [row(6, Chủ_hồ_sơ=big), row(7, Ghi_chú=big)]
     res = stage_file(write_csv(tmp_path / "big.csv", lines), settings)
-    assert_read(res, 6)
+    assert_read(res, 7)
     got = rows_of(res)
-    assert len(got[0]["note"]) == len(head)
-    assert len(got[4]["note"]) == len(big)
-    assert "ạạạ" not in json.dumps(got[5], ensure_ascii=False, default=str)  # the personal column is never read
+    assert len(got[0]["procedure_name"]) == len(head)
+    assert len(got[4]["procedure_name"]) == len(big)
+    for r in got[5:]:  # the personal column and the free-text note are never read
+        assert "ạạạ" not in json.dumps(r, ensure_ascii=False, default=str)
 
     # the same in a workbook, and one in the title block above the header
-    grid = [["DANH SÁCH " + "X" * (1 << 20)], HEADER] + rows(4) + [row(5, Ghi_chú=big)]
+    grid = [["DANH SÁCH " + "X" * (1 << 20)], HEADER] + rows(4) + [row(5, Tên_thủ_tục=big)]
     res = stage_file(xlsx_of(tmp_path / "big.xlsx", grid), settings)
     assert_read(res, 5)
-    assert len(rows_of(res)[4]["note"]) == len(big)
+    assert len(rows_of(res)[4]["procedure_name"]) == len(big)
 
 
 @pytest.mark.slow
 def test_one_line_longer_than_a_reader_block(tmp_path, settings, work):
     big = "x" * (30 * 1024 * 1024)  # pyarrow reads 24 MB blocks
-    res = stage_file(write_csv(tmp_path / "long.csv", [HEADER] + rows(4) + [row(5, Ghi_chú=big)]), settings)
+    res = stage_file(write_csv(tmp_path / "long.csv", [HEADER] + rows(4) + [row(5, Tên_thủ_tục=big)]), settings)
     assert len(work.csv_passes) <= 2, work.csv_passes  # at most the fast reader giving up, then one exact pass
     assert_read(res, 5)
-    assert len(rows_of(res)[4]["note"]) == len(big)
+    assert len(rows_of(res)[4]["procedure_name"]) == len(big)
 
 
 # --- text damage in CSV ---------------------------------------------------------------------------
@@ -717,14 +719,14 @@ def test_nul_bytes_and_control_characters_in_csv_values(tmp_path, settings):
     lines = [HEADER] + rows(8)
     lines[2][COL["Mã hồ sơ"]] = "HS-\x000002"
     lines[3][COL["Tên thủ tục"]] = "Đăng ký\x00 khai sinh\x07"
-    lines[4][COL["Ghi chú"]] = "đã gọi \x1b[31mđỏ\x1b[0m\tdòng 1\ndòng 2\x7f"
+    lines[4][COL["Tên thủ tục"]] = "Khai sinh \x1b[31mđỏ\x1b[0m\tdòng 1\ndòng 2\x7f"
     lines[5][COL["Trạng thái"]] = "Đã trả\x0b kết quả"
     res = stage_file(write_csv(tmp_path / "ctl.csv", lines), settings)
     assert_read(res, 8)
     got = {r["source_row"]: r for r in rows_of(res)}
     assert got[3]["case_id"] == "HS-0002"
     assert got[4]["procedure_name"] == "Đăng ký khai sinh"
-    assert got[5]["note"] == "đã gọi [31mđỏ[0m\tdòng 1\ndòng 2"
+    assert got[5]["procedure_name"] == "Khai sinh [31mđỏ[0m dòng 1 dòng 2"  # one line, single spaces
     assert got[6]["status"] == "returned"
     for r in got.values():
         for v in r.values():
@@ -785,27 +787,29 @@ def test_formulas_give_their_cached_values_never_run(tmp_path, settings):
         't="str"',
         '<f>HYPERLINK("http://example.invalid/x","Khai sinh")</f><v>Khai sinh</v>',
     )
-    grid[3][COL["Ghi chú"]] = ('t="str"', '<f>WEBSERVICE("http://example.invalid/")</f>')  # no cached value
+    grid[3][COL["Kênh nộp"]] = ('t="str"', '<f>WEBSERVICE("http://example.invalid/")</f>')  # no cached value
     grid[4][COL["Lệ phí"]] = ("", "<f>1/0</f><v>50000</v>")
     res = stage_file(xlsx_of(tmp_path / "f.xlsx", grid), settings)
     assert_read(res, 6)
     got = {r["source_row"]: r for r in rows_of(res)}
     assert str(got[2]["received_at"]) == "2024-01-05 08:30:00"
     assert got[3]["procedure_name"] == "Khai sinh"
-    assert got[4]["note"] is None
+    assert got[4]["channel"] == "direct"  # an empty cell of the column (766 rule), never the formula
+    assert "example.invalid" not in json.dumps(list(got.values()), ensure_ascii=False, default=str)
     assert got[5]["fee_amount"] == 50000
 
 
 def test_formula_text_in_csv_is_kept_as_text(tmp_path, settings):
     lines = [HEADER] + rows(6)
     lines[1][COL["Tên thủ tục"]] = "=1+1"
-    lines[2][COL["Ghi chú"]] = "=cmd|' /C calc'!A0"
-    lines[3][COL["Ghi chú"]] = '@SUM(1+1)*cmd|" /C calc"!A0'
+    lines[2][COL["Tên thủ tục"]] = "=cmd|' /C calc'!A0"
+    lines[3][COL["Tên thủ tục"]] = '@SUM(1+1)*cmd|" /C calc"!A0'
     res = stage_file(write_csv(tmp_path / "f.csv", lines), settings)
     assert_read(res, 6)
     got = {r["source_row"]: r for r in rows_of(res)}
     assert got[2]["procedure_name"] == "=1+1"
-    assert got[3]["note"] == "=cmd|' /C calc'!A0"
+    assert got[3]["procedure_name"] == "=cmd|' /C calc'!A0"
+    assert got[4]["procedure_name"] == '@SUM(1+1)*cmd|" /C calc"!A0'
 
 
 def test_dates_in_1900_and_2100_are_out_of_range(tmp_path, settings):

@@ -11,7 +11,7 @@ import pytest
 from pipelines.extract import csv_reader
 from pipelines.extract.csv_reader import plan_csv, read_csv_batches
 
-HEADER = "Mã hồ sơ;Trạng thái;Ngày tiếp nhận;Ngày hẹn trả;Ngày kết thúc xử lý;Ghi chú"
+HEADER = "Mã hồ sơ;Trạng thái;Ngày tiếp nhận;Ngày hẹn trả;Ngày kết thúc xử lý;Tên thủ tục"
 NOTES = ["", "bình thường", '"hai\ndòng"', '"có ""ngoặc kép"" ở giữa"', '"ba\r\ndòng\nnữa"', '";\n;"', '"""\n"""']
 
 
@@ -40,7 +40,7 @@ def test_blocks_never_split_a_record(tmp_path, monkeypatch, block):
     monkeypatch.setattr(csv_reader, "STREAM_BLOCK_BYTES", block)
     fast = _read(path, exact=False)
     assert fast == _read(path, exact=True)
-    ids, notes = fast[0][0], fast[0][-1]
+    ids, notes = fast[0][0], fast[0][-1]  # the procedure name holds the quoted multi-line values
     assert len(ids) == 300 and ids[0] == "H-0" and ids[-1] == "H-299"
     assert fast[1][:2] == [4, 5]  # a title line and a blank line above the header
     assert "hai\ndòng" in notes and 'có "ngoặc kép" ở giữa' in notes and ";\n;" in notes
