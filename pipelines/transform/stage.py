@@ -7,7 +7,6 @@ size, and returns a small summary (`StagedFile`) that a Prefect task can pass on
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
@@ -25,24 +24,12 @@ from pipelines.extract import Budget, ExportInfo, FileRejected, Limits, Malforme
 from pipelines.handover import EnvironmentFailure, StagedFile, is_environment_error
 from pipelines.inbox import file_sha256
 from pipelines.reference.communes import Registry
-from pipelines.rules.vocab import column_map, reason_column
+from pipelines.rules.vocab import column_map
 from pipelines.transform.batching import coalesce, prefetch
 from pipelines.transform.parse import BatchParser
+from pipelines.transform.quarantine import QUARANTINE_SCHEMA, examples, malformed_table, quarantine_table
 from pipelines.transform.scrub import Scrubber, display_name, display_path
 from pipelines.transform.validate import row_reasons
-
-QUARANTINE_SCHEMA = pa.schema(
-    [
-        ("source_sheet", pa.string()),
-        ("source_row", pa.int64()),
-        ("case_id", pa.string()),
-        ("commune_code", pa.string()),
-        ("unit_key", pa.string()),
-        ("reasons", pa.list_(pa.string())),
-        ("raw_values", pa.string()),
-        ("detail", pa.string()),  # said after the reason: the extra cells of a longer row
-    ]
-)
 
 ROW_COLUMNS = [
     "case_id",
@@ -68,7 +55,6 @@ ROW_COLUMNS = [
     "source_sheet",
     "source_row",
 ]
-IDENTIFIERS = ("case_id", "procedure_code")  # personal data in one: the value is hashed whole (scrub.py)
 FLAG_COLUMNS = [
     "finished_not_terminal",
     "finished_from_returned",
@@ -160,7 +146,7 @@ def failed(
     what is said of it (message, log line) is scrubbed like its values."""
     if isinstance(exc, FileRejected):
         result.status, result.message = "rejected", one_line(exc.message)
-        result.examples = _examples(q_path)  # nothing of the file is kept, but show why it was refused
+        result.examples = examples(q_path)  # nothing of the file is kept, but show why it was refused
         for p in (rows_path, q_path):
             p.unlink(missing_ok=True)
         return
@@ -210,7 +196,7 @@ class _Writer:
             communes = pc.cast(pc.take(typed["commune_code"], at), pa.string())
             units = pc.cast(pc.take(typed["unit_key"], at), pa.string())
             self.quarantine.write_table(
-                _quarantine_table(
+                quarantine_table(
                     raw.take(source_pos), communes, units, [bad[p] for p in positions], canonical, self.scrubber
                 )
             )
@@ -232,40 +218,11 @@ class _Writer:
         self.valid += rows.num_rows
 
     def add_malformed(self, malformed: list[MalformedRow]) -> None:
-        """Records that do not fit the header. A shorter one cannot be split into columns safely
-        (no raw values); a longer one keeps its cells by the header's positions and says its extra
-        cells after the reason (detail), scrubbed like every value."""
+        """Records that do not fit the header (quarantine.malformed_table)."""
         if not malformed:
             return
+        self.quarantine.write_table(malformed_table(malformed, self.scrubber))
         n = len(malformed)
-        scrub, scrub_id = self.scrubber.one, self.scrubber.one_id
-        raw = [
-            None
-            if m.values is None
-            else json.dumps(
-                {c: scrub_id(v) if c in IDENTIFIERS else scrub(v) for c, v in m.values.items()}, ensure_ascii=False
-            )
-            for m in malformed
-        ]
-        detail = [
-            None if m.extra is None else "ô thừa sau cột cuối: " + " | ".join(f"«{scrub(c)}»" for c in m.extra)
-            for m in malformed
-        ]
-        self.quarantine.write_table(
-            pa.table(
-                {
-                    "source_sheet": [scrub(m.sheet) for m in malformed],
-                    "source_row": [m.row for m in malformed],
-                    "case_id": [scrub_id((m.values or {}).get("case_id")) for m in malformed],
-                    "commune_code": [None] * n,
-                    "unit_key": [None] * n,
-                    "reasons": [["malformed_row"]] * n,
-                    "raw_values": raw,
-                    "detail": detail,
-                },
-                schema=QUARANTINE_SCHEMA,
-            )
-        )
         self.read += n
         self.quarantined += n
         self.reasons["malformed_row"] = self.reasons.get("malformed_row", 0) + n
@@ -384,30 +341,6 @@ def file_family(name: str) -> str:
     return re.sub(r"[\d]+", "#", name.lower())
 
 
-def _examples(q_path: Path, per_reason: int = 3) -> dict[str, list[dict]]:
-    if not q_path.exists() or q_path.stat().st_size < 12:
-        return {}
-    try:
-        rows = pq.read_table(q_path).to_pylist()
-    except (pa.ArrowInvalid, OSError):
-        return {}
-    out: dict[str, list[dict]] = {}
-    for r in rows:
-        raw = json.loads(r["raw_values"] or "{}")
-        for reason in r["reasons"]:
-            bucket = out.setdefault(reason, [])
-            if len(bucket) < per_reason:
-                bucket.append(
-                    {
-                        "sheet": r["source_sheet"],
-                        "row": r["source_row"],
-                        "case_id": r["case_id"],
-                        "value": raw.get(reason_column(reason) or ""),
-                    }
-                )
-    return out
-
-
 def _check_columns() -> list[str]:
     from schemas.models import CHECK_COLUMNS
 
@@ -420,33 +353,3 @@ def _max_ts(current: datetime | None, typed: pa.Table) -> datetime | None:
         if m is not None and (current is None or m > current):
             current = m
     return current
-
-
-def _quarantine_table(
-    raw: pa.Table,
-    communes: pa.Array,
-    units: pa.Array,
-    reasons: list[list[str]],
-    canonical: list[str],
-    scrubber: Scrubber,
-) -> pa.Table:
-    """Raw values of the canonical columns only (personal-data columns were never extracted),
-    scrubbed: a name and a phone typed in a status cell never reach the quarantine table."""
-    cols = {c: (scrubber.ids(raw[c]) if c in IDENTIFIERS else scrubber.distinct(raw[c])).to_pylist() for c in canonical}
-    raw_json = [
-        json.dumps({c: cols[c][i] for c in canonical if cols[c][i] is not None}, ensure_ascii=False)
-        for i in range(raw.num_rows)
-    ]
-    return pa.table(
-        {
-            "source_sheet": scrubber.distinct(raw["_sheet"]),
-            "source_row": raw["_row"],
-            "case_id": cols["case_id"],
-            "commune_code": communes,
-            "unit_key": units,
-            "reasons": pa.array(reasons, pa.list_(pa.string())),
-            "raw_values": pa.array(raw_json, pa.string()),
-            "detail": pa.nulls(raw.num_rows, pa.string()),
-        },
-        schema=QUARANTINE_SCHEMA,
-    )

@@ -10,7 +10,11 @@ import duckdb
 import pytest
 
 from pipelines.warehouse.comments import CommentError, apply_comments, catalogue, missing_comments
-from pipelines.warehouse.docs import PAGE, render_markdown
+from pipelines.warehouse.docs import PAGE as DOCS_PAGE
+from pipelines.warehouse.docs import render_markdown
+from tests.paths import REPO
+
+PAGE = REPO / DOCS_PAGE  # the checkout's page, wherever the test runs from
 
 REGENERATE = (
     ".venv/bin/tthc run data/sample --db /tmp/w.duckdb --no-prefect && "
