@@ -22,7 +22,14 @@ _ENVIRONMENT_WORDS = ("No space left", "Disk quota", "Read-only file system", "I
 
 
 _MEMORY_TYPES = ("OutOfMemoryException", "ArrowMemoryError")  # DuckDB's, pyarrow's
-_MEMORY_WORDS = ("Out of Memory", "bad allocation", "std::bad_alloc", "Cannot allocate memory", "failed to allocate")
+_MEMORY_WORDS = (
+    "Out of Memory",
+    "bad allocation",
+    "std::bad_alloc",
+    "Cannot allocate memory",
+    "failed to allocate",
+    "can't start new thread",  # a thread's stack is address space too
+)
 
 
 def is_memory_error(exc: BaseException) -> bool:
