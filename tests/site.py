@@ -6,7 +6,8 @@ construction: tests/conftest.py puts each test (and the session's shared fixture
 own through the environment (`TTHC_*`, which every `tthc` process a test starts inherits) and the
 working folder (the relative defaults, for a process started with the TTHC_* variables stripped).
 The office's `data/` folder is never a default a test can reach; the suite checks it is left
-byte for byte as it was (`data_digest`, compared at the end of the session).
+byte for byte as it was (`data_digest`, compared at the end of the session). Nor is the machine's
+Prefect server: each site has a free port of its own and no PREFECT_API_URL.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.config import SITE_PATHS, Settings
+from pipelines.prefect_server import free_port
 from tests.paths import REPO
 
 DATA = REPO / "data"
@@ -46,10 +48,13 @@ def enter_site(mp: pytest.MonkeyPatch, root: Path) -> Path:
     TTHC_KILL_AT never leaks in), and the working folder."""
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
-    for key in [k for k in os.environ if k.startswith("TTHC_")]:
+    for key in [k for k in os.environ if k.startswith("TTHC_") or k == "PREFECT_API_URL"]:
         mp.delenv(key)
     for key, value in site_env(root).items():
         mp.setenv(key, value)
+    # nor a Prefect server of the machine: the office's `tthc serve` answers on 127.0.0.1:4200, and a
+    # test's run would report to it (tthc run uses the server that is up)
+    mp.setenv("TTHC_PREFECT_PORT", str(free_port()))
     mp.chdir(root)
     return root
 
