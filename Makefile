@@ -37,7 +37,10 @@ sample:  ## regenerate data/sample/ byte for byte from the generator
 run:  ## the main job on the shipped sample
 	$(BIN)tthc run data/sample
 
-docs:  ## docs/warehouse.md from a warehouse built from the sample
+docs:  ## docs/warehouse.md from a warehouse built from the sample (its whole site under build/docs/)
+	rm -rf build/docs build/docs.duckdb
+	TTHC_CONFIG=build/docs/none.toml TTHC_STAGE=build/docs/stage TTHC_BACKUPS=build/docs/backups \
+	TTHC_INPUT_ARCHIVE=build/docs/inputs TTHC_SECRET_KEY=build/docs/secret.key TTHC_INBOX_ARCHIVE="" \
 	$(BIN)tthc run data/sample --no-prefect --db build/docs.duckdb
 	$(PY) -m pipelines.warehouse.docs build/docs.duckdb docs/warehouse.md
 

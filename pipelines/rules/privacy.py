@@ -23,6 +23,7 @@ class Pattern:
     kind: str
     pattern: str
     replacement: str
+    identifiers: bool  # an identifier (case id, procedure code) holding a match is hashed whole
 
     @property
     def masks(self) -> bool:
@@ -38,11 +39,18 @@ def _char(m: re.Match[str]) -> str:
 def patterns() -> tuple[Pattern, ...]:
     rows = _read_csv("personal_patterns.csv")
     return tuple(
-        Pattern(r["kind"], r["pattern"], re.sub(r"\\x\{([0-9A-Fa-f]+)\}", _char, r["replacement"])) for r in rows
+        Pattern(
+            r["kind"],
+            r["pattern"],
+            re.sub(r"\\x\{([0-9A-Fa-f]+)\}", _char, r["replacement"]),
+            r["identifiers"] == "yes",
+        )
+        for r in rows
     )
 
 
 @lru_cache(maxsize=1)
 def detector() -> str:
-    """One pattern matching any personal data: an identifier holding a match is hashed whole."""
-    return "|".join(f"(?:{p.pattern})" for p in patterns() if p.masks)
+    """One pattern matching the personal data an identifier can hold (a number, an e-mail address):
+    a case id or procedure code holding a match is hashed whole."""
+    return "|".join(f"(?:{p.pattern})" for p in patterns() if p.masks and p.identifiers)
