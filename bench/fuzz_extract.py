@@ -35,6 +35,12 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# what a measured run keeps (archived inputs, backups, the secret key) goes to bench/work/site, never
+# to the checkout's data/ (the defaults are relative to the working folder); every child inherits it
+for _name, _sub in {"INPUT_ARCHIVE": "inputs", "BACKUPS": "backups", "SECRET_KEY": "secret.key"}.items():
+    os.environ.setdefault(f"TTHC_{_name}", str(ROOT / "bench" / "work" / "site" / _sub))
+os.environ.setdefault("TTHC_INBOX_ARCHIVE", "")
 sys.path.insert(0, str(ROOT))
 
 SAMPLES = ROOT / "data" / "sample"

@@ -21,6 +21,12 @@ import textwrap
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# what a measured run keeps (archived inputs, backups, the secret key) goes to bench/work/site, never
+# to the checkout's data/ (the defaults are relative to the working folder); every child inherits it
+for _name, _sub in {"INPUT_ARCHIVE": "inputs", "BACKUPS": "backups", "SECRET_KEY": "secret.key"}.items():
+    os.environ.setdefault(f"TTHC_{_name}", str(ROOT / "bench" / "work" / "site" / _sub))
+os.environ.setdefault("TTHC_INBOX_ARCHIVE", "")
 DATA = ROOT / "bench" / "data"
 WORK = ROOT / "bench" / "work"
 

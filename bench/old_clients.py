@@ -8,6 +8,7 @@ example query of every macro (tests/integration/test_analyst_clients.py). Prints
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
@@ -15,6 +16,12 @@ import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# what a measured run keeps (archived inputs, backups, the secret key) goes to bench/work/site, never
+# to the checkout's data/ (the defaults are relative to the working folder); every child inherits it
+for _name, _sub in {"INPUT_ARCHIVE": "inputs", "BACKUPS": "backups", "SECRET_KEY": "secret.key"}.items():
+    os.environ.setdefault(f"TTHC_{_name}", str(ROOT / "bench" / "work" / "site" / _sub))
+os.environ.setdefault("TTHC_INBOX_ARCHIVE", "")
 sys.path.insert(0, str(ROOT))
 
 VERSIONS = ("1.4.4.post2", "1.5.6")
