@@ -88,8 +88,7 @@ def unreadable_files(items: list[tuple[Path, str]], settings: Settings) -> list[
 
 def shown_names(paths: Sequence[str | Path], settings: Settings) -> list[str]:
     """File names as the summary may print them: one line, personal data scrubbed."""
-    scrub = Scrubber.from_settings(settings)
-    return [scrub.one(display_name(p)) or "" for p in paths]
+    return [v or "" for v in Scrubber.from_settings(settings).many([display_name(p) for p in paths])]
 
 
 def split_known(files: list[str], shas: list[str], known: set[str]) -> tuple[list[tuple[str, str]], list[str]]:

@@ -109,9 +109,9 @@ def new_result(path: Path, sha256: str | None, scrubber: Scrubber) -> StagedFile
     """The record of one file about to be staged (hashed here when the run has not yet). Its name
     and path as they may be stored and printed: text, one line, personal data scrubbed."""
     sha = sha256 or file_sha256(path)
-    name = scrubber.one(display_name(path)) or ""
+    name, shown = (v or "" for v in scrubber.many([display_name(path), display_path(path)]))
     result = StagedFile(str(path), name, sha, path.stat().st_size, family=file_family(name))
-    result.shown_path = scrubber.one(display_path(path)) or ""
+    result.shown_path = shown
     return result
 
 
