@@ -34,6 +34,7 @@ from pipelines.handover import EnvironmentFailure, StagedFile
 from pipelines.rules.privacy import PROTECT, detector, patterns
 
 HASHED = "ẩn-"  # the start of a case id or procedure code that held personal data
+KNOWN_MAX = 50_000  # distinct values remembered; a larger column is scrubbed in one Arrow pass
 
 
 def _read_or_create_key(path: Path) -> bytes:
@@ -76,6 +77,9 @@ class Scrubber:
         self.key = key
         self.steps = _merged([(p.pattern, p.replacement) for p in patterns()])
         self.detector = detector()
+        # distinct values already scrubbed: the batches of a file (and the files of a run) share
+        # their procedure names, sectors, agencies and sheets, and each pass compiles its regex
+        self.known: dict[str, str] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Scrubber:
@@ -90,6 +94,17 @@ class Scrubber:
             return pa.DictionaryArray.from_arrays(column.indices, self.text(column.dictionary))
         if len(column) == 0 or column.null_count == len(column):
             return column
+        if len(column) > KNOWN_MAX:
+            return self._scrub(column)
+        values = column.to_pylist()
+        new = list({v for v in values if v is not None and v not in self.known})
+        if new:
+            if len(self.known) + len(new) > KNOWN_MAX:
+                self.known.clear()
+            self.known.update(zip(new, self._scrub(pa.array(new, pa.string())).to_pylist(), strict=True))
+        return pa.array([None if v is None else self.known[v] for v in values], pa.string())
+
+    def _scrub(self, column: pa.Array) -> pa.Array:
         out = pc.utf8_normalize(column, "NFC")
         for pattern, replacement in self.steps:
             out = pc.replace_substring_regex(out, pattern, replacement)
