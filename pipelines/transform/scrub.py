@@ -73,8 +73,8 @@ class Scrubber:
     """The patterns of schemas/personal_patterns.csv and the deployment's key, applied to Arrow
     arrays (the parse of a batch) and to single strings (names, messages)."""
 
-    def __init__(self, key: bytes):
-        self.key = key
+    def __init__(self, key: bytes | None = None, key_file: Path | None = None):
+        self._key, self.key_file = key, key_file  # the key is read (or made) when first needed
         self.steps = _merged([(p.pattern, p.replacement) for p in patterns()])
         self.detector = detector()
         # distinct values already scrubbed: the batches of a file (and the files of a run) share
@@ -84,6 +84,15 @@ class Scrubber:
     @classmethod
     def from_settings(cls, settings: Settings) -> Scrubber:
         return _scrubber(str(Path(settings.secret_key).absolute()))
+
+    @property
+    def key(self) -> bytes:
+        """The deployment's key: only an identifier holding personal data needs it (`tthc status`
+        and the names of files never make one)."""
+        if self._key is None:
+            assert self.key_file is not None
+            self._key = _read_or_create_key(self.key_file)
+        return self._key
 
     # -- text -------------------------------------------------------------------------------------
     def text(self, column: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -190,7 +199,7 @@ def _merged(steps: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=8)
 def _scrubber(key_path: str) -> Scrubber:
-    return Scrubber(_read_or_create_key(Path(key_path)))
+    return Scrubber(key_file=Path(key_path))
 
 
 def display_name(path: Path | str) -> str:
