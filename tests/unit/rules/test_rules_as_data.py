@@ -124,6 +124,37 @@ def test_period_labels_agree_between_python_and_sql(con, start):
     assert con.execute("select tthc_period_label(?::date, ?::date)", [p.start, p.end]).fetchone()[0] == p.label
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-08",
+        "Tháng 8 năm 2026",
+        "tháng 2/2026",
+        "2024-02",
+        "2026Q3",
+        "2026q1@nd09",
+        "2026H1",
+        "2026H2@nd09",
+        "2026-9M",
+        "2026",
+        "2024@nd09",
+        "2024-01-01..2024-03-25",
+    ],
+)
+def test_period_of_a_label_agrees_between_python_and_sql(con, text):
+    """What users type (rules/periods.py) and what the SQL macros take (tthc_period_of) name the same
+    dates and the same canonical label."""
+    p = parse_period(text)
+    got = con.execute("select tthc_period_of(?)", [text]).fetchone()[0]
+    assert (got["period"], got["period_start"], got["period_end"]) == (p.label, p.start, p.end)
+    assert con.execute("select tthc_month_label(?::date)", [p.end]).fetchone()[0] == f"{p.end:%Y-%m}"
+
+
+def test_a_period_label_sql_cannot_read_is_an_error_not_an_empty_answer(con):
+    with pytest.raises(duckdb.Error, match="kỳ báo cáo không hợp lệ: '2026-13'"):
+        con.execute("select * from report_form_for_period('2026-13')").fetchall()
+
+
 def test_now_is_local_time_of_the_configured_zone(con):
     utc_plus_7 = con.execute("select tthc_local_now()").fetchone()[0]
     con.execute("update deployment set timezone = 'UTC'")
