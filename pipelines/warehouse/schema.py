@@ -1,8 +1,9 @@
 """The warehouse's schema and its reference tables.
 
 The objects come from sql/ in the order of the manifest (warehouse/sqlfiles.py); the reference
-tables are the rule files of schemas/ (reasons, statuses, indicators, Biểu 06 columns), written
-again on every run so the warehouse always holds the rules that built it.
+tables are the rule files of schemas/ (reasons, statuses, indicators, Biểu 06 columns, the 766
+metrics, the working-day calendar and statutory times), written again on every run so the
+warehouse always holds the rules that built it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from pipelines.resources import SCHEMAS
+from pipelines.rules.calendar import write_calendar
 from pipelines.sqlfiles import create_objects
 
 if TYPE_CHECKING:
@@ -49,6 +51,7 @@ def init_schema(con: duckdb.DuckDBPyConnection, settings: Settings | None = None
     create_objects(con)
     for table in REFERENCE_TABLES:
         load_reference(con, table)
+    write_calendar(con)
     write_deployment(con, settings)
 
 

@@ -27,8 +27,9 @@ create or replace macro classified_for(period_list, as_of, units := 'recorded') 
         c.has_e_result,
         c.received_at,
         c.finished_at,
+        -- a case exported without a due time is judged by its statutory due day (cases.statutory_due_at)
         tthc_classify(
-            c.received_at, c.finished_at, c.due_at, st.status_group, c.channel,
+            c.received_at, c.finished_at, coalesce(c.due_at, c.statutory_due_at), st.status_group, c.channel,
             p.period_start, p.period_end, p.horizon
         ) as k
     from cases as c
