@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.sqlfiles import manifest
 from pipelines.warehouse.comments import CommentError, apply_comments, catalogue
 
 PAGE = Path("docs") / "warehouse.md"
@@ -151,6 +152,13 @@ def _examples() -> list[tuple[str, str, str]]:
     ]
 
 
+def _returns(name: str) -> dict[str, str]:
+    try:
+        return manifest().get(name).returns
+    except KeyError:
+        return {}
+
+
 def render_markdown(con: duckdb.DuckDBPyConnection) -> str:
     """docs/warehouse.md for the open warehouse: header, one section per table, the macros, examples."""
     items = catalogue(con)
@@ -179,6 +187,14 @@ def render_markdown(con: duckdb.DuckDBPyConnection) -> str:
         out.append(f"### {title}\n")
         out.extend(f"- `{m['name']}({', '.join(m['parameters'])})`: {_cell(m['comment'])}" for m in group)
         out.append("")
+    for m in (m for m in macros if m["kind"] == "table_macro"):
+        returns = _returns(m["name"])
+        if returns:  # a contract for analysts: the columns it returns (sql/models.yml, returns:)
+            out.append(f"#### Columns of `{m['name']}`\n")
+            out.append("| column | description |")
+            out.append("|---|---|")
+            out.extend(f"| `{c}` | {_cell(text)} |" for c, text in returns.items())
+            out.append("")
     out.append("## Example queries\n")
     out.append(
         "Each runs as is on a warehouse built from `data/sample/` "
