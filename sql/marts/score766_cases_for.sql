@@ -4,15 +4,26 @@
 -- whose points are below the maximum, every case in its denominator and not in its numerator, with
 -- the reason (score766_reasons) and what fixing that one case is worth (points_worth: the points the
 -- metric would gain with one more case right, capped at the maximum) and the case's worth over all
--- its metrics (case_points_worth), which the sheets sort by.
-create or replace macro score766_cases_for(period_list, as_of, units := 'recorded') as table
-    with k as (
-        select * from score766_classified_for(period_list, as_of, units := units)
+-- its metrics (case_points_worth), which the sheets sort by. unit := a unit key: that unit's cases
+-- only (what a unit's sheet and tthc diem766 ask for; the whole month is not classified).
+create or replace macro score766_cases_for(period_list, as_of, units := 'recorded', unit := null) as table
+    with classified as (
+        select * from score766_classified_for(period_list, as_of, units := units, unit := unit)
     ),
 
     scores as (
-        select * from score766_for(period_list, as_of, units := units)
+        select * from score766_scored('classified')
         where formula_kind = 'ratio' and points < max_points
+    ),
+
+    k as (
+        -- only the cases that miss something: most cases cost nothing and are not unnested
+        select * from classified
+        where
+            (progress_counted and not progress_on_time)
+            or (payment_counted and not paid_online)
+            or (e_result_counted and not e_result)
+            or (digitised_counted and not digitised)
     ),
 
     costing as (
@@ -67,12 +78,14 @@ create or replace macro score766_cases_for(period_list, as_of, units := 'recorde
             end as days_late
         from costing as c
         inner join scores as s
-            on c.unit_key is not distinct from s.unit_key and c.period = s.period and c.metric_code = s.metric_code
+            on c.unit_key = s.unit_key and c.period = s.period and c.metric_code = s.metric_code
         left join score766_reasons as r on c.reason = r.reason
         where c.reason is not null
     )
 
     select
         *,
-        round(sum(points_worth) over (partition by case_id, period), 4) as case_points_worth
+        -- a case is one unit's in a period: partitioning by the unit too lets a filter on unit_key
+        -- reach the scan
+        round(sum(points_worth) over (partition by unit_key, case_id, period), 4) as case_points_worth
     from valued;

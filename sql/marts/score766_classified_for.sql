@@ -13,8 +13,8 @@
 --   it.
 -- 3.3, 3.6, 4.1, 4.2: cases received in the period (refused ones were never accepted; withdrawn and
 --   stopped ones never get a result or a digitised result file: left out of 4.1 and 4.2).
--- units: see reporting_units.
-create or replace macro score766_classified_for(period_list, as_of, units := 'recorded') as table
+-- units: see reporting_units. unit := a unit key keeps only that unit's cases (a case list of one unit).
+create or replace macro score766_classified_for(period_list, as_of, units := 'recorded', unit := null) as table
     with p as (
         select
             *,
@@ -63,6 +63,22 @@ create or replace macro score766_classified_for(period_list, as_of, units := 're
             on
                 c.received_at < p.period_end + interval 1 day
                 and (c.finished_at is null or c.finished_at >= p.period_start)
+        -- the same bounds over the whole list, constants the scan can filter by (min/max of the
+        -- table's row groups): a month reads the cases of that month, not the whole table
+        where
+            c.received_at < list_max([x.period_end for x in period_list])::date + interval 1 day  -- noqa: RF01
+            and (
+                c.finished_at is null
+                or c.finished_at >= list_min([x.period_start for x in period_list])::date  -- noqa: RF01
+            )
+            -- unit := one unit key: only its cases (and its predecessors' with units := 'current')
+            and (
+                unit is null
+                or c.unit_key in (
+                    select r.recorded_key from reporting_units(units := units) as r
+                    where r.unit_key = unit
+                )
+            )
     ),
 
     ended as (

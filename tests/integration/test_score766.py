@@ -262,6 +262,14 @@ def test_the_cases_behind_every_lost_point(feb2026):
     worth = {c: t for c, _m, _r, _w, t, _u in rows}
     assert worth == {"T3": 4.3914, "T5": 3.82, "T10": 2.9629, "T4": 2.0, "D3": 6.6667, "D5": 6.6667}
     assert {(c, u) for c, _m, _r, _w, _t, u in rows} >= {("T3", TT_KEY), ("D3", DA_KEY)}
+    # unit := one unit's list, the same rows
+    one = q(
+        feb2026.db,
+        "select case_id, metric_code, reason, points_worth, case_points_worth, unit_key "
+        "from score766_cases_between(date '2026-02-01', date '2026-02-28', unit := ?)",
+        [DA_KEY],
+    )
+    assert sorted(one) == sorted(r for r in rows if r[5] == DA_KEY) and len(one) == 4
     # what every listed case of a metric would give back is what the metric lacks
     recoverable = {
         (u, m): r
