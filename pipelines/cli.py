@@ -162,6 +162,7 @@ def report(
     """Viết phần "Cải cách thủ tục hành chính" của báo cáo CCHC cho một xã và một kỳ."""
     from pipelines.outputs.figures import FiguresError, connect, find_commune, load_figures
     from pipelines.outputs.report import render_markdown, unit_name, write_docx
+    from pipelines.outputs.score766 import load_score766
 
     if fmt not in ("md", "docx"):
         _fail("--format chỉ nhận md hoặc docx")
@@ -171,12 +172,14 @@ def report(
     try:
         con = connect(settings.db)
         try:
-            figures = load_figures(con, find_commune(con, commune, p, mode), p)
+            unit = find_commune(con, commune, p, mode)
+            figures = load_figures(con, unit, p)
+            score = load_score766(con, unit, p, detail=False)
         finally:
             con.close()
     except FiguresError as exc:
         _fail(str(exc), getattr(exc, "exit_code", EXIT_DATA))
-    text = render_markdown(figures)
+    text = render_markdown(figures, score)
     if fmt == "md":
         if out:
             out.parent.mkdir(parents=True, exist_ok=True)
@@ -211,6 +214,36 @@ def sheets(
     for path in paths:
         console.print(f"Đã ghi {path}")
     console.print(f"{len(paths)} tệp.")
+
+
+@app.command()
+def diem766(
+    unit: Annotated[
+        str,
+        typer.Option("--unit", "-u", help="Tên, mã hoặc khóa đơn vị (vd. 'Thiên Trường', 13684@2025)."),
+    ],
+    period: PeriodOption,
+    cases: Annotated[int, typer.Option("--cases", help="Số dòng hồ sơ làm mất điểm in ra (0: không in).")] = 20,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text hoặc json.")] = "text",
+    units: UnitsOption = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """In điểm Chỉ số 766 của một đơn vị trong một kỳ (tháng 2026-08, 'Tháng 8 năm 2026', quý, năm) và các
+    hồ sơ làm mất điểm, phần tính được từ hồ sơ."""
+    from pipelines.outputs.diem766 import load, render_json, render_text
+    from pipelines.outputs.figures import FiguresError
+
+    if fmt not in ("text", "json"):
+        _fail("--format chỉ nhận text hoặc json")
+    mode = _units_mode(units)
+    p = _period(period)
+    settings = _settings(config, db=db)
+    try:
+        score = load(settings.db, unit, p, mode)
+    except FiguresError as exc:
+        _fail(str(exc), getattr(exc, "exit_code", EXIT_DATA))
+    typer.echo(render_json(score) if fmt == "json" else render_text(score, max(cases, 0)), nl=fmt == "json")
 
 
 @app.command()

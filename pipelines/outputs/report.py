@@ -13,7 +13,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from pipelines.outputs.figures import Figures
-from pipelines.outputs.vnformat import UNKNOWN, vn_count, vn_int, vn_pct
+from pipelines.outputs.score766 import Score766, ids, period_words
+from pipelines.outputs.vnformat import UNKNOWN, vn_count, vn_int, vn_pct, vn_points
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -37,6 +38,8 @@ def _env() -> Environment:
     env.filters["vn_int"] = vn_int
     env.filters["vn_count"] = vn_count
     env.filters["vn_pct"] = vn_pct
+    env.filters["vn_points"] = vn_points
+    env.filters["case_ids"] = ids
     return env
 
 
@@ -45,7 +48,8 @@ def unit_name(f: Figures) -> str:
     return f.commune.official_name
 
 
-def render_markdown(f: Figures) -> str:
+def render_markdown(f: Figures, score: Score766 | None = None) -> str:
+    """The section's text; with `score`, the 766 paragraph too (templates/score766.md.j2)."""
     ind = _Values({code: v["value"] for code, v in f.indicators.items()})
     cat = _Values({code: v["value"] for code, v in f.catalogue.items()})
     p = f.period
@@ -66,6 +70,11 @@ def render_markdown(f: Figures) -> str:
             period_sentence=period_sentence,
             unit_short=unit_name(f),
             has_fees=bool(paid.get("denominator")),
+            score=score,
+            score_period=period_words(p),
+            scored=[m for m in score.scores if m.points is not None] if score else [],
+            unknown_metrics=[m for m in score.scores if m.metric.kind == "ratio" and m.points is None] if score else [],
+            online=score.score("ONLINE_DOSSIER") if score else None,
         )
     )
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

@@ -29,11 +29,13 @@ class Metric:
     group: str
     formula_id: str
     label: str
+    short_label: str  # tab names, the terminal
     max_points: float
     kind: str  # ratio | share | not_from_cases
     threshold_pct: float
     formula: str
     empty_note: str
+    case_words: str  # how the report names the cases that cost it points
     source: str
 
     @property
@@ -63,11 +65,13 @@ def metrics() -> tuple[Metric, ...]:
                 group=r["group_code"],
                 formula_id=r["formula_id"],
                 label=r["label"],
+                short_label=r["short_label"],
                 max_points=float(r["max_points"]),
                 kind=r["formula_kind"],
                 threshold_pct=float(r["threshold_pct"]),
                 formula=r["formula"],
                 empty_note=r["empty_note"],
+                case_words=r["case_words"],
                 source=r["source"],
             )
         )

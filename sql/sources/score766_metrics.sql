@@ -5,11 +5,13 @@ create table if not exists score766_metrics (
     group_code varchar not null,
     formula_id varchar,
     label varchar,
+    short_label varchar,
     max_points double,
     formula_kind varchar,           -- ratio | share | not_from_cases
     threshold_pct double,
     formula varchar,
     empty_note varchar,
     missing_note varchar,
+    case_words varchar,
     source varchar
 );

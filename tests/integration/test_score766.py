@@ -62,6 +62,7 @@ phường Mỹ Lộc (13708@2025, iGate file): one case, received in March: no c
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
@@ -348,3 +349,107 @@ def test_a_case_without_a_due_time_the_rules_cannot_count_is_quarantined(tmp_pat
     assert [(c, r) for c, r, _t in got] == [("U1", ["due_at_missing"]), ("U2", ["due_at_missing"])]
     assert "thời hạn giải quyết" in got[0][2]
     assert q(s.db, "select case_id from cases") == [("U3",)]
+
+
+def test_the_sheet_has_the_766_tabs_and_opens_in_libreoffice(feb2026, tmp_path):
+    """The unit's workbook: the "Chỉ số 766" tab (points per metric and group, the province's units
+    ranked, the months), a tab per metric scored from the cases with the cases that cost points, most
+    worth fixing first; LibreOffice (headless) converts every tab."""
+    import shutil
+    import subprocess
+
+    import openpyxl
+
+    from pipelines.outputs.sheets import SHEET_766, write_sheets
+    from pipelines.rules.periods import parse_period
+
+    [book] = write_sheets(feb2026.db, parse_period("Tháng 2 năm 2026"), ["Thiên Trường"], tmp_path / "out")
+    assert book.name == "bieu06_13684_thien-truong_2026-02.xlsx"
+    wb = openpyxl.load_workbook(book)
+    assert wb.sheetnames[:3] == ["Biểu 06", "Chỉ số", SHEET_766]
+    assert {"766 Tiến độ", "766 Hài lòng giải quyết TTHC", "766 Thanh toán trực tuyến"} <= set(wb.sheetnames)
+    cells = [[c for c in row if c is not None] for row in wb[SHEET_766].iter_rows(values_only=True)]
+    by_code = {row[0]: row for row in cells if row and row[0] in {m for _u, m in EXPECTED}}
+    assert by_code["TIEN_DO"][2:7] == [6, 9, 0.6667, 13.33, 20]
+    assert by_code["ONLINE_DOSSIER"][5] == "chưa có số liệu"  # points: formula not verified
+    assert ["Tiến độ giải quyết: 13,33 / 20 điểm"] in cells
+    assert ["Tổng điểm tính được từ tệp xuất hồ sơ", 29.49, 42] in cells
+    ranked = [row[:2] for row in cells if len(row) == 5 and isinstance(row[0], int)]
+    assert ranked == [[1, "phường Nam Định"], [2, "phường Thiên Trường"], [3, "phường Đông A"]]
+    assert ["Tháng 1/2026", 10, 36] in cells and ["Tháng 2/2026", 29.49, 42] in cells
+    progress = [[c for c in row if c is not None] for row in wb["766 Tiến độ"].iter_rows(min_row=7, values_only=True)]
+    assert [r[1] for r in progress if r] == ["T3", "T5", "T10"]  # worth over all metrics: 4,39 > 3,82 > 2,96
+    assert progress[1][6:9] == ["chưa kết thúc", 18, "Đang giải quyết, đã quá hạn"]  # 10/02 → 28/02: 18 days
+    soffice = shutil.which("soffice")
+    if not soffice:
+        pytest.skip("soffice (LibreOffice) không có trên máy này")
+    for tab in (SHEET_766, "766 Tiến độ"):
+        subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+                "--headless",
+                "--convert-to",
+                # the 12th filter token: which sheet to write (1-based)
+                "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,"
+                f"{wb.sheetnames.index(tab) + 1}",
+                "--outdir",
+                str(tmp_path / "csv"),
+                str(book),
+            ],
+            check=True,
+            timeout=180,
+            capture_output=True,
+        )
+    text = "\n".join(p.read_text(encoding="utf-8") for p in (tmp_path / "csv").glob("*.csv"))
+    assert "Tiến độ giải quyết: 13,33 / 20 điểm" in text and "TIEN_DO" in text
+    assert "Đang giải quyết, đã quá hạn" in text and "T10" in text
+
+
+def test_tthc_diem766_prints_the_score_and_the_cases(feb2026):
+    from typer.testing import CliRunner
+
+    from pipelines.cli import app
+
+    run = CliRunner().invoke(
+        app, ["diem766", "--unit", "Thiên Trường", "--period", "Tháng 2 năm 2026", "--db", str(feb2026.db)]
+    )
+    assert run.exit_code == 0, run.output
+    assert "Tiến độ giải quyết: 13,33 / 20 điểm" in run.output
+    assert "Tổng điểm tính được: 29,49 / 42; 58 điểm còn lại không tính được từ tệp xuất hồ sơ." in run.output
+    lines = [line.split() for line in run.output.splitlines()]
+    cases = [parts[0] for parts in lines if parts and parts[0] in {"T3", "T4", "T5", "T10"}]
+    assert list(dict.fromkeys(cases)) == ["T3", "T5", "T10", "T4"]
+    empty = CliRunner().invoke(app, ["diem766", "-u", "Mỹ Lộc", "-p", "2026-02", "--db", str(feb2026.db)])
+    assert empty.exit_code == 0 and "chưa có số liệu: không có hồ sơ của đơn vị trong kỳ" in empty.output
+    js = CliRunner().invoke(
+        app, ["diem766", "-u", "13693@2025", "-p", "2026-02", "-f", "json", "--db", str(feb2026.db)]
+    )
+    data = json.loads(js.output)
+    got = {m["metric_code"]: (m["points"], m["note"]) for m in data["metrics"]}
+    assert got["TIEN_DO"] == (10.0, None)
+    assert got["ORIGINAL_RESULT_AVAILABLE"] == (None, "chưa có số liệu: tệp xuất không có cột Kết quả điện tử")
+    bad = CliRunner().invoke(app, ["diem766", "-u", "Không có", "-p", "2026-02", "--db", str(feb2026.db)])
+    assert bad.exit_code == 1
+
+
+def test_the_report_has_the_766_paragraph(feb2026):
+    from pipelines.outputs.figures import connect, find_commune, load_figures
+    from pipelines.outputs.report import render_markdown
+    from pipelines.outputs.score766 import load_score766
+    from pipelines.rules.periods import parse_period
+
+    con = connect(feb2026.db)
+    try:
+        p = parse_period("2026-02")
+        target = find_commune(con, "Thiên Trường", p)
+        text = render_markdown(load_figures(con, target, p), load_score766(con, target, p, detail=False))
+        empty_target = find_commune(con, "Mỹ Lộc", p)
+        empty = render_markdown(load_figures(con, empty_target, p), load_score766(con, empty_target, p, detail=False))
+    finally:
+        con.close()
+    assert "Tháng 2/2026 đơn vị đạt 13,33/20 điểm Tiến độ giải quyết (3 hồ sơ trễ hạn: T3, T5, T10);" in text
+    assert "4/6 điểm Tỷ lệ hồ sơ thanh toán trực tuyến (1 hồ sơ có phí, lệ phí không thanh toán trực tuyến: T4)" in text
+    assert "Tỷ lệ hồ sơ nộp trực tuyến đạt 62,50 % (5/8 hồ sơ)" in text
+    assert "Tổng 29,49/42 điểm tính được từ tệp xuất hồ sơ; 58 điểm còn lại" in text
+    assert "Tháng 2/2026: chưa có số liệu (không có hồ sơ của đơn vị trong kỳ)." in empty
