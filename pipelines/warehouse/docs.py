@@ -140,6 +140,25 @@ def _examples() -> list[tuple[str, str, str]]:
             "order by rows_quarantined desc, q.reason;",
         ),
         (
+            "The 766 score of a month, unit by unit",
+            "One row per unit × metric (`score766_of` takes a month as `2026-08` or `Tháng 8 năm 2026`); "
+            "`points` is NULL with the reason in `note` when the case exports cannot give it.",
+            "select unit_name, group_code, metric_code, numerator, denominator, rate_pct, points, max_points,\n"
+            "       points_recoverable, note\n"
+            "from score766_of('2026-08', units := 'current')\n"
+            "where formula_kind <> 'not_from_cases'\n"
+            "order by unit_name, group_position, metric_code;",
+        ),
+        (
+            "The cases behind one unit's lost 766 points",
+            "`unit :=` lists one unit's cases (fast); `case_points_worth` is what the case would give back "
+            "over all its metrics had it been right.",
+            "select case_id, metric_code, reason_text, points_worth, case_points_worth, received_at, due_at, end_at\n"
+            "from score766_cases_between(date '2026-08-01', date '2026-08-31', units := 'current',\n"
+            "                            unit := '13684@2025')\n"
+            "order by case_points_worth desc, case_id, points_worth desc;",
+        ),
+        (
             "A series across the reform, in today's units",
             "`units := 'current'` reports every case under today's unit (xã Mỹ Tân, Mỹ Trung "
             "→ phường Thiên Trường), so a series across the reorganisation is continuous.",

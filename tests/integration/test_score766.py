@@ -330,7 +330,7 @@ def test_a_due_time_later_than_the_statute_allows_is_flagged(feb2026):
 def test_a_case_without_a_due_time_the_rules_cannot_count_is_quarantined(tmp_path):
     """No due time and no statutory time (a procedure the file does not list), or a statutory time the
     calendar cannot count (its days run into 2027, a year schemas/calendar_years.csv does not have):
-    quarantined as before, with the reason saying so."""
+    quarantined as before, with the reason saying so; so is a due time before its received time."""
     from pipelines.config import Settings
 
     rows = [
@@ -338,6 +338,8 @@ def test_a_case_without_a_due_time_the_rules_cannot_count_is_quarantined(tmp_pat
         "Đang xử lý;1;0;;;",
         f"U2;{XN};{TT};Trực tiếp;Toàn trình;{P};30/12/2026 08:00;;;;Đang xử lý;1;0;;;",
         f"U3;{XN};{TT};Trực tiếp;Toàn trình;{P};02/02/2026 08:00;05/02/2026;;;Đang xử lý;1;0;;;",
+        # a due time before its own received time: quarantined as before
+        f"U4;{XN};{TT};Trực tiếp;Toàn trình;{P};02/02/2026 08:00;30/01/2026;;;Đang xử lý;1;0;;;",
     ]
     f = tmp_path / "igate.csv"
     f.write_text(IGATE_HEADER + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
@@ -346,7 +348,11 @@ def test_a_case_without_a_due_time_the_rules_cannot_count_is_quarantined(tmp_pat
     )
     run_local([f], s)
     got = q(s.db, "select case_id, reasons, reason_text from quarantine order by case_id")
-    assert [(c, r) for c, r, _t in got] == [("U1", ["due_at_missing"]), ("U2", ["due_at_missing"])]
+    assert [(c, r) for c, r, _t in got] == [
+        ("U1", ["due_at_missing"]),
+        ("U2", ["due_at_missing"]),
+        ("U4", ["due_before_received"]),
+    ]
     assert "thời hạn giải quyết" in got[0][2]
     assert q(s.db, "select case_id from cases") == [("U3",)]
 

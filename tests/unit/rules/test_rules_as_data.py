@@ -207,3 +207,18 @@ def test_every_reason_a_case_costs_points_is_written_by_the_sql_and_has_words():
     sql += (SQL / "marts" / "score766_cases_for.sql").read_text(encoding="utf-8")
     for code, label in reasons().items():
         assert f"'{code}'" in sql and label, code
+
+
+@pytest.mark.parametrize(
+    "name, call",
+    [
+        ("score766_for", "score766_between(date '2026-02-01', date '2026-02-28')"),
+        ("score766_cases_for", "score766_cases_between(date '2026-02-01', date '2026-02-28')"),
+    ],
+)
+def test_table_macros_return_the_columns_their_contract_names(con, name, call):
+    """The contract columns of sql/models.yml (returns:), which analysts and other tools rely on, are
+    exactly what the macro returns, in that order."""
+    from pipelines.sqlfiles import manifest
+
+    assert _columns(con, f"select * from {call}") == list(manifest().get(name).returns)
