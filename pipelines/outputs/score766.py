@@ -264,7 +264,7 @@ def period_words(period: Period) -> str:
     return period.title_vi
 
 
-def ids(cases: list[CaseCost], limit: int = 10) -> str:
+def ids(cases: list[CaseCost] | list[DueCheck], limit: int = 10) -> str:
     """ "T3, T5, T10" (at most `limit` ids, then "…")."""
     seen = list(dict.fromkeys(c.case_id for c in cases))
     return ", ".join(seen[:limit]) + (", …" if len(seen) > limit else "")
