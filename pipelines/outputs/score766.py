@@ -222,10 +222,18 @@ def _cases(con: duckdb.DuckDBPyConnection, unit_key: str, period: Period, units:
 
 
 def _due_checks(con: duckdb.DuckDBPyConnection, unit_key: str, period: Period, units: str) -> list[DueCheck]:
+    """The unit's due times to check, from one query of every unit per connection and period (the
+    sheets of a whole province ask once)."""
+    table = _cached(
+        con,
+        _key("due", period.label, units),
+        "select * from due_checks_between(?::date, ?::date, units := ?)",
+        [period.start, period.end, units],
+    )
     rows = con.execute(
         "select case_id, procedure_name, received_at, due_at, statutory_max_due_at, basis "
-        "from due_checks_between(?::date, ?::date, units := ?) where unit_key = ? order by received_at, case_id",
-        [period.start, period.end, units, unit_key],
+        f"from {table} where unit_key = ? order by received_at, case_id",
+        [unit_key],
     ).fetchall()
     return [DueCheck(*r) for r in rows]
 
