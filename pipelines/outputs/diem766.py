@@ -10,10 +10,20 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pipelines.outputs.figures import connect, find_commune
+from pipelines.outputs.figures import FiguresError, connect, find_commune
 from pipelines.outputs.score766 import Score766, load_score766, period_words
 from pipelines.outputs.vnformat import UNKNOWN, vn_int, vn_pct, vn_points
 from pipelines.rules.periods import Period
+
+FORMATS = ("text", "json")
+
+
+def show(db: Path, unit: str, period: Period, units: str | None, fmt: str = "text", cases: int = 20) -> str:
+    """What `tthc diem766` prints (FiguresError for an unknown format or unit, or no warehouse)."""
+    if fmt not in FORMATS:
+        raise FiguresError("--format chỉ nhận text hoặc json")
+    score = load(db, unit, period, units)
+    return render_json(score) + "\n" if fmt == "json" else render_text(score, max(cases, 0))
 
 
 def load(db: Path, unit: str, period: Period, units: str | None = None) -> Score766:

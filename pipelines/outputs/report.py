@@ -12,9 +12,10 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from pipelines.outputs.figures import Figures
-from pipelines.outputs.score766 import Score766, ids, period_words
+from pipelines.outputs.figures import Figures, connect, find_commune, load_figures
+from pipelines.outputs.score766 import Score766, ids, load_score766, period_words
 from pipelines.outputs.vnformat import UNKNOWN, vn_count, vn_int, vn_pct, vn_points
+from pipelines.rules.periods import Period
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -46,6 +47,16 @@ def _env() -> Environment:
 def unit_name(f: Figures) -> str:
     """ "UBND xã Mỹ Tân" (figures.CommuneRef.official_name)."""
     return f.commune.official_name
+
+
+def load_report(db: Path, commune: str, period: Period, units: str | None = None) -> tuple[Figures, Score766]:
+    """The figures and the 766 score of one unit's report (FiguresError: unknown unit, no warehouse)."""
+    con = connect(db)
+    try:
+        unit = find_commune(con, commune, period, units)
+        return load_figures(con, unit, period), load_score766(con, unit, period, detail=False)
+    finally:
+        con.close()
 
 
 def render_markdown(f: Figures, score: Score766 | None = None) -> str:

@@ -140,6 +140,16 @@ def _examples() -> list[tuple[str, str, str]]:
             "order by rows_quarantined desc, q.reason;",
         ),
         (
+            "A series across the reform, in today's units",
+            "`units := 'current'` reports every case under today's unit (xã Mỹ Tân, Mỹ Trung "
+            "→ phường Thiên Trường), so a series across the reorganisation is continuous.",
+            "select unit_key, commune_name, received_total, resolved_total, resolved_early,\n"
+            "       resolved_on_time, resolved_late, in_progress_total\n"
+            "from report_form_between(date '2024-01-01', date '2026-12-31', units := 'current')\n"
+            "where sector is null\n"
+            "order by unit_key;",
+        ),
+        (
             "The 766 score of a month, unit by unit",
             "One row per unit × metric (`score766_of` takes a month as `2026-08` or `Tháng 8 năm 2026`); "
             "`points` is NULL with the reason in `note` when the case exports cannot give it.",
@@ -157,16 +167,6 @@ def _examples() -> list[tuple[str, str, str]]:
             "from score766_cases_between(date '2026-08-01', date '2026-08-31', units := 'current',\n"
             "                            unit := '13684@2025')\n"
             "order by case_points_worth desc, case_id, points_worth desc;",
-        ),
-        (
-            "A series across the reform, in today's units",
-            "`units := 'current'` reports every case under today's unit (xã Mỹ Tân, Mỹ Trung "
-            "→ phường Thiên Trường), so a series across the reorganisation is continuous.",
-            "select unit_key, commune_name, received_total, resolved_total, resolved_early,\n"
-            "       resolved_on_time, resolved_late, in_progress_total\n"
-            "from report_form_between(date '2024-01-01', date '2026-12-31', units := 'current')\n"
-            "where sector is null\n"
-            "order by unit_key;",
         ),
     ]
 
