@@ -200,7 +200,10 @@ def build_10m(db: Path, n: int) -> dict:
         con = duckdb.connect('{db}')
         init_schema(con)
         load_communes(con, Settings.load(config_file=None))
-        con.execute('''insert into cases
+        con.execute('''insert into cases (case_id, procedure_code, procedure_name, sector, agency, commune_code,
+                commune_name, channel, service_level, received_at, due_at, finished_at, returned_at, status,
+                is_digitized, fee_amount, is_paid_online, has_e_result, note, source_file, source_sha256,
+                source_sheet, source_row, snapshot_at, file_seq, ingested_at, unit_key)
             select
                 '000.' || (i % 7) || '.H40-' || i as case_id, '1.001193', 'Thủ tục đăng ký khai sinh',
                 (['Hộ tịch','Chứng thực','Bảo trợ xã hội','Đất đai','Người có công'])[(i % 5) + 1],
@@ -211,7 +214,8 @@ def build_10m(db: Path, n: int) -> dict:
                 case when i % 50 = 0 then null else r + to_minutes((i * 7919) % 6000) end,
                 null, case when i % 50 = 0 then 'processing' else 'returned' end,
                 i % 10 <> 0, case when i % 3 = 0 then 20000 else 0 end, i % 3 = 0, true, null,
-                'bench', 'x', null, i, timestamp '2025-01-06 07:30', 1, timestamp '2025-01-06 08:00'
+                'bench', 'x', null, i, timestamp '2025-01-06 07:30', 1, timestamp '2025-01-06 08:00',
+                (['13711','13717','13720','13723','13726','13732','13735'])[(i % 7) + 1] || '@2024'
             from (select i, timestamp '2022-01-01 07:00' + to_seconds((i * 97) % (3 * 365 * 86400)) as r
                   from range({n}) t(i))''')
         con.execute('checkpoint')

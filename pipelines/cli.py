@@ -164,8 +164,8 @@ def report(
     config: ConfigOption = None,
 ) -> None:
     """Viết phần "Cải cách thủ tục hành chính" của báo cáo CCHC cho một xã và một kỳ."""
-    from pipelines.outputs.figures import FiguresError, connect, find_commune, load_figures
-    from pipelines.outputs.report import render_markdown, unit_name, write_docx
+    from pipelines.outputs.figures import FiguresError
+    from pipelines.outputs.report import load_report, render_markdown, unit_name, write_docx
 
     if fmt not in ("md", "docx"):
         _fail("--format chỉ nhận md hoặc docx")
@@ -173,14 +173,10 @@ def report(
     p = _period(period)
     settings = _settings(config, db=db)
     try:
-        con = connect(settings.db)
-        try:
-            figures = load_figures(con, find_commune(con, commune, p, mode), p)
-        finally:
-            con.close()
+        figures, score = load_report(settings.db, commune, p, mode)
     except FiguresError as exc:
         _fail(str(exc), getattr(exc, "exit_code", EXIT_DATA))
-    text = render_markdown(figures)
+    text = render_markdown(figures, score)
     if fmt == "md":
         if out:
             out.parent.mkdir(parents=True, exist_ok=True)
@@ -218,6 +214,27 @@ def sheets(
     for path in paths:
         console.print(f"Đã ghi {path}")
     console.print(f"{len(paths)} tệp.")
+
+
+@app.command()
+def diem766(
+    unit: Annotated[str, typer.Option("--unit", "-u", help="Tên, mã hoặc khóa đơn vị (vd. 'Thiên Trường').")],
+    period: PeriodOption,
+    cases: Annotated[int, typer.Option("--cases", help="Số dòng hồ sơ làm mất điểm in ra (0: không in).")] = 20,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text hoặc json.")] = "text",
+    units: UnitsOption = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """In điểm Chỉ số 766 của một đơn vị trong một kỳ (tháng 2026-08 hay 'Tháng 8 năm 2026', quý, năm) và các
+    hồ sơ làm mất điểm, phần tính được từ hồ sơ."""
+    from pipelines.outputs.diem766 import show
+    from pipelines.outputs.figures import FiguresError
+
+    try:
+        typer.echo(show(_settings(config, db=db).db, unit, _period(period), _units_mode(units), fmt, cases), nl=False)
+    except FiguresError as exc:
+        _fail(str(exc), getattr(exc, "exit_code", EXIT_DATA))
 
 
 @app.command()

@@ -38,6 +38,7 @@ class SqlObject:
     depends_on: tuple[str, ...] = ()
     built_by: str | None = None  # tables a build script (re)creates, not created with the schema
     columns: dict[str, str] = field(default_factory=dict, hash=False)
+    returns: dict[str, str] = field(default_factory=dict, hash=False)  # a table macro's contract columns
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,7 @@ def manifest() -> Manifest:
                 depends_on=tuple(raw.get("depends_on", ())),
                 built_by=raw.get("built_by"),
                 columns=dict(raw.get("columns", {})),
+                returns=dict(raw.get("returns", {})),
             )
         )
     names = [o.name for o in objects]

@@ -17,6 +17,7 @@ class CaseRows(pa.DataFrameModel):
     received_at: Series[pd.Timestamp] = pa.Field(nullable=True)
     due_at: Series[pd.Timestamp] = pa.Field(nullable=True)
     due_deadline: Series[pd.Timestamp] = pa.Field(nullable=True)
+    statutory_due_at: Series[pd.Timestamp] = pa.Field(nullable=True)
     finished_at: Series[pd.Timestamp] = pa.Field(nullable=True)
     status: Series[str] = pa.Field(nullable=True)
     status_group: Series[str] = pa.Field(nullable=True)
@@ -60,7 +61,9 @@ class CaseRows(pa.DataFrameModel):
 
     @pa.dataframe_check(name="due_at_missing")
     def _due_missing(cls, df: pd.DataFrame) -> Series[bool]:
-        return df["due_given"] | (df["status_group"] == "refused").fillna(False)
+        # without a due time a case is judged by its procedure's statutory time on the working-day
+        # calendar (statutory_due_at, transform/parse.py), when both are known
+        return df["due_given"] | df["statutory_due_at"].notna() | (df["status_group"] == "refused").fillna(False)
 
     @pa.dataframe_check(name="due_at_unparseable")
     def _due_bad(cls, df: pd.DataFrame) -> Series[bool]:

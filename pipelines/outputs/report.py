@@ -13,9 +13,11 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from pipelines.outputs.figures import Figures
+from pipelines.outputs.figures import Figures, connect, find_commune, load_figures
 from pipelines.outputs.files import save_bytes
-from pipelines.outputs.vnformat import UNKNOWN, vn_count, vn_int, vn_pct
+from pipelines.outputs.score766 import Score766, ids, load_score766, period_words
+from pipelines.outputs.vnformat import UNKNOWN, vn_count, vn_int, vn_pct, vn_points
+from pipelines.rules.periods import Period
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -39,6 +41,8 @@ def _env() -> Environment:
     env.filters["vn_int"] = vn_int
     env.filters["vn_count"] = vn_count
     env.filters["vn_pct"] = vn_pct
+    env.filters["vn_points"] = vn_points
+    env.filters["case_ids"] = ids
     return env
 
 
@@ -47,7 +51,18 @@ def unit_name(f: Figures) -> str:
     return f.commune.official_name
 
 
-def render_markdown(f: Figures) -> str:
+def load_report(db: Path, commune: str, period: Period, units: str | None = None) -> tuple[Figures, Score766]:
+    """The figures and the 766 score of one unit's report (FiguresError: unknown unit, no warehouse)."""
+    con = connect(db)
+    try:
+        unit = find_commune(con, commune, period, units)
+        return load_figures(con, unit, period), load_score766(con, unit, period, detail=False)
+    finally:
+        con.close()
+
+
+def render_markdown(f: Figures, score: Score766 | None = None) -> str:
+    """The section's text; with `score`, the 766 paragraph too (templates/score766.md.j2)."""
     ind = _Values({code: v["value"] for code, v in f.indicators.items()})
     cat = _Values({code: v["value"] for code, v in f.catalogue.items()})
     p = f.period
@@ -68,6 +83,11 @@ def render_markdown(f: Figures) -> str:
             period_sentence=period_sentence,
             unit_short=unit_name(f),
             has_fees=bool(paid.get("denominator")),
+            score=score,
+            score_period=period_words(p),
+            scored=[m for m in score.scores if m.points is not None] if score else [],
+            unknown_metrics=[m for m in score.scores if m.metric.kind == "ratio" and m.points is None] if score else [],
+            online=score.score("ONLINE_DOSSIER") if score else None,
         )
     )
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

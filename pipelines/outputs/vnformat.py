@@ -24,3 +24,11 @@ def vn_pct(value: float | None) -> str:
     if text.endswith(",00"):
         text = text[:-3]
     return f"{text} %"
+
+
+def vn_points(value: float | None) -> str:
+    """Points of the 766 score: 13.33 → '13,33', 20.0 → '20'; None → 'chưa có số liệu'."""
+    if value is None:
+        return UNKNOWN
+    text = f"{value:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    return text[:-3] if text.endswith(",00") else text

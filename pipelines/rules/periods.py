@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 ACCEPTED_FORMS = (
-    "2024Q1 (quý), 2024Q1@nd09 (quý theo kỳ NĐ 09: 15/12–14/03), 2024-03 (tháng), 2024-03@nd09, "
+    "2024Q1 (quý), 2024Q1@nd09 (quý theo kỳ NĐ 09: 15/12–14/03), 2024-03 hoặc 'Tháng 3 năm 2024' (tháng), "
+    "2024-03@nd09, "
     "2024H1 / 2024H2 (6 tháng), 2024-9M (9 tháng), 2024 (năm), 2024@nd09, "
     "2024-01-01..2024-03-25, 01/01/2024-25/03/2024, 01/01/2024..25/3/2024, 'từ 01/01/2024 đến 25/03/2024'"
 )
@@ -86,6 +87,8 @@ def _date(d: str, m: str, y: str, text: str) -> date:
 
 
 FIRST_YEAR, LAST_YEAR = 2000, 2099  # dates outside are typing errors (README "Decisions", date_out_of_range)
+# a month as officials write it: "Tháng 8 năm 2026", "tháng 8/2026", "Tháng 08-2026"
+_MONTH_WORDS = re.compile(r"(?:tháng|thang)\s*(\d{1,2})\s*(?:năm|nam|/|-|\.)\s*(\d{4})")
 
 
 def parse_period(text: str) -> Period:
@@ -102,6 +105,10 @@ def _parse(text: str) -> Period:
     if m and not FIRST_YEAR - 1 <= int(m[0]) <= LAST_YEAR + 1:  # before date() can refuse year 0 or 10000
         raise PeriodError(raw, f"năm phải từ {FIRST_YEAR} đến {LAST_YEAR}")
     t = unicodedata.normalize("NFC", text).strip()
+    t = re.sub(r"\s+", " ", t)
+    words, at, rule_text = t.partition("@")
+    if m := _MONTH_WORDS.fullmatch(words.strip().lower()):
+        t = f"{m[2]}-{int(m[1]):02d}{at}{rule_text}"
     rule = "calendar"
     if t.lower().endswith("@nd09"):
         rule, t = "nd09", t[:-5].strip()

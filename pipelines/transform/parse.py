@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 
 from pipelines.reference.communes import Registry, Resolution
 from pipelines.reference.registry import NEW, OLD, REFORM_DAY
+from pipelines.rules.calendar import write_calendar
 from pipelines.rules.text import clean_text, match_key
 from pipelines.rules.vocab import status_group, terminal_statuses, vocabularies
 from pipelines.sqlfiles import create_objects, sql_text
@@ -96,8 +97,9 @@ def derived_status(raw: pa.Table) -> pa.Array:
     )
 
 
-# the macros staging/parse_batch.sql calls (created with what they need, from sql/models.yml)
-PARSE_MACROS = ["tthc_parse_ts", "tthc_ts_in_range", "tthc_parse_amount", "tthc_deadline"]
+# the macros staging/parse_batch.sql calls (created with what they need, from sql/models.yml), and
+# the statutory due time of a case exported without a due time (macros/statutory_due.sql)
+PARSE_MACROS = ["tthc_parse_ts", "tthc_ts_in_range", "tthc_parse_amount", "tthc_deadline", "statutory_dues"]
 
 
 class BatchParser:
@@ -108,6 +110,7 @@ class BatchParser:
         self.con = duckdb.connect(config={"memory_limit": memory_limit})
         self.con.execute("set threads to 2")
         create_objects(self.con, PARSE_MACROS)
+        write_calendar(self.con)  # the working days and statutory times statutory_dues counts on
         self.sql = sql_text("staging/parse_batch.sql")
         self.unresolved: dict[str, str] = {}  # agency text -> problem
         self.terminal = set(terminal_statuses())
@@ -172,7 +175,9 @@ class BatchParser:
             map_distinct(status, lambda s: None if s is None else s in self.terminal, pa.bool_()), False
         )
         agency = encode(raw["agency"])  # mapped several ways: encoded once
-        sql_in = raw.select(["received_at", "due_at", "finished_at", "returned_at", "fee_amount"])
+        sql_in = raw.select(
+            ["received_at", "due_at", "finished_at", "returned_at", "supplement_requested_at", "fee_amount"]
+        )
         sql_in = sql_in.append_column("is_terminal", is_terminal)
         sql_in = sql_in.append_column("batch_pos", pa.array(range(n), pa.int64()))
         self.con.register("raw_batch", sql_in)
@@ -182,6 +187,7 @@ class BatchParser:
             self.con.unregister("raw_batch")
         if parsed.num_rows != n or not pc.all(pc.equal(parsed["batch_pos"], sql_in["batch_pos"])).as_py():
             parsed = parsed.sort_by("batch_pos")  # DuckDB keeps a projection's order; make sure
+        statutory_due = self._statutory_due(raw, parsed)
         has_digitized = has("is_digitized")
         digitized = map_distinct(raw["is_digitized"], self._boolean, pa.bool_())
         paid_online = map_distinct(raw["is_paid_online"], self._boolean, pa.bool_())
@@ -223,8 +229,10 @@ class BatchParser:
             "received_at": parsed["received_at"],
             "due_at": parsed["due_at"],
             "due_deadline": parsed["due_deadline"],
+            "statutory_due_at": statutory_due,
             "finished_at": parsed["finished_at"],
             "returned_at": parsed["returned_at"],
+            "supplement_requested_at": parsed["supplement_requested_at"],
             "status": status,
             "status_group": map_distinct(status, status_group, pa.string()),
             # an empty cell is "not digitised"; a file without the column says nothing (NULL)
@@ -251,9 +259,36 @@ class BatchParser:
                 unknown(raw["has_e_result"], e_result),
             ),
             "flag_bad_fee": parsed["flag_bad_fee"],
+            "flag_bad_supplement_date": parsed["flag_bad_supplement_date"],
             "flag_unresolved_agency": pc.and_(pc.is_valid(raw["agency"]), pc.is_null(commune_code)),
         }
         return pa.table(cols)
+
+    def _statutory_due(self, raw: pa.Table, parsed: pa.Table) -> pa.Array:
+        """The statutory due day of the rows exported without a due time (thời hạn giải quyết theo
+        quy định, counted on the working-day calendar), NULL for every other row and where the
+        procedure has no statutory time or the calendar does not cover the days. Only the rows
+        without a due time go to DuckDB: in a normal export there are none."""
+        n = raw.num_rows
+        wanted = pc.and_(pc.invert(parsed["due_given"]), pc.is_valid(parsed["received_at"]))
+        empty = pa.nulls(n, pa.timestamp("us"))
+        if not pc.any(wanted).as_py():
+            return empty
+        rows = pa.table(
+            {
+                "row_key": parsed["batch_pos"],
+                "procedure_code": text_or_null(raw["procedure_code"]),
+                "procedure_name": raw["procedure_name"],
+                "received_at": parsed["received_at"],
+            }
+        ).filter(wanted)
+        self.con.register("due_missing", rows)
+        try:
+            dues = self.con.sql("select row_key, statutory_due_at from statutory_dues('due_missing')").to_arrow_table()
+        finally:
+            self.con.unregister("due_missing")
+        where = pc.index_in(parsed["batch_pos"], value_set=dues["row_key"])
+        return pc.cast(pc.take(dues["statutory_due_at"], where), pa.timestamp("us"))
 
     def close(self) -> None:
         self.con.close()

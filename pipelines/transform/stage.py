@@ -44,8 +44,10 @@ ROW_COLUMNS = [
     "service_level",
     "received_at",
     "due_at",
+    "statutory_due_at",
     "finished_at",
     "returned_at",
+    "supplement_requested_at",
     "status",
     "is_digitized",
     "fee_amount",
@@ -60,6 +62,7 @@ FLAG_COLUMNS = [
     "finished_from_returned",
     "flag_unknown_boolean",
     "flag_bad_fee",
+    "flag_bad_supplement_date",
     "flag_unresolved_agency",
 ]
 

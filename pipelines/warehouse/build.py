@@ -26,6 +26,7 @@ def build(con: duckdb.DuckDBPyConnection, as_of: datetime, incremental: bool = F
     changed), then check them, and the uniqueness of the case ids of the files numbered
     new_since_seq and later (0: of every case). Returns "full" or "incremental"."""
     since = incremental_since(con) if incremental else None
+    run_file(con, "build/statutory_dues.sql")
     run_file(con, "build/periods.sql", as_of=as_of)
     if since is None:
         run_file(con, "build/full.sql", as_of=as_of)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.sqlfiles import manifest
 from pipelines.warehouse.comments import CommentError, apply_comments, catalogue
 
 PAGE = Path("docs") / "warehouse.md"
@@ -148,7 +149,33 @@ def _examples() -> list[tuple[str, str, str]]:
             "where sector is null\n"
             "order by unit_key;",
         ),
+        (
+            "The 766 score of a month, unit by unit",
+            "One row per unit × metric (`score766_of` takes a month as `2026-08` or `Tháng 8 năm 2026`); "
+            "`points` is NULL with the reason in `note` when the case exports cannot give it.",
+            "select unit_name, group_code, metric_code, numerator, denominator, rate_pct, points, max_points,\n"
+            "       points_recoverable, note\n"
+            "from score766_of('2026-08', units := 'current')\n"
+            "where formula_kind <> 'not_from_cases'\n"
+            "order by unit_name, group_position, metric_code;",
+        ),
+        (
+            "The cases behind one unit's lost 766 points",
+            "`unit :=` lists one unit's cases (fast); `case_points_worth` is what the case would give back "
+            "over all its metrics had it been right.",
+            "select case_id, metric_code, reason_text, points_worth, case_points_worth, received_at, due_at, end_at\n"
+            "from score766_cases_between(date '2026-08-01', date '2026-08-31', units := 'current',\n"
+            "                            unit := '13684@2025')\n"
+            "order by case_points_worth desc, case_id, points_worth desc;",
+        ),
     ]
+
+
+def _returns(name: str) -> dict[str, str]:
+    try:
+        return manifest().get(name).returns
+    except KeyError:
+        return {}
 
 
 def render_markdown(con: duckdb.DuckDBPyConnection) -> str:
@@ -179,6 +206,14 @@ def render_markdown(con: duckdb.DuckDBPyConnection) -> str:
         out.append(f"### {title}\n")
         out.extend(f"- `{m['name']}({', '.join(m['parameters'])})`: {_cell(m['comment'])}" for m in group)
         out.append("")
+    for m in (m for m in macros if m["kind"] == "table_macro"):
+        returns = _returns(m["name"])
+        if returns:  # a contract for analysts: the columns it returns (sql/models.yml, returns:)
+            out.append(f"#### Columns of `{m['name']}`\n")
+            out.append("| column | description |")
+            out.append("|---|---|")
+            out.extend(f"| `{c}` | {_cell(text)} |" for c, text in returns.items())
+            out.append("")
     out.append("## Example queries\n")
     out.append(
         "Each runs as is on a warehouse built from `data/sample/` "

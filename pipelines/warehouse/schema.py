@@ -1,18 +1,19 @@
 """The warehouse's schema and its reference tables.
 
 The objects come from sql/ in the order of the manifest (warehouse/sqlfiles.py); the reference
-tables are the rule files of schemas/ (reasons, statuses, indicators, Biểu 06 columns), written
-again on every run so the warehouse always holds the rules that built it.
+tables are the rule files of schemas/ (reasons, statuses, indicators, Biểu 06 columns, the 766
+metrics, the working-day calendar and statutory times), written again on every run so the
+warehouse always holds the rules that built it.
 """
 
 from __future__ import annotations
 
-import csv
 from typing import TYPE_CHECKING
 
 import duckdb
 
-from pipelines.resources import SCHEMAS
+from pipelines.rules.calendar import write_calendar
+from pipelines.rules.vocab import _read_csv
 from pipelines.sqlfiles import create_objects
 
 if TYPE_CHECKING:
@@ -29,6 +30,38 @@ REFERENCE_TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "indicators.csv",
         {"indicator": "indicator", "kind": "kind", "source": "source", "label": "label", "formula": "formula"},
     ),
+    "score766_groups": (
+        "score766_groups.csv",
+        {
+            "group_code": "group_code",
+            "position": "position",
+            "label": "label",
+            "max_points": "max_points",
+            "portal_criterion": "portal_criterion",
+        },
+    ),
+    "score766_metrics": (
+        "score766_metrics.csv",
+        {
+            c: c
+            for c in (
+                "metric_code",
+                "group_code",
+                "formula_id",
+                "label",
+                "short_label",
+                "max_points",
+                "formula_kind",
+                "threshold_pct",
+                "formula",
+                "empty_note",
+                "missing_note",
+                "case_words",
+                "source",
+            )
+        },
+    ),
+    "score766_reasons": ("score766_reasons.csv", {"reason": "reason", "label": "label"}),
     "report_form_columns": (
         "report_form_columns.csv",
         {
@@ -49,14 +82,15 @@ def init_schema(con: duckdb.DuckDBPyConnection, settings: Settings | None = None
     create_objects(con)
     for table in REFERENCE_TABLES:
         load_reference(con, table)
+    write_calendar(con)
     write_deployment(con, settings)
 
 
 def load_reference(con: duckdb.DuckDBPyConnection, table: str) -> int:
     """Replace `table` with the rows of its rule file (empty cells are NULL, yes/no booleans)."""
     file, columns = REFERENCE_TABLES[table]
-    with open(SCHEMAS / file, encoding="utf-8", newline="") as fh:
-        rows = [[_value(r[src]) for src in columns.values()] for r in csv.DictReader(fh)]
+    # _read_csv refuses a row with more or fewer fields than the header (an unquoted comma)
+    rows = [[_value(r[src]) for src in columns.values()] for r in _read_csv(file)]
     con.execute(f"delete from {table}")
     names = ", ".join(columns)
     marks = ", ".join("?" * len(columns))

@@ -28,10 +28,17 @@ create or replace macro classified_for(period_list, as_of, units := 'recorded') 
         c.received_at,
         c.finished_at,
         tthc_classify(
-            c.received_at, c.finished_at, c.due_at, st.status_group, c.channel,
+            c.received_at, c.finished_at, c.due_effective, st.status_group, c.channel,
             p.period_start, p.period_end, p.horizon
         ) as k
-    from cases as c
+    -- a case exported without a due time is judged by its statutory due day (cases.statutory_due_at);
+    -- computed once here, not inside tthc_classify, where it would be evaluated once per use
+    from (
+        select
+            *,
+            coalesce(due_at, statutory_due_at) as due_effective
+        from cases
+    ) as c
     left join statuses as st on c.status = st.status
     left join reporting_units(units := units) as u on c.unit_key = u.recorded_key
     inner join p

@@ -30,3 +30,9 @@ create table if not exists cases (
 -- added in 0.3.0: the unit of the registry (communes.unit_key) the agency resolved to, valid on
 -- the received date; filled for rows loaded before by staging/migrate_unit_keys.sql
 alter table cases add column if not exists unit_key varchar;
+
+-- added in 0.6.0: the statutory due day of a case exported without a due time (working-day calendar
+-- and statutory times of schemas/, macros/statutory_due.sql), and the supplement request date an
+-- export may carry (Ngày yêu cầu bổ sung, OpenCPS correctingDate) for the 766 progress score
+alter table cases add column if not exists statutory_due_at timestamp;
+alter table cases add column if not exists supplement_requested_at timestamp;

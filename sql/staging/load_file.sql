@@ -35,7 +35,7 @@ select
     count(distinct hash(
         procedure_code, procedure_name, sector, agency, commune_code, unit_key, channel, service_level,
         received_at, due_at, finished_at, returned_at, status, is_digitized, fee_amount,
-        is_paid_online, has_e_result, note
+        is_paid_online, has_e_result, note, supplement_requested_at
     )) as variants
 from incoming
 semi join repeated using (sha, case_id)

@@ -74,6 +74,33 @@ EXAMPLES = {
     "tthc_quarter_label": "select tthc_quarter_label(date '2024-05-02') = '2024Q2'",
     "tthc_year_label": "select tthc_year_label(date '2024-05-02') = '2024'",
     "tthc_local_now": "select tthc_local_now() > timestamp '2026-01-01'",
+    "tthc_month_label": "select tthc_month_label(date '2026-08-15') = '2026-08'",
+    "tthc_period_of": "select tthc_period_of('Tháng 8 năm 2026') = "
+    "{'period': '2026-08', 'period_start': date '2026-08-01', 'period_end': date '2026-08-31'}",
+    "report_form_for_period": "select received_total > 0 from report_form_for_period('2026Q3', units := 'current') "
+    "where unit_key = '13684@2025' and sector is null",
+    "indicators_for_period": "select value > 0 from indicators_for_period('Tháng 8 năm 2026', units := 'current') "
+    "where unit_key = '13684@2025' and sector is null and indicator = 'early_pct'",
+    "tthc_procedure_key": "select tthc_procedure_key('Thủ tục đăng ký  khai sinh') = 'dang ky khai sinh'",
+    "statutory_dues": "with t as (select 1 as row_key, '1.004873' as procedure_code, 'x' as procedure_name, "
+    "timestamp '2026-02-13 10:00' as received_at) "
+    "select statutory_due_at = timestamp '2026-02-25' from statutory_dues('t')",
+    "score766_classified_for": "select count(*) filter (where progress_counted) > 0 from score766_classified_for("
+    "[{'period': 'm', 'period_start': date '2026-08-01', 'period_end': date '2026-08-31'}], null)",
+    "score766_scored": "with k as (select * from score766_classified_for([{'period': 'm', 'period_start': "
+    "date '2026-08-01', 'period_end': date '2026-08-31'}], null)) "
+    "select count(*) > 0 from score766_scored('k')",
+    "score766_for": "select count(*) > 0 from score766_for([{'period': 'm', 'period_start': date '2026-08-01', "
+    "'period_end': date '2026-08-31'}], null)",
+    "score766_between": "select points > 0 from score766_between(date '2026-08-01', date '2026-08-31', "
+    "units := 'current') where unit_key = '13684@2025' and metric_code = 'TIEN_DO'",
+    "score766_of": "select points > 0 from score766_of('Tháng 8 năm 2026', units := 'current') "
+    "where unit_key = '13684@2025' and metric_code = 'TIEN_DO'",
+    "score766_cases_for": "select count(*) > 0 from score766_cases_for([{'period': 'm', 'period_start': "
+    "date '2026-08-01', 'period_end': date '2026-08-31'}], null, unit := '13684@2025')",
+    "score766_cases_between": "select count(*) > 0 from score766_cases_between(date '2026-08-01', "
+    "date '2026-08-31', units := 'current', unit := '13684@2025')",
+    "due_checks_between": "select count(*) >= 0 from due_checks_between(date '2026-08-01', date '2026-08-31')",
 }
 
 

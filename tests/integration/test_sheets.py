@@ -96,12 +96,16 @@ def sheet_xml(path: Path) -> dict[str, str]:
         return {n: z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/sheet")}
 
 
-def test_one_workbook_per_commune_with_four_tabs(q1_books):
+def test_one_workbook_per_commune_with_its_tabs(q1_books):
+    from pipelines.outputs.sheets import SHEET_766, case_sheet_name
+    from pipelines.rules.score766 import metrics
+
+    tabs_766 = [SHEET_766] + [case_sheet_name(m.short_label) for m in metrics() if m.kind == "ratio"]
     assert len(q1_books) == 7
     for p in q1_books:
         assert re.fullmatch(r"bieu06_\d{5}_[a-z0-9-]+_2024Q1\.xlsx", p.name), p.name
         wb = openpyxl.load_workbook(p)
-        assert wb.sheetnames == [SHEET_FORM, SHEET_INDICATORS, SHEET_SERIES, SHEET_QUALITY]
+        assert wb.sheetnames == [SHEET_FORM, SHEET_INDICATORS, *tabs_766, SHEET_SERIES, SHEET_QUALITY]
         for ws in wb.worksheets:
             assert ws.page_setup.orientation == "landscape"
             assert str(ws.page_setup.paperSize) == str(ws.PAPERSIZE_A4)

@@ -1,4 +1,4 @@
-"""One workbook per commune and period: the four tabs, written next to the target and swapped in."""
+"""One workbook per commune and period: the tabs, written next to the target and swapped in."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ from openpyxl import Workbook
 
 from pipelines.outputs.figures import Target, all_communes, connect, find_commune, load_figures
 from pipelines.outputs.files import save_bytes
+from pipelines.outputs.score766 import load_score766
 from pipelines.outputs.sheets.form import form_sheet
 from pipelines.outputs.sheets.indicators import indicator_sheet
 from pipelines.outputs.sheets.names import workbook_name
 from pipelines.outputs.sheets.quality import quality_sheet
+from pipelines.outputs.sheets.score766 import score_sheets
 from pipelines.outputs.sheets.series import series_sheet
 from pipelines.rules.periods import Period
 
@@ -25,7 +27,8 @@ SHEET_QUALITY = "Chất lượng dữ liệu"
 
 
 def build_workbook(con: duckdb.DuckDBPyConnection, target: Target, period: Period) -> Workbook:
-    """The four tabs of one unit and period, in a fresh workbook."""
+    """The tabs of one unit and period, in a fresh workbook: Biểu 06, Chỉ số, Chỉ số 766 and a tab per
+    766 metric scored from the cases, Theo quý, Chất lượng dữ liệu."""
     fig = load_figures(con, target, period)
     commune = fig.commune
     made_at = datetime.now().replace(microsecond=0)
@@ -34,6 +37,7 @@ def build_workbook(con: duckdb.DuckDBPyConnection, target: Target, period: Perio
     form.title = SHEET_FORM
     form_sheet(form, fig, made_at)
     indicator_sheet(wb.create_sheet(SHEET_INDICATORS), fig)
+    score_sheets(wb, load_score766(con, target, period))
     series_sheet(wb.create_sheet(SHEET_SERIES), con, fig)
     quality_sheet(wb.create_sheet(SHEET_QUALITY), con, fig)
     wb.properties.title = f"Biểu 06 – {commune.official_name} – {period.title_vi}"

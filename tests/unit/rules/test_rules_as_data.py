@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import duckdb
 import pytest
 
-from pipelines.resources import SCHEMAS
+from pipelines.resources import SCHEMAS, SQL
 from pipelines.rules.indicators import form_column_names, indicators
 from pipelines.rules.periods import parse_period, quarter_of
 from pipelines.rules.vocab import reason_table, statuses, vocabularies
@@ -124,8 +124,101 @@ def test_period_labels_agree_between_python_and_sql(con, start):
     assert con.execute("select tthc_period_label(?::date, ?::date)", [p.start, p.end]).fetchone()[0] == p.label
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-08",
+        "Tháng 8 năm 2026",
+        "tháng 2/2026",
+        "2024-02",
+        "2026Q3",
+        "2026q1@nd09",
+        "2026H1",
+        "2026H2@nd09",
+        "2026-9M",
+        "2026",
+        "2024@nd09",
+        "2024-01-01..2024-03-25",
+    ],
+)
+def test_period_of_a_label_agrees_between_python_and_sql(con, text):
+    """What users type (rules/periods.py) and what the SQL macros take (tthc_period_of) name the same
+    dates and the same canonical label."""
+    p = parse_period(text)
+    got = con.execute("select tthc_period_of(?)", [text]).fetchone()[0]
+    assert (got["period"], got["period_start"], got["period_end"]) == (p.label, p.start, p.end)
+    assert con.execute("select tthc_month_label(?::date)", [p.end]).fetchone()[0] == f"{p.end:%Y-%m}"
+
+
+def test_a_period_label_sql_cannot_read_is_an_error_not_an_empty_answer(con):
+    with pytest.raises(duckdb.Error, match="kỳ báo cáo không hợp lệ: '2026-13'"):
+        con.execute("select * from report_form_for_period('2026-13')").fetchall()
+
+
 def test_now_is_local_time_of_the_configured_zone(con):
     utc_plus_7 = con.execute("select tthc_local_now()").fetchone()[0]
     con.execute("update deployment set timezone = 'UTC'")
     utc = con.execute("select tthc_local_now()").fetchone()[0]
     assert round((utc_plus_7 - utc).total_seconds() / 3600) == 7
+
+
+def test_the_766_metrics_add_up_to_their_groups_and_to_100():
+    from pipelines.rules.score766 import groups, metrics
+
+    assert [g.code for g in groups()] == ["CKMB", "TDGQ", "CLGQ", "TTTT", "MDHL", "MDSH"]
+    assert {g.code: g.max_points for g in groups()} == {
+        "CKMB": 18,
+        "TDGQ": 20,
+        "CLGQ": 12,
+        "TTTT": 10,
+        "MDHL": 18,
+        "MDSH": 22,
+    }
+    for g in groups():
+        assert sum(m.max_points for m in metrics() if m.group == g.code) == g.max_points, g.code
+    assert sum(m.max_points for m in metrics()) == 100
+    assert all(m.source for m in metrics())
+
+
+def test_score766_for_scores_exactly_the_metrics_the_file_says_come_from_cases(con):
+    """Every metric of schemas/score766_metrics.csv gets a row; SQL computes a numerator exactly for
+    the metrics whose formula kind says the cases give them (ratio, share)."""
+    from pipelines.rules.score766 import metrics
+
+    con.execute(ONE_UNIT)
+    con.execute(
+        "insert into cases (case_id, unit_key, commune_code, commune_name, sector, channel, received_at, due_at, "
+        "status, is_digitized, has_e_result, fee_amount, is_paid_online) values ('c1', '1@2024', '1', 'A', 'S', "
+        "'online', '2024-01-02 08:00', '2024-01-05', 'processing', true, false, 1000, true)"
+    )
+    rows = con.execute(
+        "select metric_code, numerator is not null, max_points, formula_kind from score766_between("
+        "date '2024-01-01', date '2024-01-31')"
+    ).fetchall()
+    assert {r[0] for r in rows} == {m.code for m in metrics()}
+    assert {r[0] for r in rows if r[1]} == {m.code for m in metrics() if m.from_cases}
+    assert {(r[0], r[2], r[3]) for r in rows} == {(m.code, m.max_points, m.kind) for m in metrics()}
+
+
+def test_every_reason_a_case_costs_points_is_written_by_the_sql_and_has_words():
+    from pipelines.rules.score766 import reasons
+
+    sql = (SQL / "marts" / "score766_classified_for.sql").read_text(encoding="utf-8")
+    sql += (SQL / "marts" / "score766_cases_for.sql").read_text(encoding="utf-8")
+    for code, label in reasons().items():
+        assert f"'{code}'" in sql and label, code
+
+
+@pytest.mark.parametrize(
+    "name, call",
+    [
+        ("score766_for", "score766_between(date '2026-02-01', date '2026-02-28')"),
+        ("score766_cases_for", "score766_cases_between(date '2026-02-01', date '2026-02-28')"),
+    ],
+)
+def test_table_macros_return_the_columns_their_contract_names(con, name, call):
+    """The contract columns of sql/models.yml (returns:), which analysts and other tools rely on, are
+    exactly what the macro returns, in that order."""
+    from pipelines.sqlfiles import manifest
+
+    assert _columns(con, f"select * from {call}") == list(manifest().get(name).returns)
