@@ -20,8 +20,6 @@ from pydantic import Field, TypeAdapter, ValidationError
 from pipelines.resources import REFERENCE
 
 DEFAULT_CONFIG_FILE = Path("tthc.toml")
-# TTHC_* variables that are not settings (the config file itself, the crash-test hook)
-NOT_SETTINGS = {"TTHC_CONFIG", "TTHC_KILL_AT"}
 
 
 class SettingsError(ValueError):

@@ -25,7 +25,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -212,9 +212,3 @@ def clear_state(settings: Settings) -> None:
     state = read_state(settings)
     if state and int(state.get("pid", 0)) == os.getpid():
         (prefect_home(settings) / STATE_FILE).unlink(missing_ok=True)
-
-
-def state_summary(server: Server) -> dict:
-    out = asdict(server)
-    out.pop("process", None)
-    return out

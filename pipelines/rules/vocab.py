@@ -43,9 +43,6 @@ class ColumnMap:
     def names(self) -> list[str]:
         return [c.canonical for c in self.columns]
 
-    def of_kind(self, kind: str) -> list[str]:
-        return [c.canonical for c in self.columns if c.kind == kind]
-
     def label(self, canonical: str) -> str:
         return next(c.label for c in self.columns if c.canonical == canonical)
 

@@ -35,7 +35,7 @@ def prefect_home(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def site(tmp_path, prefect_home) -> dict:
-    """A deployment folder with its own config, as on a district server."""
+    """A deployment folder with its own config, as on the office's server."""
     port = free_port()
     config = tmp_path / "tthc.toml"
     config.write_text(
