@@ -66,11 +66,19 @@ def run(
     config: ConfigOption = None,
     no_prefect: Annotated[bool, typer.Option("--no-prefect", help="Chạy trực tiếp, không qua Prefect.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="In nhật ký chi tiết của Prefect.")] = False,
+    unit: Annotated[
+        str | None,
+        typer.Option(
+            "--unit",
+            help="Đơn vị (xã, phường) của các tệp không có cột Đơn vị giải quyết mà đầu trang không ghi tên đơn vị.",
+        ),
+    ] = None,
 ) -> None:
     """Nạp các tệp xuất, tính lại chỉ số, công bố kho dữ liệu và in tóm tắt."""
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "CRITICAL")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    settings = _settings(config, db=db)
+    settings = _settings(config, db=db, unit=unit)
+    _check_units(settings)
     targets = [str(p) for p in (paths or [settings.inbox])]
     if not paths:
         settings.inbox.mkdir(parents=True, exist_ok=True)
@@ -98,6 +106,20 @@ def run(
         raise typer.Exit(EXIT_ENVIRONMENT)
     if summary.count("rejected"):
         raise typer.Exit(EXIT_DATA)
+
+
+def _check_units(settings) -> None:
+    """`--unit` and every folder_units entry must name a unit in scope (a typo would otherwise
+    load a whole file under no unit)."""
+    from pipelines.reference.communes import unit_name_problem
+
+    names = ([settings.unit] if settings.unit else []) + [
+        item.partition("=")[2].strip() for item in settings.folder_units if item.partition("=")[2].strip()
+    ]
+    for name in names:
+        problem = unit_name_problem(name, settings)
+        if problem:
+            _fail(problem, EXIT_USAGE)
 
 
 class _null:

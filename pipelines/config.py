@@ -58,6 +58,10 @@ class Settings:
     province: str = "Ninh Bình"
     district: str = ""
     units: list[str] = field(default_factory=list)
+    # one-unit exports without an agency column whose title block names no unit: the unit of every
+    # file of the run (`tthc run --unit`), or of the files under a folder ("folder = unit" each)
+    unit: str = ""
+    folder_units: list[str] = field(default_factory=list)
     timezone: str = "Asia/Ho_Chi_Minh"
     reject_share: float = 0.20  # a file whose quarantine share exceeds this is rejected whole
     max_file_mb: int = 512
@@ -164,6 +168,8 @@ def _convert(key: str, current: object, value: object) -> object:
             raise ValueError("cần một đường dẫn")
         return Path(str(value))
     if isinstance(current, list):
+        if isinstance(value, dict):  # a TOML table: folder_units = { "data/inbox/tt" = "phường Thiên Trường" }
+            value = [f"{k} = {v}" for k, v in value.items()]
         items = value if isinstance(value, list) else str(value).replace(";", ",").split(",")
         return [str(v).strip() for v in items if str(v).strip()]
     if isinstance(current, bool):

@@ -56,6 +56,8 @@ class StagedFile:
     shadowed_columns: list[str] = field(default_factory=list)
     missing_columns: list[str] = field(default_factory=list)
     sector_sources: list[str] = field(default_factory=list)  # no sector column: where the sector came from
+    # a column the file lacks, filled from elsewhere: canonical -> where (the unit, the received date)
+    column_sources: dict[str, str] = field(default_factory=dict)
     columns: dict[str, str] = field(default_factory=dict)  # canonical column -> coarse form of its values
     family: str = ""  # the file name without its dates and numbers: exports of one source share it
     unresolved_agencies: dict[str, str] = field(default_factory=dict)

@@ -23,7 +23,7 @@ from pipelines.handover import FileOutcome, RunSummary, StagedFile
 from pipelines.inbox import Discovery, archive, discover, keep_inputs, safe_fingerprint, unreadable_key
 from pipelines.reference.catalogue import load_catalogue
 from pipelines.reference.communes import Registry
-from pipelines.rules.vocab import missing_column_notes
+from pipelines.rules.vocab import column_source_notes, missing_column_notes
 from pipelines.transform.stage_many import stage_files
 from pipelines.warehouse import (
     build,
@@ -200,6 +200,7 @@ def file_notes(s: StagedFile) -> list[str]:
     if s.unresolved_agencies:
         notes.append("cơ quan không xác định được xã: " + ", ".join(sorted(s.unresolved_agencies)[:5]))
     if s.status == "staged":
+        notes += column_source_notes(s.column_sources)
         notes += missing_column_notes(s.missing_columns)
         if s.sector_sources:
             notes.append("không có cột Lĩnh vực: lĩnh vực lấy từ " + ", ".join(s.sector_sources))

@@ -12,7 +12,7 @@ from typing import Any
 
 import duckdb
 
-from pipelines.rules.vocab import missing_column_notes, reason_column, reasons
+from pipelines.rules.vocab import column_source_notes, missing_column_notes, reason_column, reasons
 
 EXAMPLES = 3
 
@@ -36,7 +36,7 @@ def quality_report(con: duckdb.DuckDBPyConnection, run: str = "latest") -> dict[
     rows = con.execute(
         "select sha256, file_name, status, message, rows_read, rows_loaded, rows_quarantined, rows_duplicate, "
         "rows_skipped, unknown_columns, missing_columns, unresolved_agencies, flags, reason_counts, columns, family, "
-        "file_seq, examples "
+        "file_seq, examples, column_sources "
         "from ingested_files where run_id = ? order by file_seq",
         [run_id],
     ).fetchall()
@@ -60,6 +60,7 @@ def quality_report(con: duckdb.DuckDBPyConnection, run: str = "latest") -> dict[
         family,
         seq,
         kept_examples,
+        sources,
     ) in rows:
         counts = json.loads(reason_counts or "{}")
         examples = json.loads(kept_examples or "{}")
@@ -92,6 +93,7 @@ def quality_report(con: duckdb.DuckDBPyConnection, run: str = "latest") -> dict[
                 ],
                 "unknown_columns": unknown or [],
                 "missing_columns": missing or [],
+                "column_sources": json.loads(sources or "{}"),
                 "unresolved_agencies": json.loads(unresolved or "{}"),
                 "flags": json.loads(flags or "{}"),
                 "drift": _drift(con, family, seq, json.loads(columns or "{}")),
@@ -153,6 +155,8 @@ def render_text(report: dict[str, Any], markdown: bool = False) -> str:
             out.append(f"  - {reason['message']} ({reason['reason']}): {reason['count']} dòng. Ví dụ: {ex}")
         if f["unknown_columns"]:
             out.append(f"  Cột không nhận diện: {', '.join(f['unknown_columns'])}")
+        if f["column_sources"] and f["status"] == "loaded":
+            out += ["  " + note[0].upper() + note[1:] for note in column_source_notes(f["column_sources"])]
         if f["missing_columns"] and f["status"] == "loaded":
             out += ["  " + note[0].upper() + note[1:] for note in missing_column_notes(f["missing_columns"])]
         if f["unresolved_agencies"]:

@@ -29,12 +29,19 @@ class ColumnMap:
     by_key: dict[str, tuple[str, int]] = field(hash=False)
     personal_keys: frozenset[str] = field(hash=False)
     ignored_keys: frozenset[str] = field(hash=False, default=frozenset())
+    # match_key(alias) -> canonical, for the aliases a column takes only when none of its own
+    # aliases is in the header (schemas/columns.csv `fallback`: "Ngày nộp" for received_at)
+    fallback_keys: dict[str, str] = field(hash=False, default_factory=dict)
 
     def lookup(self, header: object) -> tuple[str, int] | None:
         return self.by_key.get(match_key(header))
 
     def is_personal(self, header: object) -> bool:
         return match_key(header) in self.personal_keys
+
+    def fallback(self, header: object) -> str | None:
+        """The column this header stands in for when the file has none of its own aliases."""
+        return self.fallback_keys.get(match_key(header))
 
     def is_ignored(self, header: object) -> bool:
         """Known columns that carry nothing about the case (STT): dropped without a warning."""
@@ -86,7 +93,15 @@ def column_map() -> ColumnMap:
         for alias in row["aliases"].split("|")
         if alias.strip()
     }
-    return ColumnMap(tuple(columns), by_key, frozenset(personal), frozenset(ignored))
+    fallback = {
+        match_key(alias): row["canonical"]
+        for row in _read_csv("columns.csv")
+        for alias in (row.get("fallback") or "").split("|")
+        if alias.strip()
+    }
+    if clash := fallback.keys() & by_key.keys():
+        raise ValueError(f"schemas/columns.csv: fallback aliases also map to columns: {sorted(clash)}")
+    return ColumnMap(tuple(columns), by_key, frozenset(personal), frozenset(ignored), fallback)
 
 
 @lru_cache(maxsize=1)
@@ -139,6 +154,25 @@ def missing_column_notes(missing: list[str]) -> list[str]:
     if rest:
         labels = ", ".join(cmap.label(c) for c in rest)
         notes.append(f"tệp không có cột (giá trị chưa biết, không tính là «không»): {labels}")
+    return notes
+
+
+def column_source_notes(sources: dict[str, str]) -> list[str]:
+    """Where a file's values of a column came from when the file has no such column (the run
+    summary and the quality report say the same): the unit from the title block, `--unit` or
+    the folder's setting; the received date from the filing date ("Ngày nộp")."""
+    cmap = column_map()
+    notes = []
+    for canonical, where in sources.items():
+        if canonical == "agency":
+            notes.append(f"không có cột {cmap.label('agency')}: đơn vị lấy từ {where}")
+        elif canonical == "received_at":
+            notes.append(
+                f"ngày tiếp nhận lấy từ cột {where}: hồ sơ trực tuyến có thể được tiếp nhận muộn hơn "
+                "(tệp không có cột Ngày tiếp nhận)"
+            )
+        else:
+            notes.append(f"{cmap.label(canonical)} lấy từ {where}")
     return notes
 
 

@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 
 from pipelines.config import Settings
 from pipelines.crashpoints import checkpoint
-from pipelines.extract import Budget, ExportInfo, FileRejected, Limits, NeedsExactPass, open_export
+from pipelines.extract import Budget, ExportInfo, FileRejected, Limits, NeedsExactPass, UnitHint, open_export
 from pipelines.handover import EnvironmentFailure, StagedFile, is_environment_error
 from pipelines.inbox import file_sha256
 from pipelines.reference.communes import Registry
@@ -83,6 +83,26 @@ def file_limits(settings: Settings) -> Limits:
     when they carry it."""
     seconds = float(getattr(settings, "max_seconds", Limits.max_seconds) or 0)
     return Limits(max_file_bytes=settings.max_file_mb * 2**20, max_seconds=seconds if seconds > 0 else None)
+
+
+def unit_hint(path: Path, settings: Settings) -> UnitHint | None:
+    """The unit the user gave for a file without an agency column (its title block naming none):
+    `tthc run --unit` (setting `unit`), else the deepest folder of `folder_units` holding the file."""
+    if settings.unit:
+        return UnitHint(settings.unit, f"tùy chọn --unit «{settings.unit}»")
+    best: tuple[int, str, str] | None = None
+    where = Path(path).resolve()
+    for item in settings.folder_units:
+        folder, _, name = item.partition("=")
+        folder, name = folder.strip(), name.strip()
+        if not folder or not name:
+            continue
+        root = Path(folder).expanduser().resolve()
+        if root in where.parents and (best is None or len(root.parts) > best[0]):
+            best = (len(root.parts), folder, name)
+    if best is None:
+        return None
+    return UnitHint(best[2], f"cài đặt folder_units («{best[1]}» = «{best[2]}»)")
 
 
 def stage_file(path: Path, settings: Settings, sha256: str | None = None) -> StagedFile:
@@ -236,7 +256,7 @@ def _stage(
     q_path: Path,
     budget: Budget,
 ) -> None:
-    info, batches = open_export(path, file_limits(settings), budget)
+    info, batches = open_export(path, file_limits(settings), budget, unit=unit_hint(path, settings))
     result.kind, result.encoding = info.kind, info.encoding
     result.personal_columns = info.personal_columns
     canonical = column_map().names()
@@ -273,6 +293,7 @@ def finish(
     result.unknown_columns = info.unknown_columns
     result.shadowed_columns = info.shadowed_columns
     result.sector_sources = info.sector_sources
+    result.column_sources = info.column_sources
     # a sector taken from the sheet name or a "Lĩnh vực: …" line is known, not missing
     result.missing_columns = [c for c in info.missing_columns if not (c == "sector" and info.sector_sources)]
     result.columns = out.profile

@@ -35,6 +35,7 @@ from pipelines.transform.stage import (
     new_result,
     stage_file,
     staging_paths,
+    unit_hint,
 )
 from pipelines.transform.validate import row_reasons
 
@@ -78,7 +79,9 @@ def stage_group(items: list[tuple[str, str]], settings: Settings) -> dict[str, S
             rows_path, q_path = staging_paths(settings, result.sha256)
             try:
                 limits = file_limits(settings)
-                info, batches = open_export(path, limits, Budget(limits.max_seconds, started))
+                info, batches = open_export(
+                    path, limits, Budget(limits.max_seconds, started), unit=unit_hint(path, settings)
+                )
                 pending.append(_Pending(path, result, info, [t for t in batches if t.num_rows], started))
             except NeedsExactPass:
                 results[p] = stage_file(path, settings, sha)

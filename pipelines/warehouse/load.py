@@ -144,6 +144,7 @@ def _record_file(
             "personal_columns_dropped": s.personal_columns,
             "shadowed_columns": s.shadowed_columns,
             "missing_columns": s.missing_columns,
+            "column_sources": json.dumps(s.column_sources, ensure_ascii=False),
             "unresolved_agencies": json.dumps(s.unresolved_agencies, ensure_ascii=False),
             "flags": json.dumps(s.flags),
             "reason_counts": json.dumps(s.reason_counts),
