@@ -183,7 +183,9 @@ def report(
 ) -> None:
     """Viết phần "Cải cách thủ tục hành chính" của báo cáo CCHC cho một xã và một kỳ."""
     from pipelines.outputs.figures import FiguresError, connect, find_commune, load_figures
-    from pipelines.outputs.report import render_markdown, unit_name, write_docx
+    from pipelines.outputs.report import render_markdown
+    from pipelines.outputs.report_docx import write_docx
+    from pipelines.outputs.signing import Signing
 
     if fmt not in ("md", "docx"):
         _fail("--format chỉ nhận md hoặc docx")
@@ -208,7 +210,7 @@ def report(
             typer.echo(text)
         return
     target = out or settings.out / f"bao-cao_{figures.commune.code}_{p.label.replace('..', '_').replace('@', '-')}.docx"
-    write_docx(text, target, f"BÁO CÁO KẾT QUẢ CẢI CÁCH THỦ TỤC HÀNH CHÍNH — {unit_name(figures).upper()}")
+    write_docx(figures, target, Signing.from_settings(settings))
     console.print(f"Đã ghi {target}")
 
 
@@ -223,16 +225,24 @@ def sheets(
     """Ghi một tệp Excel chỉ số (Biểu 06, chỉ số, theo quý, chất lượng dữ liệu) cho mỗi xã."""
     from pipelines.outputs.figures import FiguresError
     from pipelines.outputs.sheets import write_sheets
+    from pipelines.outputs.signing import Signing
 
     p = _period(period)
     settings = _settings(config, db=db)
+    skipped: list[str] = []
     try:
-        paths = write_sheets(settings.db, p, commune or None, out or settings.out)
+        paths = write_sheets(
+            settings.db, p, commune or None, out or settings.out, Signing.from_settings(settings), skipped
+        )
     except FiguresError as exc:
         _fail(str(exc), getattr(exc, "exit_code", EXIT_DATA))
     for path in paths:
         console.print(f"Đã ghi {path}")
+    for problem in skipped:
+        err.print(f"[yellow]Không ghi:[/] {problem}")
     console.print(f"{len(paths)} tệp.")
+    if skipped:
+        raise typer.Exit(EXIT_DATA)
 
 
 @app.command()

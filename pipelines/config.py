@@ -62,6 +62,14 @@ class Settings:
     # file of the run (`tthc run --unit`), or of the files under a folder ("folder = unit" each)
     unit: str = ""
     folder_units: list[str] = field(default_factory=list)
+    # the names a signed document carries (the Biểu 06 sheet, the .docx report, Nghị định
+    # 30/2020/NĐ-CP); a name not set stays a blank to fill by hand, never invented
+    report_place: str = ""  # địa danh before ", ngày … tháng … năm …" (default: the unit's name)
+    report_to: list[str] = field(default_factory=list)  # Kính gửi
+    report_recipients: list[str] = field(default_factory=list)  # Nơi nhận (before "Lưu: VT")
+    signer_title: str = "CHỦ TỊCH"  # under "TM. ỦY BAN NHÂN DÂN" (or "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH")
+    signer_name: str = ""  # who signs for the unit (THỦ TRƯỞNG ĐƠN VỊ on the form)
+    preparer_name: str = ""  # NGƯỜI LẬP BIỂU
     timezone: str = "Asia/Ho_Chi_Minh"
     reject_share: float = 0.20  # a file whose quarantine share exceeds this is rejected whole
     max_file_mb: int = 512

@@ -23,7 +23,7 @@ from pipelines.handover import FileOutcome, RunSummary, StagedFile
 from pipelines.inbox import Discovery, archive, discover, keep_inputs, safe_fingerprint, unreadable_key
 from pipelines.reference.catalogue import load_catalogue
 from pipelines.reference.communes import Registry
-from pipelines.rules.vocab import column_source_notes, missing_column_notes
+from pipelines.rules.vocab import column_source_notes, flag_notes, missing_column_notes
 from pipelines.transform.stage_many import stage_files
 from pipelines.warehouse import (
     build,
@@ -205,7 +205,7 @@ def file_notes(s: StagedFile) -> list[str]:
         if s.sector_sources:
             notes.append("không có cột Lĩnh vực: lĩnh vực lấy từ " + ", ".join(s.sector_sources))
     if s.flags:
-        notes.append("cần kiểm tra: " + ", ".join(f"{k} {v}" for k, v in sorted(s.flags.items())))
+        notes.append("cần kiểm tra: " + "; ".join(flag_notes(s.flags)))
     return notes
 
 

@@ -12,7 +12,15 @@ from typing import Any
 
 import duckdb
 
-from pipelines.rules.vocab import column_source_notes, missing_column_notes, reason_column, reasons
+from pipelines.outputs.vnformat import vn_int
+from pipelines.rules.vocab import (
+    column_map,
+    column_source_notes,
+    flag_notes,
+    missing_column_notes,
+    reason_column,
+    reasons,
+)
 
 EXAMPLES = 3
 
@@ -132,18 +140,22 @@ def _drift(con: duckdb.DuckDBPyConnection, family: str | None, seq: int, columns
 
 
 def render_text(report: dict[str, Any], markdown: bool = False) -> str:
+    """The report in words for people (numbers Vietnamese style, no internal codes; the codes are
+    in `--format json`)."""
+    n = vn_int
     if not report["run_id"]:
         return "Chưa có lần chạy nào trong kho dữ liệu."
     h = "## " if markdown else ""
-    out = [f"{h}Báo cáo chất lượng dữ liệu — lần chạy {report['run_id']} ({report['status']})", ""]
+    state = {"succeeded": "hoàn thành", "failed": "lỗi"}.get(report["status"], report["status"])
+    out = [f"{h}Báo cáo chất lượng dữ liệu — lần chạy {report['run_id']} ({state})", ""]
     for f in report["files"]:
         r = f["rows"]
         out.append(f"{'### ' if markdown else '• '}{f['file']} — {_status_vi(f['status'])}")
         if f["message"]:
             out.append(f"  Lý do: {f['message']}")
         out.append(
-            f"  Dòng: đọc {r['read']} = nạp {r['loaded']} + cách ly {r['quarantined']} + trùng {r['duplicate']}"
-            f" (bỏ qua {r['skipped']} dòng không phải dữ liệu: tiêu đề, dòng trống, chân trang)"
+            f"  Dòng: đọc {n(r['read'])} = nạp {n(r['loaded'])} + cách ly {n(r['quarantined'])} + trùng "
+            f"{n(r['duplicate'])} (bỏ qua {n(r['skipped'])} dòng không phải dữ liệu: tiêu đề, dòng trống, chân trang)"
         )
         for reason in f["reasons"]:
             ex = "; ".join(
@@ -152,7 +164,7 @@ def render_text(report: dict[str, Any], markdown: bool = False) -> str:
                 f"{' giá trị «' + e['value'] + '»' if e['value'] else ''}"
                 for e in reason["examples"]
             )
-            out.append(f"  - {reason['message']} ({reason['reason']}): {reason['count']} dòng. Ví dụ: {ex}")
+            out.append(f"  - {reason['message']}: {n(reason['count'])} dòng. Ví dụ: {ex}")
         if f["unknown_columns"]:
             out.append(f"  Cột không nhận diện: {', '.join(f['unknown_columns'])}")
         if f["column_sources"] and f["status"] == "loaded":
@@ -168,19 +180,40 @@ def render_text(report: dict[str, Any], markdown: bool = False) -> str:
                 )
             )
         if f["flags"]:
-            out.append("  Cần kiểm tra: " + ", ".join(f"{k}: {v}" for k, v in f["flags"].items()))
+            out.append("  Cần kiểm tra: " + "; ".join(flag_notes(f["flags"])))
         d = f["drift"]
         if d:
             parts = []
+            label = _label
             if d["disappeared"]:
-                parts.append("mất cột " + ", ".join(d["disappeared"]))
+                parts.append("mất cột " + ", ".join(map(label, d["disappeared"])))
             if d["appeared"]:
-                parts.append("thêm cột " + ", ".join(d["appeared"]))
+                parts.append("thêm cột " + ", ".join(map(label, d["appeared"])))
             for c, ch in d["changed"].items():
-                parts.append(f"cột {c} đổi dạng {ch['before']} → {ch['now']}")
+                parts.append(
+                    f"cột {label(c)} đổi dạng {_FORM_WORDS.get(ch['before'], ch['before'])} → "
+                    f"{_FORM_WORDS.get(ch['now'], ch['now'])}"
+                )
             out.append(f"  Thay đổi cấu trúc so với {d['previous_file']}: " + "; ".join(parts))
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+# the coarse forms of transform/stage.py profile_columns, in words
+_FORM_WORDS = {
+    "empty": "trống",
+    "date dd/mm/yyyy": "ngày dd/mm/yyyy",
+    "date ISO": "ngày yyyy-mm-dd",
+    "date yyyyMMddHHmmss": "ngày yyyyMMddHHmmss",
+    "integer": "số nguyên",
+    "number": "số",
+    "text": "chữ",
+}
+
+
+def _label(canonical: str) -> str:
+    """The Vietnamese label of a canonical column (schemas/columns.csv), never the code."""
+    return next((c.label for c in column_map().columns if c.canonical == canonical), canonical)
 
 
 def _status_vi(status: str) -> str:

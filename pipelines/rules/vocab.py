@@ -176,6 +176,19 @@ def column_source_notes(sources: dict[str, str]) -> list[str]:
     return notes
 
 
+@lru_cache(maxsize=1)
+def flag_labels() -> dict[str, str]:
+    """flag code (a column of the staged rows, a key of ingested_files.flags) -> the words users
+    read (schemas/flags.csv): the run summary and the quality report never print the codes."""
+    return {row["flag"]: row["message"] for row in _read_csv("flags.csv")}
+
+
+def flag_notes(flags: dict[str, int]) -> list[str]:
+    """ "3 hồ sơ …" per flag with a count, in words, Vietnamese number format."""
+    labels = flag_labels()
+    return [f"{n:,} {labels.get(k, k)}".replace(",", ".") for k, n in sorted(flags.items()) if n]
+
+
 def terminal_statuses() -> list[str]:
     return [s for s, row in statuses().items() if row["terminal"] == "yes"]
 

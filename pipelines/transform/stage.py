@@ -24,7 +24,7 @@ from pipelines.extract import Budget, ExportInfo, FileRejected, Limits, NeedsExa
 from pipelines.handover import EnvironmentFailure, StagedFile, is_environment_error
 from pipelines.inbox import file_sha256
 from pipelines.reference.communes import Registry
-from pipelines.rules.vocab import column_map, reason_column
+from pipelines.rules.vocab import column_map, flag_labels, reason_column
 from pipelines.transform.batching import coalesce, prefetch
 from pipelines.transform.parse import BatchParser
 from pipelines.transform.validate import row_reasons
@@ -65,13 +65,7 @@ ROW_COLUMNS = [
     "source_sheet",
     "source_row",
 ]
-FLAG_COLUMNS = [
-    "finished_not_terminal",
-    "finished_from_returned",
-    "flag_unknown_boolean",
-    "flag_bad_fee",
-    "flag_unresolved_agency",
-]
+FLAG_COLUMNS = list(flag_labels())  # schemas/flags.csv: each a boolean column of the parsed batch
 
 
 def one_line(message: str) -> str:

@@ -22,8 +22,9 @@ def workbook_name(commune: CommuneRef, period: Period) -> str:
 
 
 def unit_line(commune: CommuneRef) -> str:
-    """ "Đơn vị: UBND xã Mỹ Tân", the first line of every tab."""
-    return f"Đơn vị: {commune.official_name}"
+    """ "Đơn vị: UBND xã Mỹ Tân (13723@2024)", the first line of every tab: the official name and
+    the key (a GSO code alone names two units across the reform)."""
+    return f"Đơn vị: {commune.label}"
 
 
 def period_line(period: Period) -> str:
@@ -32,9 +33,9 @@ def period_line(period: Period) -> str:
     return f"Kỳ báo cáo: {period.title_vi} ({period.range_vi})"
 
 
-def area_line(commune: CommuneRef) -> str | None:
-    parts = [p for p in (commune.district, commune.province) if p]
-    return "Địa bàn: " + ", ".join(parts) if parts else None
+def area_line(commune: CommuneRef) -> str:
+    """ "Địa bàn: xã Mỹ Tân, huyện Mỹ Lộc, tỉnh Nam Định" in full, as the form is signed."""
+    return f"Địa bàn: {commune.area}"
 
 
 def sector_key(sector: str) -> tuple[str, str]:
