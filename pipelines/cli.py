@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -296,12 +297,16 @@ def serve(
     settings = _settings(config)
     ensure_inbox(settings)
     when = f"mỗi {every:g} giây" if every else f"theo lịch '{cron}' ({settings.timezone})"
-    console.print(f"Phục vụ luồng hằng đêm {when}; hộp thư đến {settings.inbox}; Ctrl+C để dừng.")
+
+    def say(line: str) -> None:  # whole lines, never wrapped: a command in the log must run as printed
+        console.print(line, soft_wrap=True, markup=False, highlight=False)
+
+    say(f"Phục vụ luồng hằng đêm {when}; hộp thư đến {settings.inbox}; Ctrl+C để dừng.")
     try:
-        serve_forever(settings, cron, every, echo=console.print)
+        serve_forever(settings, cron, every, echo=say)
     except ServerError as exc:
         _fail(str(exc), 2)
-    console.print("Đã dừng tthc serve.")
+    say("Đã dừng tthc serve.")
 
 
 @app.command()
@@ -324,7 +329,9 @@ def status(
 @app.command()
 def export(
     fmt: Annotated[str, typer.Option("--format", "-f", help="Chỉ hỗ trợ parquet.")] = "parquet",
-    out: Annotated[Path, typer.Option("--out", "-o", help="Thư mục đích.")] = Path("data/out/parquet"),
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Thư mục đích (mặc định <out>/parquet, cài đặt out).")
+    ] = None,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -335,12 +342,13 @@ def export(
     if fmt != "parquet":
         _fail("--format chỉ nhận parquet")
     settings = _settings(config, db=db)
+    target = out or Path(settings.out) / "parquet"
     try:
-        written = export_parquet(settings.db, out)
+        written = export_parquet(settings.db, target)
     except FiguresError as exc:
         _fail(str(exc), getattr(exc, "exit_code", EXIT_DATA))
     for name, n in written.items():
-        console.print(f"{name}: {n:,} dòng → {out / name}".replace(",", "."))
+        console.print(f"{name}: {n:,} dòng → {target / name}".replace(",", "."))
 
 
 @app.command()
@@ -407,18 +415,40 @@ def show_config(config: ConfigOption = None) -> None:
         _fail(str(exc))
 
 
+class Stopped(BaseException):
+    """SIGTERM (systemctl stop, kill, a service manager): the command ends like Ctrl+C does."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Stopped()
+
+
+def _stop(message: str, code: int) -> None:
+    """End now: a worker thread still staging a file would otherwise hold the exit until it is
+    done (the interpreter joins them). Nothing is lost: a run is published atomically or not at
+    all, the next run removes what this one left (README, "Crash safety"), and every child ends
+    with this process (children.py)."""
+    err.print(message)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def main() -> None:
     """The `tthc` command: a failure of the machine or of the warehouse file is one line and exit
-    code 3, never a traceback."""
+    code 3, never a traceback; Ctrl+C and SIGTERM end it with one line (a run stopped midway has
+    published nothing: the warehouse is as it was)."""
     import duckdb
 
     from pipelines.warehouse.access import WAY_OUT
 
+    signal.signal(signal.SIGTERM, _on_sigterm)  # Prefect's flow engine hands SIGTERM back to this handler
     try:
         app()
     except KeyboardInterrupt:
-        err.print("Đã dừng.")
-        sys.exit(130)
+        _stop("Đã dừng (Ctrl+C); những gì chưa công bố không được ghi, kho dữ liệu giữ nguyên.", 130)
+    except Stopped:
+        _stop("Đã dừng (SIGTERM); những gì chưa công bố không được ghi, kho dữ liệu giữ nguyên.", 143)
     except duckdb.Error as exc:
         line = " ".join(str(exc).split())[:240]
         err.print(f"[bold red]Lỗi:[/] kho dữ liệu bị hỏng hoặc không đọc được ({line}): {WAY_OUT} — damaged warehouse")

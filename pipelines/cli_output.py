@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
+
+from pipelines.handover import file_in_words
 
 console = Console()
 
@@ -27,6 +30,11 @@ def environment_message(exc: BaseException) -> str:
 
 
 def print_summary(summary) -> None:
+    """A table on a terminal; one line per file in a log or a pipe (a table squeezed to 80
+    columns there cuts every file name to 12 characters)."""
+    if not console.is_terminal:
+        _print_lines(summary)
+        return
     table = Table(title=f"Lần chạy {summary.run_id}", show_lines=False)
     right = ("Đọc", "Nạp", "Cách ly", "Trùng")
     for col in ("Tệp", "Trạng thái", "Đọc", "Nạp", "Cách ly", "Trùng", "Ghi chú"):
@@ -53,12 +61,39 @@ def print_summary(summary) -> None:
         f"{n(summary.total('quarantined'))} cách ly + {n(summary.total('duplicate'))} trùng. "
         f"Thời gian: {str(summary.seconds).replace('.', ',')} s."
     )
+    _print_tail(summary)
+
+
+def _print_lines(summary) -> None:
+    for f in summary.files:
+        console.print(file_in_words(f), soft_wrap=True, markup=False, highlight=False)
+        for note in f.notes:
+            console.print(f"  ⚠ {note}", soft_wrap=True, markup=False, highlight=False)
+    console.print(summary.in_words(), soft_wrap=True, markup=False, highlight=False)
+    _print_tail(summary)
+
+
+def _print_tail(summary) -> None:
+    """What waits, warnings, the archive, the orchestration and where the warehouse is."""
     for path in summary.waiting:
-        console.print(f"[yellow]…[/] {Path(path).name}: tệp đang được chép vào hộp thư, lần chạy sau sẽ nạp")
+        console.print(
+            f"… {Path(path).name}: tệp đang được chép vào hộp thư, lần chạy sau sẽ nạp", soft_wrap=True, markup=False
+        )
     for warning in summary.warnings:
-        console.print(f"[yellow]⚠[/] {warning}")
+        console.print(f"⚠ {warning}", soft_wrap=True, markup=False)
     if summary.archived:
-        console.print(f"Đã chuyển {len(summary.archived)} tệp đã nạp sang {Path(summary.archived[0]).parent}")
+        console.print(
+            f"Đã chuyển {len(summary.archived)} tệp đã nạp sang {Path(summary.archived[0]).parent}",
+            soft_wrap=True,
+            markup=False,
+        )
     if summary.orchestration:
-        console.print(f"Prefect: {summary.orchestration}")
-    console.print(f"Kho dữ liệu: [bold]{summary.db}[/]  (mở: duckdb -readonly {summary.db})")
+        console.print(f"Prefect: {summary.orchestration}", soft_wrap=True, markup=False)
+    cli = Path(sys.executable).with_name("duckdb")
+    opener = str(cli) if cli.exists() else "duckdb"
+    console.print(
+        f"Kho dữ liệu: {summary.db}  (mở: {opener} -readonly {summary.db})",
+        soft_wrap=True,
+        highlight=False,
+        markup=False,
+    )

@@ -100,3 +100,29 @@ class RunSummary:
 
     def count(self, status: str) -> int:
         return sum(1 for f in self.files if f.status == status)
+
+    def in_words(self) -> str:
+        """The run in one sentence, for logs (the Prefect UI, journalctl) and the summary when it
+        is not printed on a terminal."""
+        n = _vn
+        seconds = f"{self.seconds:.1f}".replace(".", ",")
+        return (
+            f"Lần chạy {self.run_id}: {self.count('loaded')} tệp nạp, {self.count('skipped')} bỏ qua, "
+            f"{self.count('rejected')} từ chối; {n(self.total('read'))} dòng đọc = {n(self.total('loaded'))} nạp + "
+            f"{n(self.total('quarantined'))} cách ly + {n(self.total('duplicate'))} trùng; {seconds} s; "
+            f"kho dữ liệu {self.db}."
+        )
+
+
+FILE_STATUS = {"loaded": "đã nạp", "skipped": "bỏ qua (đã nạp trước đó)", "rejected": "từ chối"}
+
+
+def file_in_words(f: FileOutcome) -> str:
+    """One file of a run in one line: its name in full, what became of it and its rows."""
+    rows = f"đọc {_vn(f.read)} = nạp {_vn(f.loaded)} + cách ly {_vn(f.quarantined)} + trùng {_vn(f.duplicate)}"
+    why = f"; lý do: {f.message}" if f.message else ""
+    return f"{f.name}: {FILE_STATUS.get(f.status, f.status)}, {rows}{why}"
+
+
+def _vn(value: int) -> str:
+    return f"{value:,}".replace(",", ".")

@@ -186,7 +186,7 @@ def flag_labels() -> dict[str, str]:
 def flag_notes(flags: dict[str, int]) -> list[str]:
     """ "3 hồ sơ …" per flag with a count, in words, Vietnamese number format."""
     labels = flag_labels()
-    return [f"{n:,} {labels.get(k, k)}".replace(",", ".") for k, n in sorted(flags.items()) if n]
+    return [f"{n:,}".replace(",", ".") + f" {labels.get(k, k)}" for k, n in sorted(flags.items()) if n]
 
 
 def terminal_statuses() -> list[str]:

@@ -1,0 +1,199 @@
+"""The nightly service is operable (issue 18): the Prefect UI works on any port, the banner's command
+works as printed, a SIGTERM during a run ends it without a traceback, the run summary reads in a log,
+messages use words not internal codes, `tthc export` honours `out`, and a PDF or a DOCX inside a
+folder is listed as not an export, as it is when named."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pipelines.children import descendants
+from pipelines.cli import app
+from pipelines.config import Settings
+from pipelines.prefect_server import free_port, healthy, start_server, stop_server
+from pipelines.run import run_local
+
+TTHC = str(Path(sys.executable).with_name("tthc"))
+HEADER = "Mã hồ sơ;Tên thủ tục;Cơ quan giải quyết;Kênh nộp;Ngày tiếp nhận;Ngày hẹn trả;Ngày có kết quả;Trạng thái"
+ROW = "{id};Khai sinh;UBND phường Thiên Trường;Trực tuyến;06/07/2026 08:00;09/07/2026;08/07/2026 10:00;Đã trả kết quả"
+LONG_NAME = "2026-12-07_phuong-thien-truong_danh-sach-ho-so-da-tiep-nhan-thang-11.csv"
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "TTHC_"))}
+    env.update(PREFECT_HOME=str(tmp_path / "prefect"), TTHC_CONFIG=str(tmp_path / "none.toml"))
+    return env
+
+
+def _alive(pids: list[int]) -> list[int]:
+    out = []
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat", encoding="utf-8") as fh:
+                if fh.read().rsplit(")", 1)[1].split()[0] != "Z":
+                    out.append(pid)
+        except OSError:
+            pass
+    return out
+
+
+@pytest.mark.slow
+def test_the_ui_on_any_port_is_told_where_its_api_is(settings):
+    """The UI asks its server for the API address (/ui-settings): it must be the server's own port,
+    not Prefect's default 4200 ("Unable to connect to Prefect server" on any other port)."""
+    port = free_port()
+    assert port != 4200
+    server = start_server(settings, port, scheduler=False, source="temporary")
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/ui-settings", timeout=10) as r:
+            ui = json.load(r)
+    finally:
+        stop_server(server)
+    assert ui["api_url"] == f"http://127.0.0.1:{port}/api"
+
+
+@pytest.mark.slow
+def test_sigterm_during_a_run_ends_it_without_a_traceback(tmp_path):
+    """`tthc run` paused while staging, its process group sent SIGTERM (a terminal's or a service
+    manager's stop): one line, exit 143, nothing published, no process left, no traceback."""
+    f = tmp_path / "today.csv"
+    f.write_text(HEADER + "\n" + ROW.format(id="T-1") + "\n", encoding="utf-8")
+    env = dict(_env(tmp_path), TTHC_PAUSE_AT="staging", TTHC_PAUSE_SECONDS="120")
+    proc = subprocess.Popen(
+        [TTHC, "run", str(f), "--db", str(tmp_path / "w.duckdb")],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    kids: list[int] = []
+    try:
+        deadline = time.monotonic() + 120
+        api = None
+        while time.monotonic() < deadline and api is None:  # the temporary server, then a running flow
+            for pid in descendants(proc.pid):
+                cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0") if Path(f"/proc/{pid}").exists() else []
+                if b"server" in cmd and b"--port" in cmd:
+                    api = f"http://127.0.0.1:{cmd[cmd.index(b'--port') + 1].decode()}/api"
+            time.sleep(0.5)
+        assert api, "no temporary Prefect server"
+        while time.monotonic() < deadline:
+            if healthy(api):
+                body = json.dumps({"flow_runs": {"state": {"type": {"any_": ["RUNNING"]}}}}).encode()
+                req = urllib.request.Request(api + "/flow_runs/filter", body, {"Content-Type": "application/json"})
+                with urllib.request.urlopen(req, timeout=5) as r:
+                    if json.load(r):
+                        break
+            time.sleep(0.5)
+        time.sleep(3)  # inside the staging pause
+        kids = descendants(proc.pid)
+        os.killpg(proc.pid, signal.SIGTERM)
+        out, _ = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 143, out
+    assert "Traceback" not in out and "Error" not in out, out
+    assert "Đã dừng (SIGTERM)" in out
+    assert not (tmp_path / "w.duckdb").exists()  # nothing published
+    deadline = time.monotonic() + 15
+    while _alive(kids) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not _alive(kids), kids
+
+
+def test_the_summary_reads_in_a_log(tmp_path):
+    """Not on a terminal (journalctl, a cron mail, a pipe): one line per file, the name in full,
+    numbers Vietnamese style, the DuckDB command as it runs here."""
+    f = tmp_path / LONG_NAME
+    f.write_text(HEADER + "\n" + "\n".join(ROW.format(id=f"L-{i}") for i in range(1200)) + "\n", encoding="utf-8")
+    done = subprocess.run(
+        [TTHC, "run", "--no-prefect", str(f), "--db", str(tmp_path / "w.duckdb")],
+        cwd=tmp_path,
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    out = done.stdout
+    assert f"{LONG_NAME}: đã nạp, đọc 1.200 = nạp 1.200 + cách ly 0 + trùng 0" in out, out
+    assert "┃" not in out and "…" not in out.split("Kho dữ liệu")[0]
+    opener = re.search(r"\(mở: (\S+) -readonly", out)
+    assert opener and Path(opener[1]).is_file(), out  # the printed command exists as printed
+
+
+def test_flags_are_words_not_codes(settings, tmp_path):
+    """A fee that is not a number and a case finished only by its hand-over date: the run summary
+    says so in words (schemas/flags.csv), never flag_bad_fee or finished_from_returned."""
+    f = tmp_path / "phi.csv"
+    f.write_text(
+        "Mã hồ sơ;Tên thủ tục;Cơ quan giải quyết;Kênh nộp;Ngày tiếp nhận;Ngày hẹn trả;Ngày trả kết quả;Trạng thái;"
+        "Lệ phí\n"
+        "P-1;Chứng thực;UBND phường Thiên Trường;Trực tiếp;06/07/2026 08:00;06/07/2026 17:00;06/07/2026 10:00;"
+        "Đã trả kết quả;mười nghìn\n",
+        encoding="utf-8",
+    )
+    (out,) = run_local([f], settings).files
+    notes = " ".join(out.notes)
+    assert "phí, lệ phí không phải số" in notes and "thiếu ngày có kết quả nên lấy ngày trả kết quả" in notes, notes
+    assert not re.search(r"flag_|finished_from|finished_not", notes), notes
+
+
+def test_tthc_export_writes_under_the_out_setting(settings, tmp_path, monkeypatch):
+    f = tmp_path / "x.csv"
+    f.write_text(HEADER + "\n" + ROW.format(id="E-1") + "\n", encoding="utf-8")
+    run_local([f], settings)
+    config = tmp_path / "tthc.toml"
+    config.write_text(f'[tthc]\ndb = "{settings.db}"\nout = "{tmp_path / "ra"}"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # a default relative to the working folder would land here
+    done = CliRunner().invoke(app, ["export", "--config", str(config)])
+    assert done.exit_code == 0, done.output
+    assert (tmp_path / "ra" / "parquet" / "cases").is_dir()
+    assert not (tmp_path / "data").exists()
+
+
+def test_a_pdf_or_docx_in_a_folder_is_listed_as_not_an_export(settings, tmp_path):
+    inbox = tmp_path / "nop"
+    inbox.mkdir()
+    (inbox / "x.csv").write_text(HEADER + "\n" + ROW.format(id="D-1") + "\n", encoding="utf-8")
+    (inbox / "bao-cao-quy-3.pdf").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
+    report = tmp_path / "bao-cao.docx"
+    from docx import Document
+
+    Document().save(str(report))
+    shutil.copy2(report, inbox / "bao-cao.docx")
+    in_folder = {f.name: f for f in run_local([inbox], settings).files}
+    assert in_folder["x.csv"].status == "loaded"
+    for name in ("bao-cao-quy-3.pdf", "bao-cao.docx"):
+        assert in_folder[name].status == "rejected", name
+    named = {f.name: f for f in run_local([inbox / "bao-cao-quy-3.pdf", report], settings).files}
+    assert in_folder["bao-cao-quy-3.pdf"].message == named["bao-cao-quy-3.pdf"].message
+    assert in_folder["bao-cao.docx"].message == named["bao-cao.docx"].message
+
+
+def test_settings_of_the_names_are_read_from_the_file(tmp_path):
+    config = tmp_path / "tthc.toml"
+    config.write_text(
+        '[tthc]\nreport_to = ["UBND tỉnh Ninh Bình"]\nsigner_name = "Nguyễn Hữu Lệ"\n'
+        'folder_units = { "data/inbox/tt" = "phường Thiên Trường" }\n',
+        encoding="utf-8",
+    )
+    s = Settings.load(config)
+    assert s.report_to == ["UBND tỉnh Ninh Bình"] and s.signer_name == "Nguyễn Hữu Lệ"
+    assert s.folder_units == ["data/inbox/tt = phường Thiên Trường"]
