@@ -1,4 +1,4 @@
-"""`tthc`: the command line of contract.md. Messages in Vietnamese first, no tracebacks."""
+"""`tthc`: the command line of docs/reference/contract.md. Messages in Vietnamese first, no tracebacks."""
 
 from __future__ import annotations
 
@@ -6,13 +6,14 @@ import os
 import signal
 import sys
 import time
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from pipelines.cli_output import environment_message, print_summary
+from pipelines.cli_output import Stopped, environment_message, on_sigterm, print_summary, say, stop_now
 
 app = typer.Typer(
     help="tthc-analytics: hồ sơ TTHC từ cổng dịch vụ công → kho DuckDB → Biểu 06, chỉ số, báo cáo.",
@@ -79,7 +80,10 @@ def run(
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "CRITICAL")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     settings = _settings(config, db=db, unit=unit)
-    _check_units(settings)
+    from pipelines.reference.communes import given_units_problem
+
+    if problem := given_units_problem(settings):  # a typo would load a whole file under no unit
+        _fail(problem, EXIT_USAGE)
     targets = [str(p) for p in (paths or [settings.inbox])]
     if not paths:
         settings.inbox.mkdir(parents=True, exist_ok=True)
@@ -88,7 +92,7 @@ def run(
         _fail(f"không tìm thấy '{missing[0]}' — no such file or folder", EXIT_USAGE)
     started = time.perf_counter()
     try:
-        with console.status("Đang nạp và tính chỉ số…", spinner="dots") if console.is_terminal else _null():
+        with console.status("Đang nạp và tính chỉ số…", spinner="dots") if console.is_terminal else nullcontext():
             if no_prefect:
                 from pipelines.run import run_local
 
@@ -107,28 +111,6 @@ def run(
         raise typer.Exit(EXIT_ENVIRONMENT)
     if summary.count("rejected"):
         raise typer.Exit(EXIT_DATA)
-
-
-def _check_units(settings) -> None:
-    """`--unit` and every folder_units entry must name a unit in scope (a typo would otherwise
-    load a whole file under no unit)."""
-    from pipelines.reference.communes import unit_name_problem
-
-    names = ([settings.unit] if settings.unit else []) + [
-        item.partition("=")[2].strip() for item in settings.folder_units if item.partition("=")[2].strip()
-    ]
-    for name in names:
-        problem = unit_name_problem(name, settings)
-        if problem:
-            _fail(problem, EXIT_USAGE)
-
-
-class _null:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *args: object) -> None:
-        return None
 
 
 UnitsOption = Annotated[
@@ -183,7 +165,7 @@ def report(
     config: ConfigOption = None,
 ) -> None:
     """Viết phần "Cải cách thủ tục hành chính" của báo cáo CCHC cho một xã và một kỳ."""
-    from pipelines.outputs.figures import FiguresError, connect, find_commune, load_figures
+    from pipelines.outputs.figures import FiguresError, connect, find_unit, load_figures
     from pipelines.outputs.report import render_markdown
     from pipelines.outputs.report_docx import write_docx
     from pipelines.outputs.signing import Signing
@@ -196,7 +178,7 @@ def report(
     try:
         con = connect(settings.db)
         try:
-            figures = load_figures(con, find_commune(con, commune, p, mode), p)
+            figures = load_figures(con, find_unit(con, commune, p, mode), p)
         finally:
             con.close()
     except FiguresError as exc:
@@ -210,7 +192,7 @@ def report(
         else:
             typer.echo(text)
         return
-    target = out or settings.out / f"bao-cao_{figures.commune.code}_{p.label.replace('..', '_').replace('@', '-')}.docx"
+    target = out or settings.out / f"bao-cao_{figures.unit.code}_{p.label.replace('..', '_').replace('@', '-')}.docx"
     write_docx(figures, target, Signing.from_settings(settings))
     console.print(f"Đã ghi {target}")
 
@@ -237,11 +219,8 @@ def sheets(
         )
     except FiguresError as exc:
         _fail(str(exc), getattr(exc, "exit_code", EXIT_DATA))
-    for path in paths:
-        console.print(f"Đã ghi {path}")
-    for problem in skipped:
-        err.print(f"[yellow]Không ghi:[/] {problem}")
-    console.print(f"{len(paths)} tệp.")
+    for line in [f"Đã ghi {path}" for path in paths] + [f"Không ghi: {p}" for p in skipped] + [f"{len(paths)} tệp."]:
+        say(line)
     if skipped:
         raise typer.Exit(EXIT_DATA)
 
@@ -297,10 +276,6 @@ def serve(
     settings = _settings(config)
     ensure_inbox(settings)
     when = f"mỗi {every:g} giây" if every else f"theo lịch '{cron}' ({settings.timezone})"
-
-    def say(line: str) -> None:  # whole lines, never wrapped: a command in the log must run as printed
-        console.print(line, soft_wrap=True, markup=False, highlight=False)
-
     say(f"Phục vụ luồng hằng đêm {when}; hộp thư đến {settings.inbox}; Ctrl+C để dừng.")
     try:
         serve_forever(settings, cron, every, echo=say)
@@ -415,25 +390,6 @@ def show_config(config: ConfigOption = None) -> None:
         _fail(str(exc))
 
 
-class Stopped(BaseException):
-    """SIGTERM (systemctl stop, kill, a service manager): the command ends like Ctrl+C does."""
-
-
-def _on_sigterm(signum: int, frame: object) -> None:
-    raise Stopped()
-
-
-def _stop(message: str, code: int) -> None:
-    """End now: a worker thread still staging a file would otherwise hold the exit until it is
-    done (the interpreter joins them). Nothing is lost: a run is published atomically or not at
-    all, the next run removes what this one left (README, "Crash safety"), and every child ends
-    with this process (children.py)."""
-    err.print(message)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
-
-
 def main() -> None:
     """The `tthc` command: a failure of the machine or of the warehouse file is one line and exit
     code 3, never a traceback; Ctrl+C and SIGTERM end it with one line (a run stopped midway has
@@ -442,13 +398,13 @@ def main() -> None:
 
     from pipelines.warehouse.access import WAY_OUT
 
-    signal.signal(signal.SIGTERM, _on_sigterm)  # Prefect's flow engine hands SIGTERM back to this handler
+    signal.signal(signal.SIGTERM, on_sigterm)  # Prefect's flow engine hands SIGTERM back to this handler
     try:
         app()
     except KeyboardInterrupt:
-        _stop("Đã dừng (Ctrl+C); những gì chưa công bố không được ghi, kho dữ liệu giữ nguyên.", 130)
+        stop_now("Đã dừng (Ctrl+C); những gì chưa công bố không được ghi, kho dữ liệu giữ nguyên.", 130)
     except Stopped:
-        _stop("Đã dừng (SIGTERM); những gì chưa công bố không được ghi, kho dữ liệu giữ nguyên.", 143)
+        stop_now("Đã dừng (SIGTERM); những gì chưa công bố không được ghi, kho dữ liệu giữ nguyên.", 143)
     except duckdb.Error as exc:
         line = " ".join(str(exc).split())[:240]
         err.print(f"[bold red]Lỗi:[/] kho dữ liệu bị hỏng hoặc không đọc được ({line}): {WAY_OUT} — damaged warehouse")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -11,6 +12,30 @@ from rich.table import Table
 from pipelines.handover import file_in_words
 
 console = Console()
+
+
+class Stopped(BaseException):
+    """SIGTERM (systemctl stop, kill, a service manager): the command ends like Ctrl+C does."""
+
+
+def on_sigterm(signum: int, frame: object) -> None:
+    raise Stopped()
+
+
+def stop_now(message: str, code: int) -> None:
+    """End now: a worker thread still staging a file would otherwise hold the exit until it is
+    done (the interpreter joins them). Nothing is lost: a run is published atomically or not at
+    all, the next run removes what this one left (README, "Crash safety"), and every child ends
+    with this process (children.py)."""
+    Console(stderr=True).print(message)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def say(line: str) -> None:
+    """One whole line, never wrapped nor styled: a command printed in a log must run as printed."""
+    console.print(line, soft_wrap=True, markup=False, highlight=False)
 
 
 def environment_message(exc: BaseException) -> str:

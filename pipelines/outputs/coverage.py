@@ -17,7 +17,7 @@ from pipelines.reference.registry import LAST_OLD_DAY, REFORM_DAY
 from pipelines.rules.periods import Period
 
 if TYPE_CHECKING:
-    from pipelines.outputs.figures import CommuneRef
+    from pipelines.outputs.figures import UnitRef
 
 
 def _cap(text: str) -> str:
@@ -31,7 +31,7 @@ def period_words(period: Period) -> str:
     return f"{period.title_vi} ({period.range_vi})"
 
 
-def no_figures_message(unit: CommuneRef, period: Period, reason: str, note: str | None = None) -> str:
+def no_figures_message(unit: UnitRef, period: Period, reason: str, note: str | None = None) -> str:
     return f"chưa có số liệu — {unit.label}, {period_words(period)}: {reason}{f'. {note}' if note else ''} — no data"
 
 
@@ -40,7 +40,7 @@ def today(con: duckdb.DuckDBPyConnection) -> date:
     return con.execute("select tthc_local_now()::date").fetchall()[0][0]
 
 
-def unsupported(con: duckdb.DuckDBPyConnection, unit: CommuneRef, units: str, period: Period) -> str | None:
+def unsupported(con: duckdb.DuckDBPyConnection, unit: UnitRef, units: str, period: Period) -> str | None:
     """Why no figure of `unit` for `period` can be given whatever the data holds, or None."""
     now = today(con)
     if period.start > now:
@@ -62,7 +62,7 @@ def unsupported(con: duckdb.DuckDBPyConnection, unit: CommuneRef, units: str, pe
     return None
 
 
-def no_rows_reason(con: duckdb.DuckDBPyConnection, unit: CommuneRef, units: str, period: Period) -> str:
+def no_rows_reason(con: duckdb.DuckDBPyConnection, unit: UnitRef, units: str, period: Period) -> str:
     """Why the warehouse has no case of `unit` alive in `period`."""
     first, last = con.execute(
         "select min(received_at)::date, max(greatest(received_at, finished_at, returned_at))::date from cases"
@@ -80,7 +80,7 @@ def no_rows_reason(con: duckdb.DuckDBPyConnection, unit: CommuneRef, units: str,
     )
 
 
-def predecessors_note(con: duckdb.DuckDBPyConnection, unit: CommuneRef, units: str, period: Period) -> str | None:
+def predecessors_note(con: duckdb.DuckDBPyConnection, unit: UnitRef, units: str, period: Period) -> str | None:
     """A unit of today reported for a period before the reform is the sum of the units it was made
     of: name them, and name those the warehouse has no case of in the period, so a partial sum is
     never read as the whole unit."""
@@ -123,7 +123,7 @@ def predecessors_note(con: duckdb.DuckDBPyConnection, unit: CommuneRef, units: s
     )
 
 
-def payment_gap(con: duckdb.DuckDBPyConnection, unit: CommuneRef, units: str, period: Period) -> str | None:
+def payment_gap(con: duckdb.DuckDBPyConnection, unit: UnitRef, units: str, period: Period) -> str | None:
     """Why the online-payment rate says less than it should: the files the period's cases came
     from lack the fee column or the payment column (ingested_files.missing_columns). None when
     every case came from a file with both."""

@@ -2,7 +2,7 @@
 
 Both the report text and the sheets take their numbers from here, so the two never differ.
 
-Which units a period is reported by (indicators.md, "Communes"): a period wholly before
+Which units a period is reported by (docs/reference/indicators.md, "Units"): a period wholly before
 01/07/2025 by the units of that time (each case under the unit on its newest snapshot); a period
 wholly after, or across the reform, by today's units (every case rolled up to the unit its unit
 became, `units := 'current'`). A unit named by the user is taken in the era the period asks for:
@@ -42,7 +42,7 @@ class NoFigures(FiguresError):
 
 
 @dataclass
-class CommuneRef:
+class UnitRef:
     unit_key: str
     code: str
     name: str
@@ -90,14 +90,14 @@ class CommuneRef:
 class Target:
     """A unit as a period reports it: the unit, the units mode of the macros, and a note."""
 
-    unit: CommuneRef
+    unit: UnitRef
     units: str  # recorded | current
     note: str | None = None
 
 
 @dataclass
 class Figures:
-    commune: CommuneRef
+    unit: UnitRef
     period: Period
     form: dict[str | None, dict[str, int]]  # sector (None = all) -> Biểu 06 columns
     indicators: dict[str, dict[str, float | None]]  # code -> {value, numerator, denominator}
@@ -137,20 +137,20 @@ def units_for(period: Period) -> str:
     return "recorded" if period.end < REFORM_DAY else "current"
 
 
-def _units(con: duckdb.DuckDBPyConnection) -> list[CommuneRef]:
-    return [CommuneRef(*r) for r in con.execute(f"select {UNIT_COLUMNS} from communes order by unit_key").fetchall()]
+def _units(con: duckdb.DuckDBPyConnection) -> list[UnitRef]:
+    return [UnitRef(*r) for r in con.execute(f"select {UNIT_COLUMNS} from communes order by unit_key").fetchall()]
 
 
-def _reporting(con: duckdb.DuckDBPyConnection, unit: CommuneRef, units: str) -> CommuneRef:
+def _reporting(con: duckdb.DuckDBPyConnection, unit: UnitRef, units: str) -> UnitRef:
     cols = ", ".join(f"c.{c.strip()}" for c in UNIT_COLUMNS.split(","))
     row = con.execute(
         f"select {cols} from reporting_units(units := ?) r join communes c using (unit_key) where r.recorded_key = ?",
         [units, unit.unit_key],
     ).fetchall()
-    return CommuneRef(*row[0]) if row else unit
+    return UnitRef(*row[0]) if row else unit
 
 
-def _matches(text: str, units: list[CommuneRef]) -> list[CommuneRef]:
+def _matches(text: str, units: list[UnitRef]) -> list[UnitRef]:
     t = text.strip()
     key = match_key(t)
     return (
@@ -160,7 +160,7 @@ def _matches(text: str, units: list[CommuneRef]) -> list[CommuneRef]:
     )
 
 
-def find_commune(
+def find_unit(
     con: duckdb.DuckDBPyConnection, text: str, period: Period | None = None, units: str | None = None
 ) -> Target:
     """The unit `text` names (name, GSO code or unit key, any spelling), as `period` reports it
@@ -199,7 +199,7 @@ def find_commune(
     return Target(hits[0], "current", None)
 
 
-def _code_note(text: str, unit: CommuneRef, hits: list[CommuneRef]) -> str | None:
+def _code_note(text: str, unit: UnitRef, hits: list[UnitRef]) -> str | None:
     """A bare GSO code names two units across the reform (13684: phường Lộc Hạ until 30/06/2025,
     phường Thiên Trường after): say which one the period took, and the other."""
     others = [u for u in hits if u.unit_key != unit.unit_key]
@@ -217,7 +217,7 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _across_note(period: Period | None, unit: CommuneRef) -> str | None:
+def _across_note(period: Period | None, unit: UnitRef) -> str | None:
     if period and period.start < REFORM_DAY <= period.end:
         return (
             f"Kỳ báo cáo bắt đầu trước ngày 01/07/2025: số liệu trước ngày này của các đơn vị cũ nay thuộc "
@@ -226,7 +226,7 @@ def _across_note(period: Period | None, unit: CommuneRef) -> str | None:
     return None
 
 
-def all_communes(con: duckdb.DuckDBPyConnection, period: Period | None = None) -> list[Target]:
+def all_units(con: duckdb.DuckDBPyConnection, period: Period | None = None) -> list[Target]:
     """The units of the period's era with a case alive in the period (the registry holds a whole
     province; officials want their own), each as the period reports it."""
     mode = units_for(period) if period else "current"
@@ -239,7 +239,7 @@ def all_communes(con: duckdb.DuckDBPyConnection, period: Period | None = None) -
         ") order by commune_code",
         [era, mode, end, start],
     ).fetchall()
-    return [Target(CommuneRef(*r), mode, _across_note(period, CommuneRef(*r))) for r in rows]
+    return [Target(UnitRef(*r), mode, _across_note(period, UnitRef(*r))) for r in rows]
 
 
 def as_of(con: duckdb.DuckDBPyConnection) -> datetime | None:
@@ -248,12 +248,12 @@ def as_of(con: duckdb.DuckDBPyConnection) -> datetime | None:
     return con.execute("select max(as_of) from runs").fetchall()[0][0]
 
 
-def load_figures(con: duckdb.DuckDBPyConnection, target: Target | CommuneRef, period: Period) -> Figures:
+def load_figures(con: duckdb.DuckDBPyConnection, target: Target | UnitRef, period: Period) -> Figures:
     """The figures of one unit and period, read at the warehouse's build time; NoFigures when the
     data cannot support them (pipelines/outputs/coverage.py says why)."""
     from pipelines.outputs import coverage
 
-    if isinstance(target, CommuneRef):
+    if isinstance(target, UnitRef):
         target = Target(target, units_for(period))
     unit, mode = target.unit, target.units
     problem = coverage.unsupported(con, unit, mode, period)

@@ -41,8 +41,8 @@ def _env() -> Environment:
 
 
 def unit_name(f: Figures) -> str:
-    """ "UBND xã Mỹ Tân" (figures.CommuneRef.official_name)."""
-    return f.commune.official_name
+    """ "UBND xã Mỹ Tân" (figures.UnitRef.official_name)."""
+    return f.unit.official_name
 
 
 def render_markdown(f: Figures, heading: bool = True) -> str:

@@ -38,7 +38,7 @@ def write_docx(fig: Figures, out: Path, signing: Signing | None = None) -> Path:
     from docx.shared import Cm, Pt
 
     signing = signing or Signing()
-    unit = fig.commune
+    unit = fig.unit
     doc = Document()
     section = doc.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)

@@ -221,6 +221,15 @@ def unit_name_problem(text: str, settings: Settings) -> str | None:
     return f"không có đơn vị '{text}' trong phạm vi {scope_summary(settings).split(':')[0]}{hint} — unknown unit"
 
 
+def given_units_problem(settings: Settings) -> str | None:
+    """The first of `unit` (`tthc run --unit`) and the units of `folder_units` that names no unit
+    in scope, in words; None when all do."""
+    names = ([settings.unit] if settings.unit else []) + [
+        name for item in settings.folder_units if (name := item.partition("=")[2].strip())
+    ]
+    return next((p for p in (unit_name_problem(n, settings) for n in names) if p), None)
+
+
 def find_units(text: str, settings_units: list[Unit]) -> list[Unit]:
     """Public form of the user-facing lookup (reports, sheets, catalogue rows)."""
     return _find_units(text, settings_units)

@@ -12,8 +12,10 @@ import logging
 import re
 import time
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -25,6 +27,7 @@ from pipelines.handover import EnvironmentFailure, StagedFile, is_environment_er
 from pipelines.inbox import file_sha256
 from pipelines.reference.communes import Registry
 from pipelines.rules.vocab import column_map, flag_labels, reason_column
+from pipelines.sqlfiles import run_file
 from pipelines.transform.batching import coalesce, prefetch
 from pipelines.transform.parse import BatchParser
 from pipelines.transform.validate import row_reasons
@@ -41,30 +44,24 @@ QUARANTINE_SCHEMA = pa.schema(
     ]
 )
 
-ROW_COLUMNS = [
-    "case_id",
-    "procedure_code",
-    "procedure_name",
-    "sector",
-    "agency",
-    "commune_code",
-    "commune_name",
-    "unit_key",
-    "channel",
-    "service_level",
-    "received_at",
-    "due_at",
-    "finished_at",
-    "returned_at",
-    "status",
-    "is_digitized",
-    "fee_amount",
-    "is_paid_online",
-    "has_e_result",
-    "note",
-    "source_sheet",
-    "source_row",
-]
+# what the load adds to a staged row (sql/staging/load_file.sql): which file, when, in what order
+LOADED_BY_WAREHOUSE = ("source_file", "source_sha256", "snapshot_at", "file_seq", "ingested_at")
+
+
+@lru_cache(maxsize=1)
+def row_columns() -> list[str]:
+    """The columns of a staged file: those of table `cases` (sql/sources/cases.sql, their one
+    definition) but what the load adds. A column added to cases and not produced by the parse step
+    fails the first file loudly instead of going missing from every Parquet file."""
+    con = duckdb.connect()
+    try:
+        run_file(con, "sources/cases.sql")
+        names = [r[0] for r in con.execute("select name from pragma_table_info('cases') order by cid").fetchall()]
+    finally:
+        con.close()
+    return [n for n in names if n not in LOADED_BY_WAREHOUSE]
+
+
 FLAG_COLUMNS = list(flag_labels())  # schemas/flags.csv: each a boolean column of the parsed batch
 
 
@@ -202,7 +199,7 @@ class _Writer:
         for name in FLAG_COLUMNS:
             self.flags[name] += int(pc.sum(pc.cast(typed[name], pa.int64())).as_py() or 0)
         self.newest = _max_ts(self.newest, typed)
-        rows = typed.select(ROW_COLUMNS)
+        rows = typed.select(row_columns())
         if self.rows is None:
             self.rows = pq.ParquetWriter(self.rows_path, rows.schema)
         self.rows.write_table(rows)

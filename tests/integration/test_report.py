@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipelines.cli import app
-from pipelines.outputs.figures import NoFigures, connect, find_commune, load_figures
+from pipelines.outputs.figures import NoFigures, connect, find_unit, load_figures
 from pipelines.outputs.report import render_markdown
 from pipelines.outputs.report_docx import docx_text, write_docx
 from pipelines.outputs.vnformat import vn_int, vn_pct
@@ -38,7 +38,7 @@ def text_for(db, commune: str, period: str, units: int | None = None) -> str:
     con = connect(db)
     try:
         p = parse_period(period)
-        return render_markdown(load_figures(con, find_commune(con, commune, p, mode), p))
+        return render_markdown(load_figures(con, find_unit(con, commune, p, mode), p))
     finally:
         con.close()
 
@@ -55,7 +55,7 @@ def test_docx_reads_back_the_same_text(warehouse, tmp_path):
     con = connect(warehouse)
     try:
         p = parse_period("2024-01-01..2024-03-25")
-        fig = load_figures(con, find_commune(con, "13723", p), p)
+        fig = load_figures(con, find_unit(con, "13723", p), p)
     finally:
         con.close()
     path = write_docx(fig, tmp_path / "r.docx")

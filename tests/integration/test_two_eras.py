@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.outputs.figures import connect, find_commune, load_figures
+from pipelines.outputs.figures import connect, find_unit, load_figures
 from pipelines.outputs.quality import quality_report, render_text
 from pipelines.outputs.report import render_markdown
 from pipelines.outputs.sheets import write_sheets
@@ -101,7 +101,7 @@ def _text(db, commune, period, units=None):
     con = connect(db)
     try:
         p = parse_period(period)
-        return render_markdown(load_figures(con, find_commune(con, commune, p, units), p))
+        return render_markdown(load_figures(con, find_unit(con, commune, p, units), p))
     finally:
         con.close()
 

@@ -23,7 +23,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipelines.cli import app
-from pipelines.outputs.figures import connect, find_commune, load_figures
+from pipelines.outputs.figures import connect, find_unit, load_figures
 from pipelines.outputs.sheets import SHEET_FORM, SHEET_INDICATORS, SHEET_QUALITY, SHEET_SERIES, write_sheets
 from pipelines.rules.periods import parse_period
 
@@ -195,7 +195,7 @@ def _docx(warehouse, tmp_path, signing=None):
     con = connect(warehouse)
     try:
         p = parse_period("2024Q1")
-        fig = load_figures(con, find_commune(con, "Mỹ Tân", p), p)
+        fig = load_figures(con, find_unit(con, "Mỹ Tân", p), p)
     finally:
         con.close()
     return write_docx(fig, tmp_path / "bao-cao.docx", signing)

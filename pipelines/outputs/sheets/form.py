@@ -73,8 +73,8 @@ def _number_label(column: FormColumn, extras_before: int) -> str:
 def form_sheet(ws: Worksheet, fig: Figures, made_at: datetime, signing: Signing | None = None) -> None:
     layout = form_layout()
     last_col = layout[-1][0]
-    _text(ws, 1, 1, unit_line(fig.commune), bold=True)
-    _text(ws, 2, 1, area_line(fig.commune))
+    _text(ws, 1, 1, unit_line(fig.unit), bold=True)
+    _text(ws, 2, 1, area_line(fig.unit))
     _merge_text(ws, 1, last_col - 4, 1, last_col, "Biểu số 06/VPCP/KSTT", bold=True, align=CENTER)
     _merge_text(
         ws, 2, last_col - 4, 2, last_col, "Ban hành kèm theo Thông tư số 01/2020/TT-VPCP", italic=True, align=CENTER
@@ -131,7 +131,7 @@ def _signature_block(ws: Worksheet, row: int, last_col: int, fig: Figures, signi
     "THỦ TRƯỞNG ĐƠN VỊ" on the right; a name from settings under each, else room to sign."""
     left = (1, 4)
     right = (last_col - 5, last_col)
-    _merge_text(ws, row, right[0], row, right[1], signing.date_line(fig.commune.name), italic=True, align=CENTER)
+    _merge_text(ws, row, right[0], row, right[1], signing.date_line(fig.unit.name), italic=True, align=CENTER)
     row += 1
     _merge_text(ws, row, left[0], row, left[1], "NGƯỜI LẬP BIỂU", bold=True, align=CENTER)
     _merge_text(ws, row, right[0], row, right[1], "THỦ TRƯỞNG ĐƠN VỊ", bold=True, align=CENTER)

@@ -49,8 +49,8 @@ def quarantine_by_file(con: duckdb.DuckDBPyConnection, unit_key: str, units: str
 
 
 def quality_sheet(ws: Worksheet, con: duckdb.DuckDBPyConnection, fig: Figures) -> None:
-    key, units = fig.commune.unit_key, fig.units
-    _text(ws, 1, 1, unit_line(fig.commune), bold=True)
+    key, units = fig.unit.unit_key, fig.units
+    _text(ws, 1, 1, unit_line(fig.unit), bold=True)
     _text(ws, 2, 1, "CHẤT LƯỢNG DỮ LIỆU: CÁC DÒNG BỊ CÁCH LY", bold=True, size=13)
     notes = [
         "Dòng bị cách ly là dòng trong tệp xuất từ phần mềm một cửa không đủ điều kiện để tính vào số liệu; "

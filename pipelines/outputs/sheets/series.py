@@ -102,7 +102,7 @@ def _quarter_label(period: str) -> str:
 
 
 def series_sheet(ws: Worksheet, con: duckdb.DuckDBPyConnection, fig: Figures) -> None:
-    _text(ws, 1, 1, unit_line(fig.commune), bold=True)
+    _text(ws, 1, 1, unit_line(fig.unit), bold=True)
     _text(ws, 2, 1, "KẾT QUẢ GIẢI QUYẾT TTHC THEO QUÝ", bold=True, size=13)
     reading = f" ({fig.as_of:%H:%M ngày %d/%m/%Y})" if fig.as_of else ""
     _text(
@@ -117,7 +117,7 @@ def series_sheet(ws: Worksheet, con: duckdb.DuckDBPyConnection, fig: Figures) ->
     head = 5
     for c, label in enumerate(SERIES_HEADERS, start=1):
         _text(ws, head, c, label, bold=True, size=10, align=CENTER, border=True).fill = HEADER_FILL
-    rows = quarter_series(con, fig.commune.unit_key, fig.units, fig.as_of)
+    rows = quarter_series(con, fig.unit.unit_key, fig.units, fig.as_of)
     for r, (period, *counts, early_pct) in enumerate(rows, start=head + 1):
         _text(ws, r, 1, _quarter_label(period), border=True)
         for c, n in enumerate(counts, start=2):

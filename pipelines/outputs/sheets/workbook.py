@@ -9,7 +9,7 @@ import duckdb
 from openpyxl import Workbook
 
 from pipelines.outputs.coverage import period_words
-from pipelines.outputs.figures import NoFigures, Target, all_communes, connect, find_commune, load_figures
+from pipelines.outputs.figures import NoFigures, Target, all_units, connect, find_unit, load_figures
 from pipelines.outputs.sheets.form import form_sheet
 from pipelines.outputs.sheets.indicators import indicator_sheet
 from pipelines.outputs.sheets.names import workbook_name
@@ -30,7 +30,7 @@ def build_workbook(
     """The four tabs of one unit and period, in a fresh workbook. Every tab reads the figures at
     one time, the warehouse's last build (figures.as_of); the time written is local time."""
     fig = load_figures(con, target, period)
-    commune = fig.commune
+    unit = fig.unit
     made_at = con.execute("select date_trunc('second', tthc_local_now())").fetchall()[0][0]
     wb = Workbook()
     form = wb.active
@@ -39,7 +39,7 @@ def build_workbook(
     indicator_sheet(wb.create_sheet(SHEET_INDICATORS), fig)
     series_sheet(wb.create_sheet(SHEET_SERIES), con, fig)
     quality_sheet(wb.create_sheet(SHEET_QUALITY), con, fig)
-    wb.properties.title = f"Biểu 06 – {commune.official_name} – {period.title_vi}"
+    wb.properties.title = f"Biểu 06 – {unit.official_name} – {period.title_vi}"
     wb.properties.creator = "tthc-analytics"
     return wb
 
@@ -49,10 +49,10 @@ def _resolve(con: duckdb.DuckDBPyConnection, communes: list[str] | None, period:
     of the period's units with cases when None. Resolved before anything is written, so a typo does
     not leave half the files."""
     if communes is None:
-        return all_communes(con, period)
+        return all_units(con, period)
     seen: dict[str, Target] = {}
     for item in communes:
-        target = find_commune(con, item, period)
+        target = find_unit(con, item, period)
         seen.setdefault(target.unit.unit_key, target)
     return list(seen.values())
 
