@@ -87,6 +87,7 @@ def _in_worker_thread(targets: list[str], settings: Settings) -> RunSummary:
     Prefect's engine would take SIGTERM over and, on it, wait for every running task to finish
     (a file being staged: minutes) before giving the signal back; here the command's own handler
     gets it at once and ends the command (cli.main), the run unpublished."""
+    import contextvars
     import threading
 
     from pipelines.flows import run_flow
@@ -99,7 +100,10 @@ def _in_worker_thread(targets: list[str], settings: Settings) -> RunSummary:
         except BaseException as exc:  # handed to the main thread as it is
             done["error"] = exc
 
-    worker = threading.Thread(target=work, name="tthc-run-flow", daemon=True)
+    # with this thread's context: Prefect's settings (the server's address, when Prefect was imported
+    # before prefect_api set it) live in a context variable a new thread would not see
+    context = contextvars.copy_context()
+    worker = threading.Thread(target=context.run, args=(work,), name="tthc-run-flow", daemon=True)
     worker.start()
     while worker.is_alive():
         worker.join(0.2)

@@ -65,6 +65,44 @@ def test_the_ui_on_any_port_is_told_where_its_api_is(settings):
 
 
 @pytest.mark.slow
+def test_headless_chromium_loads_a_run_in_the_ui_on_another_port(tmp_path):
+    """The real client: a run reported to a server on a port other than 4200 shows in Prefect's UI
+    as Chromium renders it (the page asks /ui-settings for its API, then loads the run)."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.fail("headless Chromium is needed: apt-get install chromium")
+    port = free_port()
+    config = tmp_path / "tthc.toml"
+    config.write_text(f'[tthc]\nprefect_port = {port}\nprefect_home = "{tmp_path / "prefect"}"\n', encoding="utf-8")
+    env = dict(_env(tmp_path), TTHC_CONFIG=str(config))
+    server = start_server(Settings.load(config), port, scheduler=False, source="temporary")
+    try:
+        f = tmp_path / "today.csv"
+        f.write_text(HEADER + "\n" + ROW.format(id="U-1") + "\n", encoding="utf-8")
+        done = subprocess.run(
+            [TTHC, "run", str(f), "--db", str(tmp_path / "w.duckdb")],
+            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        assert done.returncode == 0 and f"127.0.0.1:{port}" in done.stdout, done.stdout + done.stderr
+        body = json.dumps({"flows": {"name": {"any_": ["tthc-run"]}}}).encode()
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/flow_runs/filter", body, {"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(req, timeout=10) as r:
+            [flow_run] = json.load(r)
+        page = subprocess.run(
+            [chromium, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp_path / 'chromium'}",
+             "--virtual-time-budget=30000", "--dump-dom", f"http://127.0.0.1:{port}/runs/flow-run/{flow_run['id']}"],
+            capture_output=True, text=True, timeout=180,
+        ).stdout  # fmt: skip
+    finally:
+        stop_server(server)
+    text = " ".join(re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]+>", " ", page, flags=re.S).split())
+    assert flow_run["name"] in text and "Completed" in text and "tthc-run" in text, text[:2000]
+    assert "Unable to connect" not in text
+
+
+@pytest.mark.slow
 def test_sigterm_during_a_run_ends_it_without_a_traceback(tmp_path):
     """`tthc run` paused while staging, its process group sent SIGTERM (a terminal's or a service
     manager's stop): one line, exit 143, nothing published, no process left, no traceback."""
