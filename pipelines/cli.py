@@ -98,8 +98,9 @@ def run(
 
                 summary = run_local([Path(p) for p in targets], settings)
             else:
-                from pipelines.service import run_with_prefect
+                from pipelines.service import local_clock, run_with_prefect
 
+                local_clock(settings)  # Prefect's log lines in the deployment's time (with --verbose)
                 summary = run_with_prefect(targets, settings)
     except FileNotFoundError as exc:
         _fail(str(exc), EXIT_USAGE)

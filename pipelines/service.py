@@ -62,7 +62,6 @@ def prefect_api(server: Server, settings: Settings) -> Iterator[None]:
 
 def run_with_prefect(targets: list[str], settings: Settings) -> RunSummary:
     """The run as a Prefect flow against the server that is up, or a temporary one of its own."""
-    local_clock(settings)
     server = find_server(settings)
     if server is not None and server.source == "configured" and not healthy(server.api_url):
         raise ServerError(
