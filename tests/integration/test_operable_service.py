@@ -18,19 +18,22 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from pipelines.children import descendants
-from pipelines.cli import app
 from pipelines.config import Settings
 from pipelines.prefect_server import free_port, healthy, start_server, stop_server
-from pipelines.run import run_local
 from pipelines.transform.stage import stage_file
 
 TTHC = str(Path(sys.executable).with_name("tthc"))
 HEADER = "Mã hồ sơ;Tên thủ tục;Cơ quan giải quyết;Kênh nộp;Ngày tiếp nhận;Ngày hẹn trả;Ngày có kết quả;Trạng thái"
 ROW = "{id};Khai sinh;UBND phường Thiên Trường;Trực tuyến;06/07/2026 08:00;09/07/2026;08/07/2026 10:00;Đã trả kết quả"
 LONG_NAME = "2026-12-07_phuong-thien-truong_danh-sach-ho-so-da-tiep-nhan-thang-11.csv"
+
+
+@pytest.fixture(scope="module")
+def prefect_home(tmp_path_factory) -> Path:
+    """One Prefect database for the module's servers: its migrations run once (~15 s)."""
+    return tmp_path_factory.mktemp("prefect")
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
@@ -52,7 +55,7 @@ def _alive(pids: list[int]) -> list[int]:
 
 
 @pytest.mark.slow
-def test_headless_chromium_loads_a_run_in_the_ui_on_another_port(tmp_path):
+def test_headless_chromium_loads_a_run_in_the_ui_on_another_port(tmp_path, prefect_home):
     """The real client: a run reported to a server on a port other than 4200 shows in Prefect's UI
     as Chromium renders it. The UI asks its server for the API address (/ui-settings): it must be
     the server's own port, not Prefect's default 4200 ("Can't connect to Server API")."""
@@ -61,8 +64,8 @@ def test_headless_chromium_loads_a_run_in_the_ui_on_another_port(tmp_path):
         pytest.fail("headless Chromium is needed: apt-get install chromium")
     port = free_port()
     config = tmp_path / "tthc.toml"
-    config.write_text(f'[tthc]\nprefect_port = {port}\nprefect_home = "{tmp_path / "prefect"}"\n', encoding="utf-8")
-    env = dict(_env(tmp_path), TTHC_CONFIG=str(config))
+    config.write_text(f'[tthc]\nprefect_port = {port}\nprefect_home = "{prefect_home}"\n', encoding="utf-8")
+    env = dict(_env(tmp_path), TTHC_CONFIG=str(config), PREFECT_HOME=str(prefect_home))
     assert port != 4200
     server = start_server(Settings.load(config), port, scheduler=False, source="temporary")
     try:
@@ -94,12 +97,12 @@ def test_headless_chromium_loads_a_run_in_the_ui_on_another_port(tmp_path):
 
 
 @pytest.mark.slow
-def test_sigterm_during_a_run_ends_it_without_a_traceback(tmp_path):
+def test_sigterm_during_a_run_ends_it_without_a_traceback(tmp_path, prefect_home):
     """`tthc run` paused while staging, its process group sent SIGTERM (a terminal's or a service
     manager's stop): one line, exit 143, nothing published, no process left, no traceback."""
     f = tmp_path / "today.csv"
     f.write_text(HEADER + "\n" + ROW.format(id="T-1") + "\n", encoding="utf-8")
-    env = dict(_env(tmp_path), TTHC_PAUSE_AT="staging", TTHC_PAUSE_SECONDS="120")
+    env = dict(_env(tmp_path), PREFECT_HOME=str(prefect_home), TTHC_PAUSE_AT="staging", TTHC_PAUSE_SECONDS="120")
     proc = subprocess.Popen(
         [TTHC, "run", str(f), "--db", str(tmp_path / "w.duckdb")],
         cwd=tmp_path,
@@ -146,75 +149,76 @@ def test_sigterm_during_a_run_ends_it_without_a_traceback(tmp_path):
     assert not _alive(kids), kids
 
 
-def test_the_summary_reads_in_a_log(tmp_path):
-    """Not on a terminal (journalctl, a cron mail, a pipe): one line per file, the name in full,
-    numbers Vietnamese style, the DuckDB command as it runs here."""
-    f = tmp_path / LONG_NAME
-    f.write_text(HEADER + "\n" + "\n".join(ROW.format(id=f"L-{i}") for i in range(1200)) + "\n", encoding="utf-8")
-    done = subprocess.run(
-        [TTHC, "run", "--no-prefect", str(f), "--db", str(tmp_path / "w.duckdb")],
-        cwd=tmp_path,
-        env=_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=300,
+@pytest.fixture(scope="module")
+def logged_run(tmp_path_factory):
+    """One `tthc run --no-prefect` over a folder, its output captured as a log would (not a
+    terminal): a long-named export, a file with a fee in words and a case finished only by its
+    hand-over date, a PDF and a Word file put there by mistake; then `tthc export` with only the
+    setting `out`."""
+    tmp = tmp_path_factory.mktemp("logged")
+    folder = tmp / "nop"
+    folder.mkdir()
+    (folder / LONG_NAME).write_text(
+        HEADER + "\n" + "\n".join(ROW.format(id=f"L-{i}") for i in range(1200)) + "\n", encoding="utf-8"
     )
-    assert done.returncode == 0, done.stdout + done.stderr
-    out = done.stdout
-    assert f"{LONG_NAME}: đã nạp, đọc 1.200 = nạp 1.200 + cách ly 0 + trùng 0" in out, out
-    assert "┃" not in out and "…" not in out.split("Kho dữ liệu")[0]
-    opener = re.search(r"\(mở: (\S+) -readonly", out)
-    assert opener and Path(opener[1]).is_file(), out  # the printed command exists as printed
-
-
-def test_flags_are_words_not_codes(settings, tmp_path):
-    """A fee that is not a number and a case finished only by its hand-over date: the run summary
-    says so in words (schemas/flags.csv), never flag_bad_fee or finished_from_returned."""
-    f = tmp_path / "phi.csv"
-    f.write_text(
+    (folder / "phi.csv").write_text(
         "Mã hồ sơ;Tên thủ tục;Cơ quan giải quyết;Kênh nộp;Ngày tiếp nhận;Ngày hẹn trả;Ngày trả kết quả;Trạng thái;"
         "Lệ phí\n"
         "P-1;Chứng thực;UBND phường Thiên Trường;Trực tiếp;06/07/2026 08:00;06/07/2026 17:00;06/07/2026 10:00;"
         "Đã trả kết quả;mười nghìn\n",
         encoding="utf-8",
     )
-    (out,) = run_local([f], settings).files
-    notes = " ".join(out.notes)
-    assert "phí, lệ phí không phải số" in notes and "thiếu ngày có kết quả nên lấy ngày trả kết quả" in notes, notes
-    assert not re.search(r"flag_|finished_from|finished_not", notes), notes
-
-
-def test_tthc_export_writes_under_the_out_setting(settings, tmp_path, monkeypatch):
-    f = tmp_path / "x.csv"
-    f.write_text(HEADER + "\n" + ROW.format(id="E-1") + "\n", encoding="utf-8")
-    run_local([f], settings)
-    config = tmp_path / "tthc.toml"
-    config.write_text(f'[tthc]\ndb = "{settings.db}"\nout = "{tmp_path / "ra"}"\n', encoding="utf-8")
-    monkeypatch.chdir(tmp_path)  # a default relative to the working folder would land here
-    done = CliRunner().invoke(app, ["export", "--config", str(config)])
-    assert done.exit_code == 0, done.output
-    assert (tmp_path / "ra" / "parquet" / "cases").is_dir()
-    assert not (tmp_path / "data").exists()
-
-
-def test_a_pdf_or_docx_in_a_folder_is_listed_as_not_an_export(settings, tmp_path):
-    inbox = tmp_path / "nop"
-    inbox.mkdir()
-    (inbox / "x.csv").write_text(HEADER + "\n" + ROW.format(id="D-1") + "\n", encoding="utf-8")
-    (inbox / "bao-cao-quy-3.pdf").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
-    report = tmp_path / "bao-cao.docx"
+    (folder / "bao-cao-quy-3.pdf").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
     from docx import Document
 
-    Document().save(str(report))
-    shutil.copy2(report, inbox / "bao-cao.docx")
-    in_folder = {f.name: f for f in run_local([inbox], settings).files}
-    assert in_folder["x.csv"].status == "loaded"
+    Document().save(str(folder / "bao-cao.docx"))
+    config = tmp / "tthc.toml"
+    config.write_text(f'[tthc]\ndb = "{tmp / "w.duckdb"}"\nout = "{tmp / "ra"}"\n', encoding="utf-8")
+    env = dict(_env(tmp), TTHC_CONFIG=str(config))
+    run = subprocess.run(
+        [TTHC, "run", "--no-prefect", str(folder)], cwd=tmp, env=env, capture_output=True, text=True, timeout=300
+    )
+    export = subprocess.run([TTHC, "export"], cwd=tmp, env=env, capture_output=True, text=True, timeout=120)
+    return tmp, folder, run, export
+
+
+def test_the_summary_reads_in_a_log(logged_run):
+    """Not on a terminal (journalctl, a cron mail, a pipe): one line per file, the name in full,
+    numbers Vietnamese style, the DuckDB command as it runs here."""
+    _, _, run, _ = logged_run
+    assert run.returncode == 1, run.stdout + run.stderr  # the PDF and the DOCX are rejected files
+    out = run.stdout
+    assert f"{LONG_NAME}: đã nạp, đọc 1.200 = nạp 1.200 + cách ly 0 + trùng 0" in out, out
+    assert "┃" not in out and "…" not in out.split("Kho dữ liệu")[0]
+    opener = re.search(r"\(mở: (\S+) -readonly", out)
+    assert opener and Path(opener[1]).is_file(), out  # the printed command exists as printed
+
+
+def test_flags_are_words_not_codes(logged_run):
+    """A fee that is not a number and a case finished only by its hand-over date: the run summary
+    says so in words (schemas/flags.csv), never flag_bad_fee or finished_from_returned."""
+    _, _, run, _ = logged_run
+    out = run.stdout
+    notes = out[out.index("phi.csv: đã nạp") :].split("\n\n")[0]
+    assert "phí, lệ phí không phải số" in notes and "thiếu ngày có kết quả nên lấy ngày trả kết quả" in notes, out
+    assert not re.search(r"flag_|finished_from|finished_not", out), out
+
+
+def test_tthc_export_writes_under_the_out_setting(logged_run):
+    tmp, _, _, export = logged_run
+    assert export.returncode == 0, export.stdout + export.stderr
+    assert (tmp / "ra" / "parquet" / "cases").is_dir()
+    assert not (tmp / "data" / "out").exists()  # 0.5.0 wrote to data/out/parquet whatever `out` said
+
+
+def test_a_pdf_or_docx_in_a_folder_is_listed_as_not_an_export(logged_run, settings):
+    tmp, folder, run, _ = logged_run
     for name in ("bao-cao-quy-3.pdf", "bao-cao.docx"):
-        assert in_folder[name].status == "rejected", name
-    # as when named: `tthc run bao-cao.docx` stages the file it is given (transform/stage.py)
-    for path in (inbox / "bao-cao-quy-3.pdf", report):
-        named = stage_file(path, replace(settings, stage=tmp_path / "named"))
-        assert (named.status, named.message) == ("rejected", in_folder[path.name].message)
+        line = next((x for x in run.stdout.splitlines() if x.startswith(f"{name}: ")), "")
+        assert line.startswith(f"{name}: từ chối"), run.stdout
+        # as when named: `tthc run bao-cao.docx` stages the file it is given (transform/stage.py)
+        named = stage_file(folder / name, replace(settings, stage=tmp / "named"))
+        assert named.status == "rejected" and line.endswith(f"lý do: {named.message}"), (line, named.message)
 
 
 def test_settings_of_the_names_are_read_from_the_file(tmp_path):
