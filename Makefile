@@ -3,7 +3,7 @@
 PY ?= .venv/bin/python
 BIN := $(dir $(PY))
 
-.PHONY: install lint format typecheck test-fast test sample run docs bench
+.PHONY: install lint format typecheck test-fast test sample run docs picture bench
 
 install:  ## venv with the project (editable) and its test and dev tools
 	python3 -m venv .venv
@@ -43,6 +43,12 @@ docs:  ## docs/warehouse.md from a warehouse built from the sample (its whole si
 	TTHC_INPUT_ARCHIVE=build/docs/inputs TTHC_SECRET_KEY=build/docs/secret.key TTHC_INBOX_ARCHIVE="" \
 	$(BIN)tthc run data/sample --no-prefect --db build/docs.duckdb
 	$(PY) -m pipelines.warehouse.docs build/docs.duckdb docs/warehouse.md
+
+picture:  ## docs/img/bieu06_my-tan_2024Q1.png from the real output (LibreOffice headless, poppler's pdftoppm)
+	$(BIN)tthc run data/sample --no-prefect --db build/docs.duckdb
+	rm -rf build/picture && $(BIN)tthc sheets -p 2024Q1 -c "Mỹ Tân" --db build/docs.duckdb --out build/picture
+	cd build/picture && soffice --headless --convert-to pdf *.xlsx
+	pdftoppm -png -r 110 -f 1 -l 1 -x 40 -y 40 -W 1230 -H 520 -singlefile build/picture/*.pdf docs/img/bieu06_my-tan_2024Q1
 
 bench:  ## the benchmark harness (writes bench/RESULTS.md; minutes)
 	$(PY) bench/run_bench.py

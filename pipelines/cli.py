@@ -1,8 +1,9 @@
-"""`tthc`: the command line of contract.md. Messages in Vietnamese first, no tracebacks."""
+"""`tthc`: the command line of docs/reference/contract.md. Messages in Vietnamese first, no tracebacks."""
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from contextlib import nullcontext
@@ -13,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from pipelines.cli_output import environment_message, print_summary
+from pipelines.cli_output import Stopped, environment_message, on_sigterm, print_summary, say, stop_now
 
 app = typer.Typer(
     help="tthc-analytics: hồ sơ TTHC từ cổng dịch vụ công → kho DuckDB → Biểu 06, chỉ số, báo cáo.",
@@ -78,11 +79,22 @@ def run(
     config: ConfigOption = None,
     no_prefect: Annotated[bool, typer.Option("--no-prefect", help="Chạy trực tiếp, không qua Prefect.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="In nhật ký chi tiết của Prefect.")] = False,
+    unit: Annotated[
+        str | None,
+        typer.Option(
+            "--unit",
+            help="Đơn vị (xã, phường) của các tệp không có cột Đơn vị giải quyết mà đầu trang không ghi tên đơn vị.",
+        ),
+    ] = None,
 ) -> None:
     """Nạp các tệp xuất, tính lại chỉ số, công bố kho dữ liệu và in tóm tắt."""
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "CRITICAL")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    settings = _settings(config, scope=True, db=db)
+    settings = _settings(config, scope=True, db=db, unit=unit)
+    from pipelines.reference.communes import given_units_problem
+
+    if problem := given_units_problem(settings):  # a typo would load a whole file under no unit
+        _fail(problem, EXIT_USAGE)
     targets = [str(p) for p in (paths or [settings.inbox])]
     if not paths:
         settings.inbox.mkdir(parents=True, exist_ok=True)
@@ -97,8 +109,9 @@ def run(
 
                 summary = run_local([Path(p) for p in targets], settings)
             else:
-                from pipelines.service import run_with_prefect
+                from pipelines.service import local_clock, run_with_prefect
 
+                local_clock(settings)  # Prefect's log lines in the deployment's time (with --verbose)
                 summary = run_with_prefect(targets, settings)
     except FileNotFoundError as exc:
         _fail(str(exc), EXIT_USAGE)
@@ -165,7 +178,9 @@ def report(
 ) -> None:
     """Viết phần "Cải cách thủ tục hành chính" của báo cáo CCHC cho một xã và một kỳ."""
     from pipelines.outputs.figures import FiguresError
-    from pipelines.outputs.report import load_report, render_markdown, unit_name, write_docx
+    from pipelines.outputs.report import load_report, render_markdown
+    from pipelines.outputs.report_docx import write_docx
+    from pipelines.outputs.signing import Signing
 
     if fmt not in ("md", "docx"):
         _fail("--format chỉ nhận md hoặc docx")
@@ -185,9 +200,9 @@ def report(
         else:
             typer.echo(text)
         return
-    target = out or settings.out / f"bao-cao_{figures.commune.code}_{p.label.replace('..', '_').replace('@', '-')}.docx"
+    target = out or settings.out / f"bao-cao_{figures.unit.code}_{p.label.replace('..', '_').replace('@', '-')}.docx"
     try:
-        write_docx(text, target, f"BÁO CÁO KẾT QUẢ CẢI CÁCH THỦ TỤC HÀNH CHÍNH — {unit_name(figures).upper()}")
+        write_docx(figures, target, Signing.from_settings(settings), score)
     except OSError as exc:
         _fail(f"không ghi được {target} ({exc.strerror or exc}) — cannot write the report", EXIT_ENVIRONMENT)
     console.print(f"Đã ghi {target}")
@@ -204,16 +219,21 @@ def sheets(
     """Ghi một tệp Excel chỉ số (Biểu 06, chỉ số, theo quý, chất lượng dữ liệu) cho mỗi xã."""
     from pipelines.outputs.figures import FiguresError
     from pipelines.outputs.sheets import write_sheets
+    from pipelines.outputs.signing import Signing
 
     p = _period(period)
     settings = _settings(config, db=db)
+    skipped: list[str] = []
     try:
-        paths = write_sheets(settings.db, p, commune or None, out or settings.out)
+        paths = write_sheets(
+            settings.db, p, commune or None, out or settings.out, Signing.from_settings(settings), skipped
+        )
     except FiguresError as exc:
         _fail(str(exc), getattr(exc, "exit_code", EXIT_DATA))
-    for path in paths:
-        console.print(f"Đã ghi {path}")
-    console.print(f"{len(paths)} tệp.")
+    for line in [f"Đã ghi {path}" for path in paths] + [f"Không ghi: {p}" for p in skipped] + [f"{len(paths)} tệp."]:
+        say(line)
+    if skipped:
+        raise typer.Exit(EXIT_DATA)
 
 
 @app.command()
@@ -291,12 +311,12 @@ def serve(
         _fail(problem, EXIT_USAGE)
     ensure_inbox(settings)
     when = f"mỗi {every:g} giây" if every else f"theo lịch '{cron}' ({settings.timezone})"
-    console.print(f"Phục vụ luồng hằng đêm {when}; hộp thư đến {settings.inbox}; Ctrl+C để dừng.")
+    say(f"Phục vụ luồng hằng đêm {when}; hộp thư đến {settings.inbox}; Ctrl+C để dừng.")
     try:
-        serve_forever(settings, cron, every, echo=console.print)
+        serve_forever(settings, cron, every, echo=say)
     except ServerError as exc:
         _fail(str(exc), 2)
-    console.print("Đã dừng tthc serve.")
+    say("Đã dừng tthc serve.")
 
 
 @app.command()
@@ -319,7 +339,9 @@ def status(
 @app.command()
 def export(
     fmt: Annotated[str, typer.Option("--format", "-f", help="Chỉ hỗ trợ parquet.")] = "parquet",
-    out: Annotated[Path, typer.Option("--out", "-o", help="Thư mục đích.")] = Path("data/out/parquet"),
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Thư mục đích (mặc định <out>/parquet, cài đặt out).")
+    ] = None,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -330,12 +352,13 @@ def export(
     if fmt != "parquet":
         _fail("--format chỉ nhận parquet")
     settings = _settings(config, db=db)
+    target = out or Path(settings.out) / "parquet"
     try:
-        written = export_parquet(settings.db, out)
+        written = export_parquet(settings.db, target)
     except FiguresError as exc:
         _fail(str(exc), getattr(exc, "exit_code", EXIT_DATA))
     for name, n in written.items():
-        console.print(f"{name}: {n:,} dòng → {out / name}".replace(",", "."))
+        console.print(f"{name}: {n:,} dòng → {target / name}".replace(",", "."))
 
 
 @app.command()
@@ -407,18 +430,22 @@ def show_config(config: ConfigOption = None) -> None:
 
 def main() -> None:
     """The `tthc` command: a failure of the machine or of the warehouse file is one line and exit
-    code 3, never a traceback; "damaged" only for a file DuckDB cannot open as a database."""
+    code 3, never a traceback; "damaged" only for a file DuckDB cannot open as a database; Ctrl+C and
+    SIGTERM end it with one line (a run stopped midway has published nothing: the warehouse is as it
+    was)."""
     import duckdb
 
     from pipelines.config import fit_address_space
     from pipelines.handover import EnvironmentFailure, is_memory_error
 
     fit_address_space()
+    signal.signal(signal.SIGTERM, on_sigterm)  # Prefect's flow engine hands SIGTERM back to this handler
     try:
         app()
     except KeyboardInterrupt:
-        err.print("Đã dừng.")
-        sys.exit(130)
+        stop_now("Đã dừng (Ctrl+C); những gì chưa công bố không được ghi, kho dữ liệu giữ nguyên.", 130)
+    except Stopped:
+        stop_now("Đã dừng (SIGTERM); những gì chưa công bố không được ghi, kho dữ liệu giữ nguyên.", 143)
     except (duckdb.Error, OSError, MemoryError, EnvironmentFailure) as exc:
         err.print(f"[bold red]Lỗi:[/] {escape(environment_message(exc))}")
         if is_memory_error(exc):

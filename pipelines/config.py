@@ -22,8 +22,6 @@ from pydantic import Field, TypeAdapter, ValidationError
 from pipelines.resources import REFERENCE
 
 DEFAULT_CONFIG_FILE = Path("tthc.toml")
-# TTHC_* variables that are not settings (the config file itself, the crash-test hook)
-NOT_SETTINGS = {"TTHC_CONFIG", "TTHC_KILL_AT"}
 
 
 class SettingsError(ValueError):
@@ -85,6 +83,18 @@ class Settings:
     province: str = "Ninh Bình"
     district: str = ""
     units: list[str] = field(default_factory=list)
+    # one-unit exports without an agency column whose title block names no unit: the unit of every
+    # file of the run (`tthc run --unit`), or of the files under a folder ("folder = unit" each)
+    unit: str = ""
+    folder_units: list[str] = field(default_factory=list)
+    # the names a signed document carries (the Biểu 06 sheet, the .docx report, Nghị định
+    # 30/2020/NĐ-CP); a name not set stays a blank to fill by hand, never invented
+    report_place: str = ""  # địa danh before ", ngày … tháng … năm …" (default: the unit's name)
+    report_to: list[str] = field(default_factory=list)  # Kính gửi
+    report_recipients: list[str] = field(default_factory=list)  # Nơi nhận (before "Lưu: VT")
+    signer_title: str = "CHỦ TỊCH"  # under "TM. ỦY BAN NHÂN DÂN" (or "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH")
+    signer_name: str = ""  # who signs for the unit (THỦ TRƯỞNG ĐƠN VỊ on the form)
+    preparer_name: str = ""  # NGƯỜI LẬP BIỂU
     timezone: str = "Asia/Ho_Chi_Minh"
     reject_share: float = 0.20  # a file whose quarantine share exceeds this is rejected whole
     max_file_mb: int = 512
@@ -233,6 +243,8 @@ def _convert(key: str, current: object, value: object) -> object:
             raise ValueError("cần một đường dẫn")
         return Path(str(value))
     if isinstance(current, list):
+        if isinstance(value, dict):  # a TOML table: folder_units = { "data/inbox/tt" = "phường Thiên Trường" }
+            value = [f"{k} = {v}" for k, v in value.items()]
         items = value if isinstance(value, list) else str(value).replace(";", ",").split(",")
         return [str(v).strip() for v in items if str(v).strip()]
     if isinstance(current, bool):

@@ -7,7 +7,6 @@ function under test and Prefect only adds retries, parallelism, logs and schedul
 from __future__ import annotations
 
 import time
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTa
 
 from pipelines.children import watch_parent
 from pipelines.config import Settings
-from pipelines.handover import RunSummary, StagedFile
+from pipelines.handover import RunSummary, StagedFile, file_in_words
 from pipelines.inbox import safe_fingerprint
 from pipelines.rules.periods import quarter_of
 from pipelines.run import (
@@ -109,10 +108,15 @@ def _tthc_run(paths: list[str], settings: Settings) -> RunSummary:
     for s in staged:
         if s.status == "rejected":
             logger.warning("Từ chối tệp %s: %s", s.name, s.message)
-    summary = publish_task(staged, skipped, settings, run_id, started.isoformat())
+    # submitted, not called: in the flow's own (main) thread a SIGTERM (tthc serve stopping) would
+    # interrupt DuckDB mid-query and the task would fail with a traceback; in a worker thread the
+    # load and publish finish or never start, and the flow ends quietly
+    summary = publish_task.submit(staged, skipped, settings, run_id, started.isoformat()).result()
     summary.waiting = shown_names([*found.waiting, *changing], settings)
     summary.seconds = round(time.perf_counter() - t0, 2)
-    logger.info("Xong: %s", asdict(summary) | {"files": len(summary.files)})
+    for f in summary.files:
+        logger.info("%s", file_in_words(f))
+    logger.info("%s", summary.in_words())
     return summary
 
 
@@ -139,11 +143,25 @@ def run_flow(paths: list[str], settings: Settings) -> RunSummary:
 
 @task(name="write-sheets", retries=1, retry_delay_seconds=5)
 def sheets_task(settings: Settings, period_label: str) -> list[str]:
-    """Indicator workbooks of every commune for one period, into settings.out."""
+    """Indicator workbooks of every unit for one period, into settings.out; a quarter without data
+    yet (its first night) writes none and says so in a sentence."""
+    from pipelines.outputs.figures import NoFigures
     from pipelines.outputs.sheets import write_sheets
+    from pipelines.outputs.signing import Signing
     from pipelines.rules.periods import parse_period
 
-    return [str(p) for p in write_sheets(settings.db, parse_period(period_label), None, Path(settings.out))]
+    skipped: list[str] = []
+    try:
+        paths = write_sheets(
+            settings.db, parse_period(period_label), None, Path(settings.out), Signing.from_settings(settings), skipped
+        )
+    except NoFigures as exc:
+        get_run_logger().info("Không ghi bảng tính: %s", exc)
+        return []
+    for problem in skipped:
+        get_run_logger().info("Không ghi bảng tính: %s", problem)
+    get_run_logger().info("Đã ghi %d bảng tính quý %s vào %s", len(paths), period_label, settings.out)
+    return [str(p) for p in paths]
 
 
 def current_quarter(settings: Settings) -> str:
@@ -158,7 +176,7 @@ def tthc_nightly() -> RunSummary:
     settings.inbox.mkdir(parents=True, exist_ok=True)
     summary = tthc_run.fn([str(settings.inbox)], settings)
     if Path(settings.db).exists():
-        sheets_task(settings, current_quarter(settings))
+        sheets_task.submit(settings, current_quarter(settings)).result()  # a worker thread: see _tthc_run
     return summary
 
 
@@ -175,4 +193,8 @@ def serve(cron: str | None, timezone: str, every: float | None = None) -> None:
     schedule = Interval(timedelta(seconds=every)) if every else Cron(cron or "0 2 * * *", timezone=timezone)
     # limit=1: one nightly run at a time; a run still going when the next is due makes that one
     # wait instead of stacking processes that fight for the warehouse lock (each run is a process)
-    tthc_nightly.serve(name=DEPLOYMENT, schedules=[schedule], pause_on_shutdown=False, limit=1)
+    # Prefect's own banner suggests `prefect deployment run …`, which works only where PREFECT_API_URL
+    # points at this server: tthc serve prints a command that works as printed instead
+    tthc_nightly.serve(
+        name=DEPLOYMENT, schedules=[schedule], pause_on_shutdown=False, limit=1, print_starting_message=False
+    )

@@ -77,6 +77,8 @@ class StagedFile:
     shadowed_columns: list[str] = field(default_factory=list)
     missing_columns: list[str] = field(default_factory=list)
     sector_sources: list[str] = field(default_factory=list)  # no sector column: where the sector came from
+    # a column the file lacks, filled from elsewhere: canonical -> where (the unit, the received date)
+    column_sources: dict[str, str] = field(default_factory=dict)
     columns: dict[str, str] = field(default_factory=dict)  # canonical column -> coarse form of its values
     family: str = ""  # the file name without its dates and numbers: exports of one source share it
     unresolved_agencies: dict[str, str] = field(default_factory=dict)
@@ -122,3 +124,32 @@ class RunSummary:
 
     def count(self, status: str) -> int:
         return sum(1 for f in self.files if f.status == status)
+
+    def in_words(self) -> str:
+        """The run in one sentence, for logs (the Prefect UI, journalctl) and the summary when it
+        is not printed on a terminal."""
+        n = _vn
+        seconds = f"{self.seconds:.1f}".replace(".", ",")
+        return (
+            f"Lần chạy {self.run_id}: {self.count('loaded')} tệp nạp, {self.count('skipped')} bỏ qua, "
+            f"{self.count('rejected')} từ chối; {n(self.total('read'))} dòng đọc = {n(self.total('loaded'))} nạp + "
+            f"{n(self.total('quarantined'))} cách ly + {n(self.total('duplicate'))} trùng"
+            + (f" + {n(self.total('rejected'))} thuộc tệp bị từ chối" if self.total("rejected") else "")
+            + f"; {seconds} s; kho dữ liệu {self.db}."
+        )
+
+
+FILE_STATUS = {"loaded": "đã nạp", "skipped": "bỏ qua (đã nạp trước đó)", "rejected": "từ chối"}
+
+
+def file_in_words(f: FileOutcome) -> str:
+    """One file of a run in one line: its name in full, what became of it and its rows."""
+    rows = f"đọc {_vn(f.read)} = nạp {_vn(f.loaded)} + cách ly {_vn(f.quarantined)} + trùng {_vn(f.duplicate)}"
+    if f.rejected:
+        rows += f" + {_vn(f.rejected)} của tệp bị từ chối"
+    why = f"; lý do: {f.message}" if f.message else ""
+    return f"{f.name}: {FILE_STATUS.get(f.status, f.status)}, {rows}{why}"
+
+
+def _vn(value: int) -> str:
+    return f"{value:,}".replace(",", ".")

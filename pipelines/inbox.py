@@ -26,6 +26,9 @@ from pipelines.inputs_archive import file_sha256
 __all__ = ["Discovery", "archive", "check_file", "discover", "file_sha256", "fingerprint", "safe_fingerprint"]
 
 EXPORT_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".txt", ".tsv", ".htm", ".html", ".ods"}
+# files people put in an export folder by mistake (the signed report, a scan, a zipped export): taken
+# like an export so the run lists each one as "not an export" with its reason, as when named
+DOCUMENT_SUFFIXES = {".pdf", ".doc", ".docx", ".odt", ".rtf", ".xlsb", ".zip", ".rar", ".7z", ".jpg", ".jpeg", ".png"}
 # names of files being written by a browser, an office suite or a copy tool
 PARTIAL_MARKERS = (".part", ".crdownload", ".tmp", ".partial", ".download")
 
@@ -41,7 +44,9 @@ class Discovery:
 def _is_export(f: Path) -> bool:
     name = f.name.lower()
     return (
-        f.suffix.lower() in EXPORT_SUFFIXES and not name.startswith((".", "~$")) and not name.endswith(PARTIAL_MARKERS)
+        f.suffix.lower() in EXPORT_SUFFIXES | DOCUMENT_SUFFIXES
+        and not name.startswith((".", "~$"))
+        and not name.endswith(PARTIAL_MARKERS)
     )
 
 

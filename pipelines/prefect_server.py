@@ -25,7 +25,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -150,11 +150,23 @@ def start_server(settings: Settings, port: int, *, scheduler: bool, source: str)
         PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED=str(scheduler).lower(),
         PREFECT_SERVER_UI_ENABLED="true",
         PREFECT_LOGGING_LEVEL="WARNING",
+        # the UI asks the server where its API is (/ui-settings): without this it says 4200 whatever
+        # the port (prefect 3.9 settings ServerUISettings.api_url, default from PREFECT_SERVER_API_PORT)
+        PREFECT_SERVER_UI_API_URL=f"http://127.0.0.1:{port}/api",
+        PREFECT_SERVER_API_PORT=str(port),
     )
     env.pop("PREFECT_API_URL", None)
     cmd = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)]
+    # its own session: a SIGTERM or Ctrl+C to the command's process group (a terminal, a service
+    # manager) reaches the command, which stops its runs first and the server last; the server
+    # still dies with the command (die_with_parent)
     proc = subprocess.Popen(
-        die_with_parent(cmd, signal.SIGTERM), env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
+        die_with_parent(cmd, signal.SIGTERM),
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     server = Server(f"http://127.0.0.1:{port}/api", source, proc.pid, proc)
     server._log = log  # type: ignore[attr-defined]
@@ -212,9 +224,3 @@ def clear_state(settings: Settings) -> None:
     state = read_state(settings)
     if state and int(state.get("pid", 0)) == os.getpid():
         (prefect_home(settings) / STATE_FILE).unlink(missing_ok=True)
-
-
-def state_summary(server: Server) -> dict:
-    out = asdict(server)
-    out.pop("process", None)
-    return out

@@ -28,7 +28,7 @@ from pipelines.inbox import Discovery, archive, discover, safe_fingerprint, unre
 from pipelines.inputs_archive import keep_inputs
 from pipelines.reference.catalogue import load_catalogue
 from pipelines.reference.communes import Registry
-from pipelines.rules.vocab import missing_column_notes
+from pipelines.rules.vocab import column_source_notes, flag_notes, missing_column_notes
 from pipelines.transform.scrub import Scrubber, display_name, display_path
 from pipelines.transform.stage_many import stage_files
 from pipelines.warehouse import (
@@ -271,11 +271,12 @@ def file_notes(s: StagedFile) -> list[str]:
     if s.unresolved_agencies:
         notes.append("cơ quan không xác định được xã: " + ", ".join(sorted(s.unresolved_agencies)[:5]))
     if s.status == "staged":
+        notes += column_source_notes(s.column_sources)
         notes += missing_column_notes(s.missing_columns)
         if s.sector_sources:
             notes.append("không có cột Lĩnh vực: lĩnh vực lấy từ " + ", ".join(s.sector_sources))
     if s.flags:
-        notes.append("cần kiểm tra: " + ", ".join(f"{k} {v}" for k, v in sorted(s.flags.items())))
+        notes.append("cần kiểm tra: " + "; ".join(flag_notes(s.flags)))
     return notes
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import math
 import os
+import shlex
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +30,20 @@ from pipelines.prefect_server import (
     stop_server,
     write_state,
 )
+
+
+def local_clock(settings: Settings) -> None:
+    """Log times in the deployment's time zone (Prefect's log lines, this process and the ones it
+    starts): a server's clock is often UTC, and 01:37 in a log is 08:37 in Việt Nam."""
+    os.environ["TZ"] = settings.timezone
+    time.tzset()
+
+
+def run_now_command(server: Server, deployment: str) -> str:
+    """A command that triggers the nightly deployment now, working as printed from any shell: the
+    server's address and the prefect executable of this installation spelled out."""
+    prefect = shlex.quote(str(Path(sys.executable).with_name("prefect")))
+    return f"PREFECT_API_URL={shlex.quote(server.api_url)} {prefect} deployment run '{deployment}/{deployment}'"
 
 
 @contextmanager
@@ -58,9 +74,7 @@ def run_with_prefect(targets: list[str], settings: Settings) -> RunSummary:
         temporary = server = start_server(settings, free_port(), scheduler=False, source="temporary")
     try:
         with prefect_api(server, settings):
-            from pipelines.flows import run_flow
-
-            summary = run_flow(targets, settings)
+            summary = _in_worker_thread(targets, settings)
     finally:
         if temporary is not None:
             stop_server(temporary)
@@ -68,9 +82,40 @@ def run_with_prefect(targets: list[str], settings: Settings) -> RunSummary:
     return summary
 
 
+def _in_worker_thread(targets: list[str], settings: Settings) -> RunSummary:
+    """The flow in a thread of its own, this (main) thread waiting for it. In the main thread
+    Prefect's engine would take SIGTERM over and, on it, wait for every running task to finish
+    (a file being staged: minutes) before giving the signal back; here the command's own handler
+    gets it at once and ends the command (cli.main), the run unpublished."""
+    import contextvars
+    import threading
+
+    from pipelines.flows import run_flow
+
+    done: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            done["summary"] = run_flow(targets, settings)
+        except BaseException as exc:  # handed to the main thread as it is
+            done["error"] = exc
+
+    # with this thread's context: Prefect's settings (the server's address, when Prefect was imported
+    # before prefect_api set it) live in a context variable a new thread would not see
+    context = contextvars.copy_context()
+    worker = threading.Thread(target=context.run, args=(work,), name="tthc-run-flow", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.2)
+    if "error" in done:
+        raise done["error"]  # type: ignore[misc]
+    return done["summary"]  # type: ignore[return-value]
+
+
 def serve_forever(settings: Settings, cron: str | None, every: float | None, echo=print) -> None:
     """Serve the nightly deployment until stopped (Ctrl+C, SIGTERM), on the configured server or
     on one started here (scheduler on, UI on 127.0.0.1:prefect_port), stopped on the way out."""
+    local_clock(settings)
     state = read_state(settings)
     if state and state.get("pid") != os.getpid():
         try:
@@ -88,8 +133,9 @@ def serve_forever(settings: Settings, cron: str | None, every: float | None, ech
     echo(f"Máy chủ Prefect: {server.describe()} (giao diện: {server.ui_url})")
     try:
         with prefect_api(server, settings):
-            from pipelines.flows import serve
+            from pipelines.flows import DEPLOYMENT, serve
 
+            echo(f"Chạy ngay một lần (từ một cửa sổ khác): {run_now_command(server, DEPLOYMENT)}")
             serve(cron, settings.timezone, every)
     finally:
         clear_state(settings)

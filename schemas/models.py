@@ -1,4 +1,4 @@
-"""The row rules of export-format.md as a pandera model.
+"""The row rules of docs/reference/export-format.md as a pandera model.
 
 The frame it checks is the parsed batch (sql/staging/parse_batch.sql): dates already parsed in
 DuckDB, vocabularies already mapped, plus a few boolean facts (`received_given`, ...) so each

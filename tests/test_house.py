@@ -82,3 +82,38 @@ def test_the_wheel_carries_the_sql_and_the_reference_data(tmp_path):
     assert "pipelines/_data/reference/procedures.csv" in names
     assert "schemas/statuses.csv" in names
     assert not any(n.startswith("tools/") for n in names)
+
+
+def test_the_repository_is_whole_on_its_own():
+    """Every document the code, the SQL, the tests and the docs cite is in the repository, and
+    nothing points outside it (the source material the project started from is not shipped)."""
+    import re
+
+    outside = re.compile(r"\.\./shared/|shared/(?:spec|seed)/")
+    files = [
+        *REPO.glob("pipelines/**/*.py"),
+        *REPO.glob("pipelines/**/*.j2"),
+        *REPO.glob("schemas/*"),
+        *REPO.glob("sql/**/*.sql"),
+        REPO / "sql" / "models.yml",
+        *REPO.glob("tests/**/*.py"),
+        *REPO.glob("tools/**/*.py"),
+        *REPO.glob("*.md"),
+        *REPO.glob("docs/**/*.md"),
+        REPO / "pyproject.toml",
+        REPO / "tthc.example.toml",
+    ]
+    cited: dict[str, Path] = {}
+    for path in files:
+        if path.suffix in (".gz",) or path == Path(__file__) or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert not outside.search(text), f"{path.relative_to(REPO)} points outside the repository"
+        # docs/… of this repository; "owner/repo/docs/…" cites another repository's file
+        for doc in re.findall(r"(?<![\w/.-])docs/[\w/.-]+\.(?:md|png|service)", text):
+            cited.setdefault(doc, path)
+    missing = {doc: str(where.relative_to(REPO)) for doc, where in cited.items() if not (REPO / doc).exists()}
+    assert not missing, missing
+    assert {"docs/reference/indicators.md", "docs/reference/export-format.md", "docs/reference/contract.md"} <= set(
+        cited
+    )

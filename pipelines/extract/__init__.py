@@ -18,12 +18,21 @@ from pipelines.extract.alignment import check_alignment, row_widths
 from pipelines.extract.csv_reader import CsvPlan, NeedsExactPass
 from pipelines.extract.errors import FileRejected
 from pipelines.extract.guard import NO_BUDGET, Budget, Limits, check_size
-from pipelines.extract.header import HeaderLayout, export_time
+from pipelines.extract.header import HeaderLayout, export_time, title_unit
 from pipelines.extract.shape import Shaped, sector_heading, shape, sheet_sector
 from pipelines.extract.sniff import sniff
 from pipelines.rules.vocab import ColumnMap, column_map
 
-__all__ = ["Budget", "FileRejected", "Limits", "ExportInfo", "MalformedRow", "NeedsExactPass", "open_export"]
+__all__ = [
+    "Budget",
+    "FileRejected",
+    "Limits",
+    "ExportInfo",
+    "MalformedRow",
+    "NeedsExactPass",
+    "UnitHint",
+    "open_export",
+]
 
 
 @dataclass
@@ -52,6 +61,9 @@ class ExportInfo:
     shadowed_columns: list[str] = field(default_factory=list)
     missing_columns: list[str] = field(default_factory=list)
     sector_sources: list[str] = field(default_factory=list)  # where the sector came from without a column
+    # canonical -> where its values came from when the file has no such column (the unit from the
+    # title block or a setting, the received date from "Ngày nộp"): rules/vocab.column_source_notes
+    column_sources: dict[str, str] = field(default_factory=dict)
     rows_skipped: int = 0  # blank lines, footers, repeated headers
     malformed_rows: list[MalformedRow] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -59,8 +71,21 @@ class ExportInfo:
     restart: Callable[[], Iterator[pa.Table]] | None = field(default=None, repr=False)
 
 
+@dataclass(frozen=True)
+class UnitHint:
+    """The unit of a one-unit export without an agency column, given by the user (`tthc run
+    --unit`, the setting `folder_units`): the name and, in words, where it came from."""
+
+    name: str
+    source: str
+
+
 def _note_layout(
-    info: ExportInfo, layout: HeaderLayout, title: list[list[str | None]], sheet: str | None = None
+    info: ExportInfo,
+    layout: HeaderLayout,
+    title: list[list[str | None]],
+    sheet: str | None = None,
+    unit: UnitHint | None = None,
 ) -> None:
     for name in layout.unknown:
         if name not in info.unknown_columns:
@@ -74,8 +99,18 @@ def _note_layout(
             info.shadowed_columns.append(name)
     info.exported_at = info.exported_at or export_time(title)
     cmap = layout.cmap or column_map()
+    if "agency" in cmap.names() and "agency" not in layout.mapping.values():
+        named = title_unit(title)
+        if named:
+            layout.agency_hint = named
+            info.column_sources["agency"] = f"dòng «{named}» ở đầu trang"
+        elif unit is not None:
+            layout.agency_hint = unit.name
+            info.column_sources["agency"] = unit.source
+    for canonical, header in layout.fallbacks.items():
+        info.column_sources[canonical] = f"«{header}»"
     _check_required(layout, cmap)
-    present = set(layout.mapping.values())
+    present = set(layout.mapping.values()) | ({"agency"} if layout.agency_hint else set())
     if "sector" not in present:
         from_title = next((h for row in title for h in map(sector_heading, row) if h), None)
         layout.sector_hint = from_title or sheet_sector(sheet)
@@ -104,7 +139,7 @@ def _check_required(layout: HeaderLayout, cmap: ColumnMap) -> None:
     """The columns every figure needs (schemas/columns.csv `required`). Status and channel are not
     among them: without a status column the status follows from the dates, without a channel
     column the channel is unknown (transform/parse.py)."""
-    present = set(layout.mapping.values())
+    present = set(layout.mapping.values()) | ({"agency"} if layout.agency_hint else set())
     missing = [c.canonical for c in cmap.columns if c.required == "yes" and c.canonical not in present]
     names = set(cmap.names())
     if {"finished_at", "returned_at"} <= names and not {"finished_at", "returned_at"} & present:
@@ -112,6 +147,13 @@ def _check_required(layout: HeaderLayout, cmap: ColumnMap) -> None:
     if not missing:
         return
     labels = ", ".join(cmap.label(c) for c in missing)
+    if missing == ["agency"]:
+        raise FileRejected(
+            f"thiếu cột {labels} và đầu trang không ghi tên đơn vị (như «ỦY BAN NHÂN DÂN PHƯỜNG …» hoặc «Đơn vị: "
+            'UBND xã …»): hãy chạy lại với tthc run --unit "<tên xã, phường>" <tệp>, hoặc khai báo thư mục của tệp '
+            'trong cài đặt folder_units ("<thư mục> = <tên xã, phường>"), hoặc thêm cột Đơn vị giải quyết vào tệp '
+            "— no agency column and no unit in the title: give --unit or folder_units"
+        )
     if "case_id" in missing:
         raise FileRejected(
             f"thiếu cột Mã hồ sơ (thiếu: {labels}): không có mã hồ sơ thì các lần xuất của cùng một hồ sơ "
@@ -122,12 +164,17 @@ def _check_required(layout: HeaderLayout, cmap: ColumnMap) -> None:
 
 
 def open_export(
-    path: Path, limits: Limits | None = None, budget: Budget = NO_BUDGET, cmap: ColumnMap | None = None
+    path: Path,
+    limits: Limits | None = None,
+    budget: Budget = NO_BUDGET,
+    cmap: ColumnMap | None = None,
+    unit: UnitHint | None = None,
 ) -> tuple[ExportInfo, Iterator[pa.Table]]:
     """Plan the file (may raise FileRejected) and return an iterator of canonical tables.
 
     cmap: the column map headers are matched with (default: the case columns of
     schemas/columns.csv; the procedure catalogue passes its own).
+    unit: the unit of a file without an agency column whose title block names none.
 
     Planning reads only headers; the iterator streams the data. The iterator may also
     raise FileRejected (e.g. an unreadable block deep in a CSV, a workbook over a cap, the
@@ -139,13 +186,13 @@ def open_export(
     check_size(path, limits)
     info.kind = sniff(path, limits)
     if info.kind == "csv":
-        return info, _csv(path, info, cmap)
+        return info, _csv(path, info, cmap, unit)
     if info.kind == "html":
-        return info, _html(path, info, limits, cmap)
-    return info, _workbook(path, info, limits, budget, cmap)
+        return info, _html(path, info, limits, cmap, unit)
+    return info, _workbook(path, info, limits, budget, cmap, unit)
 
 
-def _csv(path: Path, info: ExportInfo, cmap: ColumnMap | None) -> Iterator[pa.Table]:
+def _csv(path: Path, info: ExportInfo, cmap: ColumnMap | None, unit: UnitHint | None) -> Iterator[pa.Table]:
     from pipelines.extract.csv_reader import plan_csv, read_csv_batches
 
     plan = plan_csv(path, cmap)
@@ -156,7 +203,7 @@ def _csv(path: Path, info: ExportInfo, cmap: ColumnMap | None) -> Iterator[pa.Ta
         return batches(exact=True)
 
     info.restart = restart
-    _note_layout(info, plan.layout, plan.title)
+    _note_layout(info, plan.layout, plan.title, unit=unit)
 
     def batches(exact: bool = False) -> Iterator[pa.Table]:
         for n, (cols, rows) in enumerate(read_csv_batches(path, plan, exact=exact)):
@@ -182,7 +229,7 @@ def _reset(info: ExportInfo, plan: CsvPlan) -> None:
 
 
 def _workbook(
-    path: Path, info: ExportInfo, limits: Limits, budget: Budget, cmap: ColumnMap | None
+    path: Path, info: ExportInfo, limits: Limits, budget: Budget, cmap: ColumnMap | None, unit: UnitHint | None
 ) -> Iterator[pa.Table]:
     from pipelines.extract.excel_reader import WorkbookPlan, read_workbook
 
@@ -193,7 +240,7 @@ def _workbook(
             first = sheet.name not in info.sheets
             if first:
                 info.sheets.append(sheet.name)
-                _note_layout(info, sheet.layout, sheet.title, sheet.name)
+                _note_layout(info, sheet.layout, sheet.title, sheet.name, unit)
             shaped = shape(cols, sheet.layout, sheet.name, rows)
             yield _shaped(info, shaped, sheet.layout, first, f"trang «{sheet.name}»")
         info.skipped_sheets = plan.skipped_sheets
@@ -207,14 +254,16 @@ def _workbook(
     return batches()
 
 
-def _html(path: Path, info: ExportInfo, limits: Limits, cmap: ColumnMap | None) -> Iterator[pa.Table]:
+def _html(
+    path: Path, info: ExportInfo, limits: Limits, cmap: ColumnMap | None, unit: UnitHint | None
+) -> Iterator[pa.Table]:
     from pipelines.extract.html_reader import plan_html, read_html_grid
 
     found = plan_html(path, limits, cmap)
     if not found:
         raise FileRejected("không tìm thấy bảng có dòng tiêu đề trong tệp HTML — no header row found")
     for _, layout, title in found:
-        _note_layout(info, layout, title)
+        _note_layout(info, layout, title, unit=unit)
 
     def batches() -> Iterator[pa.Table]:
         for i, (grid, layout, _) in enumerate(found):

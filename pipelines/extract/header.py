@@ -40,6 +40,11 @@ class HeaderLayout:
     # "Lĩnh vực: …" group row met so far (extract/shape.py fills the sector from them)
     sector_hint: str | None = None
     sector_carry: str | None = None
+    # without an agency column: the unit named by the title block, `--unit` or the folder's
+    # setting (extract/__init__.py), written into every row as if it were the agency column
+    agency_hint: str | None = None
+    # canonical -> header of the file that stands in for it (schemas/columns.csv `fallback`)
+    fallbacks: dict[str, str] = field(default_factory=dict)
 
     @property
     def data_start(self) -> int:
@@ -92,11 +97,15 @@ def _layout(grid: list[list[str | None]], i: int, n: int, cmap: ColumnMap) -> He
     mapping: dict[int, str] = {}
     ranks: dict[str, tuple[int, int]] = {}
     layout = HeaderLayout(i, n, names, mapping, cmap=cmap)
+    standing_in: dict[str, int] = {}  # canonical -> grid column of a fallback header
     for j, name in enumerate(names):
         if not name:
             continue
         layout.header_keys[j] = match_key(name)
         hit = cmap.lookup(name)
+        if hit is None and (stand_in := cmap.fallback(name)) is not None:
+            standing_in.setdefault(stand_in, j)
+            continue
         if hit is None:
             if cmap.is_personal(name):
                 layout.personal.append(j)
@@ -114,11 +123,48 @@ def _layout(grid: list[list[str | None]], i: int, n: int, cmap: ColumnMap) -> He
             continue
         ranks[canonical] = (j, rank)
     layout.mapping.update({j: c for c, (j, _) in ranks.items()})
+    for canonical, j in standing_in.items():  # "Ngày nộp" is the received date only without a reception column
+        if canonical not in ranks:
+            layout.mapping[j] = canonical
+            layout.fallbacks[canonical] = names[j] or ""
     return layout
 
 
 def _s(value: object) -> str | None:
     return None if value is None else str(value)
+
+
+# "Đơn vị: UBND phường Thiên Trường", "Đơn vị báo cáo: …", "Cơ quan: …" ("Đơn vị tính: hồ sơ" is not one)
+_UNIT_LINE = re.compile(
+    r"^\s*(?:ten\s+)?(?:don\s*vi|co\s*quan)(?:\s+(?:bao\s*cao|thuc\s*hien|giai\s*quyet))?\s*:\s*\S", re.I
+)
+_COMMUNE_TYPES = ("xa", "phuong", "thitran", "dackhu")  # the units cases resolve to (schemas/unit_types.csv)
+
+
+def title_unit(lines: list[list[str | None]]) -> str | None:
+    """The unit a one-unit export names in its title block, as written: "ỦY BAN NHÂN DÂN PHƯỜNG
+    THIÊN TRƯỜNG" (one line, or "ỦY BAN NHÂN DÂN" over "PHƯỜNG THIÊN TRƯỜNG"), "UBND xã Mỹ Tân",
+    "Đơn vị: UBND phường Thiên Trường". Only a commune-level unit (xã, phường, thị trấn, đặc khu)
+    after an agency prefix (schemas/agency_prefixes.csv) counts: "ỦY BAN NHÂN DÂN TỈNH NINH BÌNH"
+    and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" do not."""
+    from pipelines.rules.vocab import agency_prefixes
+
+    texts = [t for row in lines for cell in row if cell for part in str(cell).splitlines() if (t := clean_text(part))]
+    for i, text in enumerate(texts):
+        plain = strip_diacritics(unicodedata.normalize("NFC", text))
+        if m := _UNIT_LINE.match(plain):
+            return clean_text(text[m.end() - 1 :])
+        key = match_key(text)
+        for prefix in agency_prefixes():
+            if not key.startswith(prefix):
+                continue
+            rest = key[len(prefix) :]
+            if rest.startswith(_COMMUNE_TYPES) and rest not in _COMMUNE_TYPES:
+                return text
+            if not rest and i + 1 < len(texts) and match_key(texts[i + 1]).startswith(_COMMUNE_TYPES):
+                return f"{text} {texts[i + 1]}"
+            break
+    return None
 
 
 def export_time(lines: list[list[str | None]]) -> datetime | None:

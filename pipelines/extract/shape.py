@@ -143,6 +143,8 @@ def shape(columns: dict[int, pa.Array], layout: HeaderLayout, sheet: str | None,
         arr = columns.get(j)
         out[canonical] = strip_controls(arr) if arr is not None else pa.nulls(n, pa.string())
     cmap = layout.cmap or column_map()
+    if layout.agency_hint and "agency" not in out:  # a one-unit export: its unit on every row
+        out["agency"] = pa.array([layout.agency_hint] * n, pa.string())
     for name in cmap.names():
         out.setdefault(name, pa.nulls(n, pa.string()))
     out["_sheet"] = pa.array([sheet] * n, pa.string()) if n else pa.array([], pa.string())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pipelines.outputs.figures import FiguresError, connect, find_commune
+from pipelines.outputs.figures import FiguresError, connect, find_unit
 from pipelines.outputs.score766 import Score766, load_score766, period_words
 from pipelines.outputs.vnformat import UNKNOWN, vn_int, vn_pct, vn_points
 from pipelines.rules.periods import Period
@@ -30,7 +30,7 @@ def load(db: Path, unit: str, period: Period, units: str | None = None) -> Score
     """The unit's score for the period (FiguresError for an unknown unit or no warehouse)."""
     con = connect(db)
     try:
-        return load_score766(con, find_commune(con, unit, period, units), period)
+        return load_score766(con, find_unit(con, unit, period, units), period)
     finally:
         con.close()
 

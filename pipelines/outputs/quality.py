@@ -12,7 +12,15 @@ from typing import Any
 
 import duckdb
 
-from pipelines.rules.vocab import missing_column_notes, reason_column, reasons
+from pipelines.outputs.vnformat import vn_int
+from pipelines.rules.vocab import (
+    column_map,
+    column_source_notes,
+    flag_notes,
+    missing_column_notes,
+    reason_column,
+    reasons,
+)
 
 EXAMPLES = 3
 
@@ -36,7 +44,7 @@ def quality_report(con: duckdb.DuckDBPyConnection, run: str = "latest") -> dict[
     rows = con.execute(
         "select sha256, file_name, status, message, rows_read, rows_loaded, rows_quarantined, rows_duplicate, "
         "rows_skipped, unknown_columns, missing_columns, unresolved_agencies, flags, reason_counts, columns, family, "
-        "file_seq, examples "
+        "file_seq, examples, column_sources "
         "from ingested_files where run_id = ? order by file_seq",
         [run_id],
     ).fetchall()
@@ -60,6 +68,7 @@ def quality_report(con: duckdb.DuckDBPyConnection, run: str = "latest") -> dict[
         family,
         seq,
         kept_examples,
+        sources,
     ) in rows:
         counts = json.loads(reason_counts or "{}")
         examples = json.loads(kept_examples or "{}")
@@ -92,6 +101,7 @@ def quality_report(con: duckdb.DuckDBPyConnection, run: str = "latest") -> dict[
                 ],
                 "unknown_columns": unknown or [],
                 "missing_columns": missing or [],
+                "column_sources": json.loads(sources or "{}"),
                 "unresolved_agencies": json.loads(unresolved or "{}"),
                 "flags": json.loads(flags or "{}"),
                 "drift": _drift(con, family, seq, json.loads(columns or "{}")),
@@ -130,18 +140,22 @@ def _drift(con: duckdb.DuckDBPyConnection, family: str | None, seq: int, columns
 
 
 def render_text(report: dict[str, Any], markdown: bool = False) -> str:
+    """The report in words for people (numbers Vietnamese style, no internal codes; the codes are
+    in `--format json`)."""
+    n = vn_int
     if not report["run_id"]:
         return "Chưa có lần chạy nào trong kho dữ liệu."
     h = "## " if markdown else ""
-    out = [f"{h}Báo cáo chất lượng dữ liệu — lần chạy {report['run_id']} ({report['status']})", ""]
+    state = {"succeeded": "hoàn thành", "failed": "lỗi"}.get(report["status"], report["status"])
+    out = [f"{h}Báo cáo chất lượng dữ liệu — lần chạy {report['run_id']} ({state})", ""]
     for f in report["files"]:
         r = f["rows"]
         out.append(f"{'### ' if markdown else '• '}{f['file']} — {_status_vi(f['status'])}")
         if f["message"]:
             out.append(f"  Lý do: {f['message']}")
         out.append(
-            f"  Dòng: đọc {r['read']} = nạp {r['loaded']} + cách ly {r['quarantined']} + trùng {r['duplicate']}"
-            f" (bỏ qua {r['skipped']} dòng không phải dữ liệu: tiêu đề, dòng trống, chân trang)"
+            f"  Dòng: đọc {n(r['read'])} = nạp {n(r['loaded'])} + cách ly {n(r['quarantined'])} + trùng "
+            f"{n(r['duplicate'])} (bỏ qua {n(r['skipped'])} dòng không phải dữ liệu: tiêu đề, dòng trống, chân trang)"
         )
         for reason in f["reasons"]:
             ex = "; ".join(
@@ -150,9 +164,11 @@ def render_text(report: dict[str, Any], markdown: bool = False) -> str:
                 f"{' giá trị «' + e['value'] + '»' if e['value'] else ''}"
                 for e in reason["examples"]
             )
-            out.append(f"  - {reason['message']} ({reason['reason']}): {reason['count']} dòng. Ví dụ: {ex}")
+            out.append(f"  - {reason['message']}: {n(reason['count'])} dòng. Ví dụ: {ex}")
         if f["unknown_columns"]:
             out.append(f"  Cột không nhận diện: {', '.join(f['unknown_columns'])}")
+        if f["column_sources"] and f["status"] == "loaded":
+            out += ["  " + note[0].upper() + note[1:] for note in column_source_notes(f["column_sources"])]
         if f["missing_columns"] and f["status"] == "loaded":
             out += ["  " + note[0].upper() + note[1:] for note in missing_column_notes(f["missing_columns"])]
         if f["unresolved_agencies"]:
@@ -164,19 +180,40 @@ def render_text(report: dict[str, Any], markdown: bool = False) -> str:
                 )
             )
         if f["flags"]:
-            out.append("  Cần kiểm tra: " + ", ".join(f"{k}: {v}" for k, v in f["flags"].items()))
+            out.append("  Cần kiểm tra: " + "; ".join(flag_notes(f["flags"])))
         d = f["drift"]
         if d:
             parts = []
+            label = _label
             if d["disappeared"]:
-                parts.append("mất cột " + ", ".join(d["disappeared"]))
+                parts.append("mất cột " + ", ".join(map(label, d["disappeared"])))
             if d["appeared"]:
-                parts.append("thêm cột " + ", ".join(d["appeared"]))
+                parts.append("thêm cột " + ", ".join(map(label, d["appeared"])))
             for c, ch in d["changed"].items():
-                parts.append(f"cột {c} đổi dạng {ch['before']} → {ch['now']}")
+                parts.append(
+                    f"cột {label(c)} đổi dạng {_FORM_WORDS.get(ch['before'], ch['before'])} → "
+                    f"{_FORM_WORDS.get(ch['now'], ch['now'])}"
+                )
             out.append(f"  Thay đổi cấu trúc so với {d['previous_file']}: " + "; ".join(parts))
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+# the coarse forms of transform/stage.py profile_columns, in words
+_FORM_WORDS = {
+    "empty": "trống",
+    "date dd/mm/yyyy": "ngày dd/mm/yyyy",
+    "date ISO": "ngày yyyy-mm-dd",
+    "date yyyyMMddHHmmss": "ngày yyyyMMddHHmmss",
+    "integer": "số nguyên",
+    "number": "số",
+    "text": "chữ",
+}
+
+
+def _label(canonical: str) -> str:
+    """The Vietnamese label of a canonical column (schemas/columns.csv), never the code."""
+    return next((c.label for c in column_map().columns if c.canonical == canonical), canonical)
 
 
 def _status_vi(status: str) -> str:

@@ -1,21 +1,20 @@
-"""The report text: section "1. Cải cách thủ tục hành chính (TTHC)" with one commune's figures.
+"""The report text: section "1. Cải cách thủ tục hành chính (TTHC)" with one unit's figures.
 
-The words live in templates/report_tthc.md.j2; this module only gathers the figures, renders
-Markdown, and lays the same text out as a .docx the way administrative documents are set
-(Times New Roman 14, justified, A4).
+The words live in templates/report_tthc.md.j2; this module only gathers the figures and renders
+Markdown. report_docx.py sets the same text in the frame of an administrative document.
 """
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from pipelines.outputs.figures import Figures, connect, find_commune, load_figures
-from pipelines.outputs.files import save_bytes
-from pipelines.outputs.score766 import Score766, ids, load_score766, period_words
+from pipelines.outputs.coverage import period_words
+from pipelines.outputs.figures import Figures, connect, find_unit, load_figures
+from pipelines.outputs.score766 import Score766, ids, load_score766
+from pipelines.outputs.score766 import period_words as score_period_words
 from pipelines.outputs.vnformat import UNKNOWN, vn_count, vn_int, vn_pct, vn_points
 from pipelines.rules.periods import Period
 
@@ -47,22 +46,24 @@ def _env() -> Environment:
 
 
 def unit_name(f: Figures) -> str:
-    """ "UBND xã Mỹ Tân" (figures.CommuneRef.official_name)."""
-    return f.commune.official_name
+    """ "UBND xã Mỹ Tân" (figures.UnitRef.official_name)."""
+    return f.unit.official_name
 
 
-def load_report(db: Path, commune: str, period: Period, units: str | None = None) -> tuple[Figures, Score766]:
+def load_report(db: Path, unit: str, period: Period, units: str | None = None) -> tuple[Figures, Score766]:
     """The figures and the 766 score of one unit's report (FiguresError: unknown unit, no warehouse)."""
     con = connect(db)
     try:
-        unit = find_commune(con, commune, period, units)
-        return load_figures(con, unit, period), load_score766(con, unit, period, detail=False)
+        ref = find_unit(con, unit, period, units)
+        return load_figures(con, ref, period), load_score766(con, ref, period, detail=False)
     finally:
         con.close()
 
 
-def render_markdown(f: Figures, score: Score766 | None = None) -> str:
-    """The section's text; with `score`, the 766 paragraph too (templates/score766.md.j2)."""
+def render_markdown(f: Figures, score: Score766 | None = None, heading: bool = True) -> str:
+    """The section's text; with `score`, the 766 paragraph too (templates/score766.md.j2); `heading`
+    puts the unit (name and key), the period and the reading time first (the .docx has them in its
+    frame instead)."""
     ind = _Values({code: v["value"] for code, v in f.indicators.items()})
     cat = _Values({code: v["value"] for code, v in f.catalogue.items()})
     p = f.period
@@ -70,7 +71,6 @@ def render_markdown(f: Figures, score: Score766 | None = None) -> str:
         period_sentence = f"Từ ngày {p.start:%d/%m/%Y} đến ngày {p.end:%d/%m/%Y}"
     else:
         period_sentence = f"{p.title_vi} ({p.range_vi})"
-    paid = f.indicators.get("paid_online_pct") or {}
     text = (
         _env()
         .get_template("report_tthc.md.j2")
@@ -82,57 +82,13 @@ def render_markdown(f: Figures, score: Score766 | None = None) -> str:
             unknown=UNKNOWN,
             period_sentence=period_sentence,
             unit_short=unit_name(f),
-            has_fees=bool(paid.get("denominator")),
             score=score,
-            score_period=period_words(p),
+            score_period=score_period_words(p),
             scored=[m for m in score.scores if m.points is not None] if score else [],
             unknown_metrics=[m for m in score.scores if m.metric.kind == "ratio" and m.points is None] if score else [],
             online=score.score("ONLINE_DOSSIER") if score else None,
+            heading=heading,
+            period_words=period_words(f.period),
         )
     )
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
-
-
-def write_docx(markdown: str, out: Path, title: str) -> Path:
-    """Plain administrative layout: Times New Roman 14, justified, 1.15 spacing, A4 margins."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
-
-    doc = Document()
-    section = doc.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
-    section.top_margin = section.bottom_margin = Cm(2)
-    section.left_margin, section.right_margin = Cm(3), Cm(2)
-    style = doc.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(14)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "Times New Roman")
-    style.paragraph_format.space_after = Pt(6)
-    style.paragraph_format.line_spacing = 1.15
-    heading = doc.add_paragraph()
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = heading.add_run(title)
-    run.bold = True
-    for block in markdown.split("\n\n"):
-        line = block.strip()
-        if not line:
-            continue
-        para = doc.add_paragraph()
-        para.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-        para.paragraph_format.first_line_indent = Cm(1)
-        if line.startswith("### "):
-            para.add_run(line[4:]).bold = True
-        else:
-            para.add_run(line)
-    buffer = io.BytesIO()
-    doc.save(buffer)  # into memory: a failed write is ours to report (outputs/files.py)
-    return save_bytes(out, buffer.getvalue())
-
-
-def docx_text(path: Path) -> list[str]:
-    """The paragraphs of a written report, for checks (python-docx re-reads what it wrote)."""
-    from docx import Document
-
-    return [p.text for p in Document(str(path)).paragraphs if p.text.strip()]

@@ -203,6 +203,33 @@ def _registry(province: str, district: str, units: tuple[str, ...], overrides: s
     return Registry(list(_scope(province, district, units, overrides)))
 
 
+def unit_name_problem(text: str, settings: Settings) -> str | None:
+    """Why `text` (`tthc run --unit`, a folder_units entry) names no unit in scope, with the closest
+    names; None when it resolves as an agency would, in one era or the other."""
+    from pipelines.rules.text import closest
+
+    registry = Registry.from_settings(settings)
+    if any(registry.resolve(text, era).problem is None for era in (NEW, OLD)):
+        return None
+    labels = {
+        f"{u.unit_type} {u.commune_name}": f"{u.unit_type} {u.commune_name} ({u.unit_key})"
+        for u in registry.units.values()
+    }
+    labels |= {u.commune_name: f"{u.unit_type} {u.commune_name} ({u.unit_key})" for u in registry.units.values()}
+    near = closest(text, labels)
+    hint = f"; có phải {', '.join(near)}?" if near else ""
+    return f"không có đơn vị '{text}' trong phạm vi {scope_summary(settings).split(':')[0]}{hint} — unknown unit"
+
+
+def given_units_problem(settings: Settings) -> str | None:
+    """The first of `unit` (`tthc run --unit`) and the units of `folder_units` that names no unit
+    in scope, in words; None when all do."""
+    names = ([settings.unit] if settings.unit else []) + [
+        name for item in settings.folder_units if (name := item.partition("=")[2].strip())
+    ]
+    return next((p for p in (unit_name_problem(n, settings) for n in names) if p), None)
+
+
 def find_units(text: str, settings_units: list[Unit]) -> list[Unit]:
     """Public form of the user-facing lookup (reports, sheets, catalogue rows)."""
     return _find_units(text, settings_units)

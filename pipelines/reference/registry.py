@@ -40,11 +40,6 @@ REFORM_DAY = date(2025, 7, 1)  # Nghị quyết 202/2025/QH15: two-level local g
 LAST_OLD_DAY = date(2025, 6, 30)
 
 
-def era_of(day: date | None) -> str:
-    """The era of the units valid on `day` (None: today's units)."""
-    return NEW if day is None or day >= REFORM_DAY else OLD
-
-
 def unit_key(code: str, era: str) -> str:
     return f"{code}@{era}"
 
@@ -63,6 +58,8 @@ class Unit:
     district_name: str | None = None
     successors: tuple[str, ...] = ()  # era 2024: the new unit keys it became, default first
     divided: bool = False  # era 2024: split between several new units
+    province_type: str = "tỉnh"  # tỉnh | thành phố (a centrally governed city)
+    district_type: str | None = None  # era 2024: huyện | quận | thị xã | thành phố
 
     @property
     def valid_from(self) -> date | None:
@@ -114,6 +111,12 @@ def _successors() -> tuple[dict[str, list[tuple[str, str, bool]]], dict[str, lis
     return out, {k: list(v) for k, v in data["DICT_PROVINCE"].items()}
 
 
+def _province_type(full: str | None, short: str) -> str:
+    """ "Tỉnh Ninh Bình", "Thành phố Hà Nội" → "tỉnh", "thành phố" (how "Địa bàn" is written in full)."""
+    kind = (full or "").removesuffix(short).strip().lower()
+    return kind or "tỉnh"
+
+
 @lru_cache(maxsize=4)
 def national_registry(overrides: Path | None = None) -> NationalRegistry:
     """Every unit of both eras with its successor links (cached per process)."""
@@ -121,7 +124,7 @@ def national_registry(overrides: Path | None = None) -> NationalRegistry:
         new_rows = [
             dict(r)
             for r in con.execute(
-                "select wardCode, wardShort, wardType, provinceCode, provinceShort, provinceKey, wardKey "
+                "select wardCode, wardShort, wardType, provinceCode, provinceShort, provinceKey, wardKey, province "
                 "from admin_units"
             )
         ]
@@ -129,7 +132,7 @@ def national_registry(overrides: Path | None = None) -> NationalRegistry:
             dict(r)
             for r in con.execute(
                 "select wardCode, wardShort, wardType, districtCode, districtShort, provinceCode, provinceShort, "
-                "provinceKey, districtKey, wardKey from admin_units_legacy"
+                "provinceKey, districtKey, wardKey, province, districtType from admin_units_legacy"
             )
         ]
     links, merged = _successors()
@@ -147,6 +150,7 @@ def national_registry(overrides: Path | None = None) -> NationalRegistry:
             r["provinceCode"],
             r["provinceShort"],
             r["provinceKey"],
+            province_type=_province_type(r["province"], r["provinceShort"]),
         )
         new_by_ward[(r["provinceKey"], r["wardKey"])] = key
         provinces.setdefault(
@@ -172,6 +176,8 @@ def national_registry(overrides: Path | None = None) -> NationalRegistry:
             r["districtShort"],
             tuple(dict.fromkeys(keys)),
             len(set(keys)) > 1,
+            _province_type(r["province"], r["provinceShort"]),
+            (r["districtType"] or "").lower() or None,
         )
     if overrides and Path(overrides).exists():
         with open(overrides, encoding="utf-8", newline="") as fh:
@@ -181,7 +187,7 @@ def national_registry(overrides: Path | None = None) -> NationalRegistry:
                     changes = {
                         k: v
                         for k, v in o.items()
-                        if k in ("district_code", "district_name", "commune_name", "unit_type") and v
+                        if k in ("district_code", "district_name", "district_type", "commune_name", "unit_type") and v
                     }
                     units[key] = replace(units[key], **changes)  # type: ignore[arg-type]
     return NationalRegistry(units, provinces)

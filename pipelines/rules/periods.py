@@ -1,4 +1,4 @@
-"""Reporting periods: one parser for every form officials and analysts type (indicators.md).
+"""Reporting periods: one parser for every form officials and analysts type (docs/reference/indicators.md).
 
 A period is a closed date range [start, end]; `end` is inclusive to 23:59:59 in the SQL.
 """

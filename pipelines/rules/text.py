@@ -27,6 +27,18 @@ def match_key(value: object) -> str:
     return _STRIP.sub("", strip_diacritics(text).casefold())
 
 
+def closest(text: str, labels: dict[str, str], n: int = 3) -> list[str]:
+    """The labels whose key is nearest to `text` ("có phải …?"): keys are compared as match_key
+    spells them (case, diacritics and spacing do not count), the labels are what the user reads."""
+    import difflib
+
+    by_key: dict[str, list[str]] = {}
+    for key, label in labels.items():
+        by_key.setdefault(match_key(key), []).append(label)
+    near = difflib.get_close_matches(match_key(text), list(by_key), n=n * 2, cutoff=0.6)
+    return list(dict.fromkeys(label for key in near for label in by_key[key]))[:n]
+
+
 def clean_text(value: str | None) -> str | None:
     """NFC, trimmed, single-spaced; empty becomes None."""
     if value is None:

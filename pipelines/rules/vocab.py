@@ -29,6 +29,9 @@ class ColumnMap:
     by_key: dict[str, tuple[str, int]] = field(hash=False)
     personal_keys: frozenset[str] = field(hash=False)
     ignored_keys: frozenset[str] = field(hash=False, default=frozenset())
+    # match_key(alias) -> canonical, for the aliases a column takes only when none of its own
+    # aliases is in the header (schemas/columns.csv `fallback`: "Ngày nộp" for received_at)
+    fallback_keys: dict[str, str] = field(hash=False, default_factory=dict)
 
     def lookup(self, header: object) -> tuple[str, int] | None:
         return self.by_key.get(match_key(header))
@@ -36,15 +39,16 @@ class ColumnMap:
     def is_personal(self, header: object) -> bool:
         return match_key(header) in self.personal_keys
 
+    def fallback(self, header: object) -> str | None:
+        """The column this header stands in for when the file has none of its own aliases."""
+        return self.fallback_keys.get(match_key(header))
+
     def is_ignored(self, header: object) -> bool:
         """Known columns that carry nothing about the case (STT): dropped without a warning."""
         return match_key(header) in self.ignored_keys
 
     def names(self) -> list[str]:
         return [c.canonical for c in self.columns]
-
-    def of_kind(self, kind: str) -> list[str]:
-        return [c.canonical for c in self.columns if c.kind == kind]
 
     def label(self, canonical: str) -> str:
         return next(c.label for c in self.columns if c.canonical == canonical)
@@ -89,7 +93,15 @@ def column_map() -> ColumnMap:
         for alias in row["aliases"].split("|")
         if alias.strip()
     }
-    return ColumnMap(tuple(columns), by_key, frozenset(personal), frozenset(ignored))
+    fallback = {
+        match_key(alias): row["canonical"]
+        for row in _read_csv("columns.csv")
+        for alias in (row.get("fallback") or "").split("|")
+        if alias.strip()
+    }
+    if clash := fallback.keys() & by_key.keys():
+        raise ValueError(f"schemas/columns.csv: fallback aliases also map to columns: {sorted(clash)}")
+    return ColumnMap(tuple(columns), by_key, frozenset(personal), frozenset(ignored), fallback)
 
 
 @lru_cache(maxsize=1)
@@ -143,6 +155,38 @@ def missing_column_notes(missing: list[str]) -> list[str]:
         labels = ", ".join(cmap.label(c) for c in rest)
         notes.append(f"tệp không có cột (giá trị chưa biết, không tính là «không»): {labels}")
     return notes
+
+
+def column_source_notes(sources: dict[str, str]) -> list[str]:
+    """Where a file's values of a column came from when the file has no such column (the run
+    summary and the quality report say the same): the unit from the title block, `--unit` or
+    the folder's setting; the received date from the filing date ("Ngày nộp")."""
+    cmap = column_map()
+    notes = []
+    for canonical, where in sources.items():
+        if canonical == "agency":
+            notes.append(f"không có cột {cmap.label('agency')}: đơn vị lấy từ {where}")
+        elif canonical == "received_at":
+            notes.append(
+                f"ngày tiếp nhận lấy từ cột {where}: hồ sơ trực tuyến có thể được tiếp nhận muộn hơn "
+                "(tệp không có cột Ngày tiếp nhận)"
+            )
+        else:
+            notes.append(f"{cmap.label(canonical)} lấy từ {where}")
+    return notes
+
+
+@lru_cache(maxsize=1)
+def flag_labels() -> dict[str, str]:
+    """flag code (a column of the staged rows, a key of ingested_files.flags) -> the words users
+    read (schemas/flags.csv): the run summary and the quality report never print the codes."""
+    return {row["flag"]: row["message"] for row in _read_csv("flags.csv")}
+
+
+def flag_notes(flags: dict[str, int]) -> list[str]:
+    """ "3 hồ sơ …" per flag with a count, in words, Vietnamese number format."""
+    labels = flag_labels()
+    return [f"{n:,}".replace(",", ".") + f" {labels.get(k, k)}" for k, n in sorted(flags.items()) if n]
 
 
 def terminal_statuses() -> list[str]:

@@ -158,6 +158,18 @@ class BatchParser:
             return next(iter(hits.values()))
         return Resolution(None, None, None, "ambiguous" if hits else "unresolved")
 
+    def _refused_at_desk(self, text: pa.ChunkedArray, status: pa.Array, due_given: pa.ChunkedArray) -> pa.Array:
+        """A refusal word (vocabulary domain `refusal`: OpenCPS `denied`, "Từ chối …") that maps to a
+        stop is a refusal at the desk when the row has no due date: a dossier refused at intake never
+        got an appointment. With a due date it stays a stop during processing."""
+        refusal = self._vocab("refusal")
+        word = pc.fill_null(map_distinct(text, lambda v: refusal(v) is not None, pa.bool_()), False)
+        stopped = pc.fill_null(pc.equal(status, "stopped"), False)
+        at_desk = pc.and_(pc.and_(word, pc.invert(due_given.combine_chunks())), stopped)
+        if not pc.any(at_desk).as_py():
+            return status
+        return pc.if_else(at_desk, pa.scalar("refused"), status)
+
     def parse(self, raw: pa.Table) -> pa.Table:
         """Typed rows in the order of `raw`, with the facts the row rules and the quality report
         use. Vocabularies and text run in Arrow on distinct values; dates and amounts in DuckDB."""
@@ -187,6 +199,7 @@ class BatchParser:
             self.con.unregister("raw_batch")
         if parsed.num_rows != n or not pc.all(pc.equal(parsed["batch_pos"], sql_in["batch_pos"])).as_py():
             parsed = parsed.sort_by("batch_pos")  # DuckDB keeps a projection's order; make sure
+        status = self._refused_at_desk(raw["status"], status, parsed["due_given"])
         statutory_due = self._statutory_due(raw, parsed)
         has_digitized = has("is_digitized")
         digitized = map_distinct(raw["is_digitized"], self._boolean, pa.bool_())

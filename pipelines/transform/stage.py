@@ -12,59 +12,56 @@ import os
 import re
 import time
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipelines.config import Settings, duckdb_memory_limit, fit_address_space
 from pipelines.crashpoints import checkpoint
-from pipelines.extract import Budget, ExportInfo, FileRejected, Limits, MalformedRow, NeedsExactPass, open_export
+from pipelines.extract import (
+    Budget,
+    ExportInfo,
+    FileRejected,
+    Limits,
+    MalformedRow,
+    NeedsExactPass,
+    UnitHint,
+    open_export,
+)
 from pipelines.handover import EnvironmentFailure, StagedFile, is_environment_error
 from pipelines.inbox import file_sha256
 from pipelines.reference.communes import Registry
-from pipelines.rules.vocab import column_map
+from pipelines.rules.vocab import column_map, flag_labels
+from pipelines.sqlfiles import run_file
 from pipelines.transform.batching import coalesce, prefetch
 from pipelines.transform.parse import BatchParser
 from pipelines.transform.quarantine import QUARANTINE_SCHEMA, examples, malformed_table, quarantine_table
 from pipelines.transform.scrub import Scrubber, display_name, display_path
 from pipelines.transform.validate import row_reasons
 
-ROW_COLUMNS = [
-    "case_id",
-    "procedure_code",
-    "procedure_name",
-    "sector",
-    "agency",
-    "commune_code",
-    "commune_name",
-    "unit_key",
-    "channel",
-    "service_level",
-    "received_at",
-    "due_at",
-    "statutory_due_at",
-    "finished_at",
-    "returned_at",
-    "supplement_requested_at",
-    "status",
-    "is_digitized",
-    "fee_amount",
-    "is_paid_online",
-    "has_e_result",
-    "note",
-    "source_sheet",
-    "source_row",
-]
-FLAG_COLUMNS = [
-    "finished_not_terminal",
-    "finished_from_returned",
-    "flag_unknown_boolean",
-    "flag_bad_fee",
-    "flag_bad_supplement_date",
-    "flag_unresolved_agency",
-]
+# what the load adds to a staged row (sql/staging/load_file.sql): which file, when, in what order
+LOADED_BY_WAREHOUSE = ("source_file", "source_sha256", "snapshot_at", "file_seq", "ingested_at")
+
+
+@lru_cache(maxsize=1)
+def row_columns() -> list[str]:
+    """The columns of a staged file: those of table `cases` (sql/sources/cases.sql, their one
+    definition) but what the load adds. A column added to cases and not produced by the parse step
+    fails the first file loudly instead of going missing from every Parquet file."""
+    con = duckdb.connect()
+    try:
+        run_file(con, "sources/cases.sql")
+        names = [r[0] for r in con.execute("select name from pragma_table_info('cases') order by cid").fetchall()]
+    finally:
+        con.close()
+    return [n for n in names if n not in LOADED_BY_WAREHOUSE]
+
+
+FLAG_COLUMNS = list(flag_labels())  # schemas/flags.csv: each a boolean column of the parsed batch
 
 
 def one_line(message: str) -> str:
@@ -81,6 +78,26 @@ def file_limits(settings: Settings) -> Limits:
         max_seconds=seconds if seconds > 0 else None,
         work_dir=str(settings.stage),  # the workbook reader's sheets: removed with the run's folder
     )
+
+
+def unit_hint(path: Path, settings: Settings) -> UnitHint | None:
+    """The unit the user gave for a file without an agency column (its title block naming none):
+    `tthc run --unit` (setting `unit`), else the deepest folder of `folder_units` holding the file."""
+    if settings.unit:
+        return UnitHint(settings.unit, f"tùy chọn --unit «{settings.unit}»")
+    best: tuple[int, str, str] | None = None
+    where = Path(path).resolve()
+    for item in settings.folder_units:
+        folder, _, name = item.partition("=")
+        folder, name = folder.strip(), name.strip()
+        if not folder or not name:
+            continue
+        root = Path(folder).expanduser().resolve()
+        if root in where.parents and (best is None or len(root.parts) > best[0]):
+            best = (len(root.parts), folder, name)
+    if best is None:
+        return None
+    return UnitHint(best[2], f"cài đặt folder_units («{best[1]}» = «{best[2]}»)")
 
 
 def stage_file(path: Path, settings: Settings, sha256: str | None = None) -> StagedFile:
@@ -214,7 +231,7 @@ class _Writer:
         for name in FLAG_COLUMNS:
             self.flags[name] += int(pc.sum(pc.cast(typed[name], pa.int64())).as_py() or 0)
         self.newest = _max_ts(self.newest, typed)
-        rows = typed.select(ROW_COLUMNS)
+        rows = typed.select(row_columns())
         if self.rows is None:
             self.rows = pq.ParquetWriter(self.rows_path, rows.schema)
         self.rows.write_table(rows)
@@ -250,7 +267,7 @@ def _stage(
     q_path: Path,
     budget: Budget,
 ) -> None:
-    info, batches = open_export(path, file_limits(settings), budget)
+    info, batches = open_export(path, file_limits(settings), budget, unit=unit_hint(path, settings))
     result.kind, result.encoding = info.kind, info.encoding
     result.personal_columns = info.personal_columns
     canonical = column_map().names()
@@ -287,6 +304,7 @@ def finish(
     result.unknown_columns = info.unknown_columns
     result.shadowed_columns = info.shadowed_columns
     result.sector_sources = info.sector_sources
+    result.column_sources = info.column_sources
     # a sector taken from the sheet name or a "Lĩnh vực: …" line is known, not missing
     result.missing_columns = [c for c in info.missing_columns if not (c == "sector" and info.sector_sources)]
     result.columns = out.profile

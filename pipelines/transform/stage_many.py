@@ -37,6 +37,7 @@ from pipelines.transform.stage import (
     readable_path,
     stage_file,
     staging_paths,
+    unit_hint,
 )
 from pipelines.transform.validate import row_reasons
 
@@ -83,7 +84,10 @@ def stage_group(items: list[tuple[str, str]], settings: Settings) -> dict[str, S
             try:
                 limits = file_limits(settings)
                 info, batches = open_export(
-                    readable_path(path, rows_path.parent), limits, Budget(limits.max_seconds, started)
+                    readable_path(path, rows_path.parent),
+                    limits,
+                    Budget(limits.max_seconds, started),
+                    unit=unit_hint(path, settings),
                 )
                 pending.append(_Pending(path, result, info, [t for t in batches if t.num_rows], started))
             except NeedsExactPass:

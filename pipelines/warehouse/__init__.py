@@ -11,7 +11,7 @@
 
 from pipelines.sqlfiles import manifest, rules_hash, run_file, sql_text
 from pipelines.warehouse.build import IdentityError, build
-from pipelines.warehouse.load import known_files, load_staged, load_staged_many, next_file_seq
+from pipelines.warehouse.load import known_files, load_staged_many, next_file_seq
 from pipelines.warehouse.publish import building
 from pipelines.warehouse.schema import init_schema, load_communes
 
@@ -22,7 +22,6 @@ __all__ = [
     "init_schema",
     "known_files",
     "load_communes",
-    "load_staged",
     "load_staged_many",
     "manifest",
     "next_file_seq",

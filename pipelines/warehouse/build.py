@@ -2,7 +2,7 @@
 
 A build is full (every period) or incremental (only the periods a run can have changed). It is
 incremental only when the previous run was made by the same rules: the rules hash stored in
-`runs` (warehouse/sqlfiles.py) covers the SQL and the rule files, so an upgrade that changes how
+`runs` (pipelines/sqlfiles.py, `rules_hash`) covers the SQL and the rule files, so an upgrade that changes how
 cases count rebuilds every period. After the build the Biểu 06 identities, the keys declared in
 the manifest and the uniqueness of case ids are checked; any failure stops the run.
 """

@@ -33,11 +33,6 @@ def next_file_seq(con: duckdb.DuckDBPyConnection) -> int:
     return int(scalar(con, "select coalesce(max(file_seq), 0) + 1 from ingested_files"))
 
 
-def load_staged(con: duckdb.DuckDBPyConnection, staged: StagedFile, run_id: str, now: datetime) -> dict[str, int]:
-    """Load one staged file; see load_staged_many."""
-    return load_staged_many(con, [staged], run_id, now)[0]
-
-
 def load_staged_many(
     con: duckdb.DuckDBPyConnection, staged: list[StagedFile], run_id: str, now: datetime
 ) -> list[dict[str, int]]:
@@ -149,6 +144,7 @@ def _record_file(
             "personal_columns_dropped": s.personal_columns,
             "shadowed_columns": s.shadowed_columns,
             "missing_columns": s.missing_columns,
+            "column_sources": json.dumps(s.column_sources, ensure_ascii=False),
             "unresolved_agencies": json.dumps(s.unresolved_agencies, ensure_ascii=False),
             "flags": json.dumps(s.flags),
             "reason_counts": json.dumps(s.reason_counts),

@@ -133,6 +133,8 @@ COMMUNE_FIELDS = [
     "successor_name",
     "successor_type",
     "successor_divided",
+    "district_type",
+    "province_type",
 ]
 
 
@@ -186,6 +188,8 @@ def load_communes(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
                 succ.commune_name if succ else None,
                 succ.unit_type if succ else None,
                 u.divided if u.successors else None,
+                u.district_type,
+                u.province_type,
             ]
         )
         links.extend([u.unit_key, k, i == 0] for i, k in enumerate(u.successors) if k in by_key)

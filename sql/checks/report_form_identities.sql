@@ -1,4 +1,4 @@
--- The four identities of Biểu 06 (indicators.md); any row returned here fails the run.
+-- The four identities of Biểu 06 (docs/reference/indicators.md); any row returned here fails the run.
 -- received_total is counted on its own in period_counts, so the first identity compares two
 -- different counts.
 select

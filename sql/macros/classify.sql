@@ -1,4 +1,4 @@
--- The one definition of how a case counts in a period [s, e] (indicators.md, "Classifying a case").
+-- The one definition of how a case counts in a period [s, e] (docs/reference/indicators.md, "Classifying a case").
 -- s, e are dates; e is inclusive to 23:59:59. horizon = min(end of e, now): the moment at which
 -- an unfinished case is judged within time or overdue.
 -- grp is the case's status group (statuses.status_group, from schemas/statuses.csv): refused

@@ -1,5 +1,5 @@
 -- The deadline D of a due time d (hạn giải quyết): d itself when it carries a time of day, else
--- the end of that day (a time of exactly 00:00 means "no time of day", export-format.md).
+-- the end of that day (a time of exactly 00:00 means "no time of day", docs/reference/export-format.md).
 -- The one definition: the row rule due_before_received (staging/parse_batch.sql) and the
 -- classification (macros/classify.sql) both use it.
 create or replace macro tthc_deadline(d) as (

@@ -1,4 +1,4 @@
--- Strict, day-first parsing of the date forms the portals write (export-format.md).
+-- Strict, day-first parsing of the date forms the portals write (docs/reference/export-format.md).
 -- Never month-first, never "repaired": 31/02/2024 is NULL, not 02/03/2024.
 -- Result is a naive TIMESTAMP in local time (Asia/Ho_Chi_Minh); 00:00 means "no time of day".
 -- Speed matters (millions of cells): common zero-padded forms go through strptime and must

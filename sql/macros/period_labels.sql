@@ -1,4 +1,4 @@
--- Labels of periods (indicators.md, "Periods"); pipelines/rules/periods.py parses the same forms
+-- Labels of periods (docs/reference/indicators.md, "Periods"); pipelines/rules/periods.py parses the same forms
 -- from what users type, and a test checks both sides agree.
 -- a calendar quarter: 2024Q1
 create or replace macro tthc_quarter_label(d) as (

@@ -1,5 +1,5 @@
 -- Grain: unit × period × sector × indicator. Key: (unit_key, period, sector, indicator).
--- The indicators of indicators.md in long form from a period_counts result named `counts` (a
+-- The indicators of docs/reference/indicators.md in long form from a period_counts result named `counts` (a
 -- table or a CTE). The formula of each indicator (its numerator and denominator) is written here;
 -- its kind (pct, count, days), label and wording come from indicator_definitions
 -- (schemas/indicators.csv). value: counts as counts, pct as 0–100 rounded to 2 decimals, days

@@ -19,3 +19,7 @@ create table if not exists communes (
     successor_type varchar,
     successor_divided boolean       -- era 2024: split between several new units (unit_successors)
 );
+
+-- added after 0.5.0: the types that write "Địa bàn" in full (huyện Mỹ Lộc, tỉnh Nam Định)
+alter table communes add column if not exists district_type varchar;
+alter table communes add column if not exists province_type varchar;

@@ -32,3 +32,7 @@ create table if not exists ingested_files (
 
 -- added in 0.3.0: canonical columns the file has no header for (their values are unknown)
 alter table ingested_files add column if not exists missing_columns varchar[];
+
+-- added after 0.5.0: where the values of a column the file lacks came from (the unit from the title
+-- block, `tthc run --unit` or the setting folder_units; the received date from "Ngày nộp")
+alter table ingested_files add column if not exists column_sources json;

@@ -16,8 +16,9 @@ from read_parquet($rows_paths, filename = true, file_row_number = true) as r
 inner join load_batch as b on r.filename = b.rows_path;
 
 -- 2. the same case twice in one file: identical rows collapse, conflicting rows all go to quarantine.
--- Only ids that occur more than once in a file are fingerprinted (everything but the position in
--- the file): in a normal export there are none, and hashing 17 columns of every row is then wasted.
+-- Only ids that occur more than once in a file are fingerprinted (every column of cases the staged
+-- file holds, but where the row stands and which file it is: no column list to keep in step with
+-- sql/sources/cases.sql): in a normal export there are none, and hashing every row is then wasted.
 create or replace temp table incoming_groups as
 with repeated as (
     select
@@ -32,11 +33,9 @@ select
     sha,
     case_id,
     count(*) as n,
-    count(distinct hash(
-        procedure_code, procedure_name, sector, agency, commune_code, unit_key, channel, service_level,
-        received_at, due_at, finished_at, returned_at, status, is_digitized, fee_amount,
-        is_paid_online, has_e_result, note, supplement_requested_at
-    )) as variants
+    count(distinct hash(*columns(* exclude (
+        case_id, source_sheet, source_row, file_row_number, sha, file, snapshot_at, file_seq
+    )))) as variants
 from incoming
 semi join repeated using (sha, case_id)
 group by sha, case_id;
@@ -56,10 +55,12 @@ select
         select message from reasons
         where reason = 'conflicting_duplicate'
     ) as reason_text,
-    to_json(struct_pack(
-        i.case_id, i.procedure_code, i.procedure_name, i.sector, i.agency, i.channel,
-        i.received_at, i.due_at, i.finished_at, i.returned_at, i.status
-    )) as raw_values
+    -- the row's values but the provenance, the units it resolved to and the free-text note (it may
+    -- name people)
+    to_json(struct_pack(*columns(i.* exclude (
+        source_sheet, source_row, file_row_number, sha, file, snapshot_at, file_seq,
+        commune_code, commune_name, unit_key, note
+    )))) as raw_values
 from incoming as i
 inner join incoming_groups as g using (sha, case_id)
 where g.variants > 1;

@@ -1,7 +1,8 @@
 -- Cases and quarantined rows loaded before units had keys (0.2 and earlier): the unit is found
 -- from what the run that loaded them recorded, the GSO code and the unit's name, among the units in
 -- scope; a code shared by an old and a new unit goes to the one whose name the case carries, else
--- to the unit of the era of its received date. A no-op once every row has its key.
+-- to the unit valid on its received date (communes.valid_from / valid_to, written from the registry's
+-- one reform date). A no-op once every row has its key.
 update cases as c
 set
     unit_key = (
@@ -10,7 +11,10 @@ set
         where u.commune_code = c.commune_code
         order by
             (u.commune_name = c.commune_name) desc,
-            (u.era = case when c.received_at < timestamp '2025-07-01' then '2024' else '2025' end) desc
+            (
+                c.received_at::date >= coalesce(u.valid_from, date '0001-01-01')
+                and c.received_at::date <= coalesce(u.valid_to, date '9999-12-31')
+            ) desc
         limit 1
     )
 where c.unit_key is null and c.commune_code is not null;

@@ -42,8 +42,11 @@ def test_drift_and_threshold_rejection(tmp_path, settings):
     assert "vượt ngưỡng 20%" in out and "6/10" in out
     assert "Ngày tiếp nhận không đọc được" in out and "«31/02/2024»" in out
     assert "Thay đổi cấu trúc so với 2024-03-01_xa-my-tan.csv" in out
-    assert "mất cột is_digitized" in out
-    assert "cột received_at đổi dạng date dd/mm/yyyy → date ISO" in out
+    assert "mất cột Số hóa" in out
+    assert "cột Ngày tiếp nhận đổi dạng ngày dd/mm/yyyy → ngày yyyy-mm-dd" in out
+    # words for people, never the internal codes (they are in --format json)
+    for code in ("is_digitized", "received_at", "received_at_unparseable", "succeeded"):
+        assert code not in out, code
 
     report = json.loads(runner.invoke(app, ["quality", "--format", "json", "--db", str(settings.db)]).output)
     broken_file = next(f for f in report["files"] if f["file"] == "2024-03-02_xa-khac.csv")

@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from pipelines.config import Settings
-from pipelines.outputs.figures import connect, find_commune, load_figures
+from pipelines.outputs.figures import connect, find_unit, load_figures
 from pipelines.outputs.report import render_markdown
 from pipelines.rules.periods import parse_period
 from pipelines.run import run_local
@@ -146,7 +146,7 @@ def test_unknown_channels_are_neither_online_nor_offline(corpus_run):
 
     with connect(settings.db) as c:
         period = parse_period("2026Q3")
-        target = find_commune(c, "Thiên Trường", period)
+        target = find_unit(c, "Thiên Trường", period)
         text = render_markdown(load_figures(c, target, period))
     assert "29 hồ sơ không rõ hình thức nộp" in text
     assert "Qua mạng: chưa có số liệu" in text

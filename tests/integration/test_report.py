@@ -10,8 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from pipelines.cli import app
-from pipelines.outputs.figures import connect, find_commune, load_figures
-from pipelines.outputs.report import docx_text, render_markdown, write_docx
+from pipelines.outputs.figures import NoFigures, connect, find_unit, load_figures
+from pipelines.outputs.report import render_markdown
+from pipelines.outputs.report_docx import docx_text, write_docx
 from pipelines.outputs.vnformat import vn_int, vn_pct
 from pipelines.rules.periods import parse_period
 
@@ -37,7 +38,7 @@ def text_for(db, commune: str, period: str, units: int | None = None) -> str:
     con = connect(db)
     try:
         p = parse_period(period)
-        return render_markdown(load_figures(con, find_commune(con, commune, p, mode), p))
+        return render_markdown(load_figures(con, find_unit(con, commune, p, mode), p))
     finally:
         con.close()
 
@@ -51,21 +52,27 @@ def test_seed_section_for_my_tan(warehouse):
 
 
 def test_docx_reads_back_the_same_text(warehouse, tmp_path):
-    text = text_for(warehouse, "13723", "2024-01-01..2024-03-25")
-    path = write_docx(text, tmp_path / "r.docx", "BÁO CÁO")
+    con = connect(warehouse)
+    try:
+        p = parse_period("2024-01-01..2024-03-25")
+        fig = load_figures(con, find_unit(con, "13723", p), p)
+    finally:
+        con.close()
+    path = write_docx(fig, tmp_path / "r.docx")
     paragraphs = docx_text(path)
-    blocks = [re.sub(r"^### ", "", b.strip()) for b in text.split("\n\n") if b.strip()]
-    assert paragraphs[1:] == blocks
+    body = render_markdown(fig, heading=False)
+    blocks = [re.sub(r"^### ", "", b.strip()) for b in body.split("\n\n") if b.strip()]
+    start = paragraphs.index(blocks[0])
+    assert paragraphs[start : start + len(blocks)] == blocks  # the body, as the text has it, inside the frame
     from docx import Document
 
     assert Document(path).styles["Normal"].font.name == "Times New Roman"
 
 
-def test_a_period_without_cases_says_so(warehouse):
-    text = text_for(warehouse, "Mỹ Tân", "2023Q1")
-    assert "Tổng số: 0 TTHC" in text
-    assert "chưa có số liệu" in text
-    assert "0 %" not in text and "100 %" not in text and "None" not in text
+def test_a_period_without_cases_is_no_data_not_zeros(warehouse):
+    with pytest.raises(NoFigures) as no:
+        text_for(warehouse, "Mỹ Tân", "2023Q1")
+    assert "chưa có số liệu" in str(no.value) and "Quý I năm 2023" in str(no.value)
 
 
 def test_late_cases_are_reported(warehouse):
@@ -131,5 +138,7 @@ def test_without_payment_columns_or_catalogue_the_text_says_so(tmp_path, setting
     run_local([tmp_path / "x.csv"], settings)
     text = text_for(settings.db, "Mỹ Tân", "2024Q1")
     assert "Tỷ lệ thanh toán trực tuyến: chưa có số liệu" in text
+    # the payment line says why: the file had neither column, not "no fee was due"
+    assert "(các tệp xuất của kỳ này không có cột Phí, lệ phí và cột Thanh toán trực tuyến)" in text
     assert "Số TTHC được công khai: chưa có số liệu (chưa nạp danh mục TTHC của đơn vị)" in text
     assert "Tổng số: 1 TTHC" in text

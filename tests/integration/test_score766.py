@@ -440,7 +440,7 @@ def test_tthc_diem766_prints_the_score_and_the_cases(feb2026):
 
 
 def test_the_report_has_the_766_paragraph(feb2026):
-    from pipelines.outputs.figures import connect, find_commune, load_figures
+    from pipelines.outputs.figures import NoFigures, connect, find_unit, load_figures
     from pipelines.outputs.report import render_markdown
     from pipelines.outputs.score766 import load_score766
     from pipelines.rules.periods import parse_period
@@ -448,14 +448,17 @@ def test_the_report_has_the_766_paragraph(feb2026):
     con = connect(feb2026.db)
     try:
         p = parse_period("2026-02")
-        target = find_commune(con, "Thiên Trường", p)
+        target = find_unit(con, "Thiên Trường", p)
         text = render_markdown(load_figures(con, target, p), load_score766(con, target, p, detail=False))
-        empty_target = find_commune(con, "Mỹ Lộc", p)
-        empty = render_markdown(load_figures(con, empty_target, p), load_score766(con, empty_target, p, detail=False))
+        empty_target = find_unit(con, "Mỹ Lộc", p)
+        empty = load_score766(con, empty_target, p, detail=False)
+        # a unit without a case in the month has no report at all (issue 18): the reason, not zeros
+        with pytest.raises(NoFigures, match="chưa có số liệu"):
+            load_figures(con, empty_target, p)
     finally:
         con.close()
     assert "Tháng 2/2026 đơn vị đạt 13,33/20 điểm Tiến độ giải quyết (3 hồ sơ trễ hạn: T3, T5, T10);" in text
     assert "4/6 điểm Tỷ lệ hồ sơ thanh toán trực tuyến (1 hồ sơ có phí, lệ phí không thanh toán trực tuyến: T4)" in text
     assert "Tỷ lệ hồ sơ nộp trực tuyến đạt 62,50 % (5/8 hồ sơ)" in text
     assert "Tổng 29,49/42 điểm tính được từ tệp xuất hồ sơ; 58 điểm còn lại" in text
-    assert "Tháng 2/2026: chưa có số liệu (không có hồ sơ của đơn vị trong kỳ)." in empty
+    assert all(m.points is None for m in empty.scores)

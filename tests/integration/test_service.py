@@ -35,7 +35,7 @@ def prefect_home(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def site(tmp_path, prefect_home) -> dict:
-    """A deployment folder with its own config, as on a district server."""
+    """A deployment folder with its own config, as on the office's server."""
     port = free_port()
     config = tmp_path / "tthc.toml"
     config.write_text(
@@ -111,11 +111,21 @@ def test_a_served_schedule_fires_ingests_the_inbox_and_stops_clean(site):
     (d / "inbox" / "today.csv").write_text(HEADER + "\n" + ROW.format(id="S-1") + "\n", encoding="utf-8")
     os.utime(d / "inbox" / "today.csv", (time.time() - 60, time.time() - 60))  # copied a minute ago
     serve = _serve(site)
+    banner: list[str] = []
     try:
         _wait(lambda: healthy(site["api"]), 60, "the Prefect server of tthc serve answers")
         children = descendants(serve.pid)
         assert children, "tthc serve started no Prefect server"
+        assert serve.stdout is not None
+        while not any("deployment run" in line for line in banner):  # the banner, before any run
+            banner.append(serve.stdout.readline())
         _wait(lambda: "today.csv" in _loaded(d / "w.duckdb"), 90, "a scheduled run loads the inbox file")
+
+        # the banner's command works as printed, from a shell that knows nothing of this server
+        command = next(line for line in banner if "deployment run" in line).split(": ", 1)[1].strip()
+        clean = {"PATH": "/usr/bin:/bin", "HOME": str(d)}
+        fired = subprocess.run(["sh", "-c", command], env=clean, capture_output=True, text=True, timeout=60)
+        assert fired.returncode == 0 and "Created flow run" in fired.stdout, command + fired.stdout + fired.stderr
         _wait(
             lambda: (d / "archive").exists() and any((d / "archive").rglob("today.csv")),
             30,
@@ -145,7 +155,11 @@ def test_a_served_schedule_fires_ingests_the_inbox_and_stops_clean(site):
     finally:
         serve.send_signal(signal.SIGTERM)
         out, _ = serve.communicate(timeout=60)
+    out = "".join(banner) + out
     assert serve.returncode == 0, out
+    # the service's log: sentences in the deployment's local time, never a Python dict
+    assert "Lần chạy " in out and " tệp nạp, " in out and "{'run_id'" not in out, out
+    assert "Traceback" not in out, out
     _wait(lambda: not _alive(children), 10, "the Prefect server stops with tthc serve")
     assert not healthy(site["api"])
 

@@ -160,12 +160,16 @@ def test_seed_period_for_my_tan(warehouse, tmp_path):
 
 def test_null_rate_in_words(warehouse, tmp_path):
     con = duckdb.connect(str(warehouse), read_only=True)
-    code, indicator = con.execute(
-        "select commune_code, indicator from indicators where period = '2025Q1' "
-        "and sector is null and value is null order by all limit 1"
+    # a rate without data, of a unit in a quarter it existed in (by key: a GSO code alone names two
+    # units across the reform)
+    key, period, indicator = con.execute(
+        "select i.unit_key, i.period, i.indicator from indicators i join periods p using (period) "
+        "where i.sector is null and i.value is null and p.period_kind = 'quarter' and "
+        "((i.unit_key like '%@2024' and p.period_end < date '2025-07-01') "
+        "or (i.unit_key like '%@2025' and p.period_start >= date '2025-07-01')) order by all limit 1"
     ).fetchone()
     con.close()
-    [p] = write_sheets(warehouse, parse_period("2025Q1"), [code], tmp_path)
+    [p] = write_sheets(warehouse, parse_period(period), [key], tmp_path)
     ws = openpyxl.load_workbook(p)[SHEET_INDICATORS]
     row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 7).value == indicator)
     assert ws.cell(row, 3).value == NO_DATA

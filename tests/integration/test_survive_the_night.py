@@ -1,4 +1,4 @@
-"""The nights a district server meets: an analyst's read-write session, a killed analyst's WAL,
+"""The nights an office's server meets: an analyst's read-write session, a killed analyst's WAL,
 unreadable inputs, a full disk, bad settings, a symlinked warehouse, a damaged warehouse; the
 run finishes or fails with one line and the right exit code, and nothing is lost."""
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.outputs.figures import connect, find_commune, load_figures
+from pipelines.outputs.figures import connect, find_unit, load_figures
 from pipelines.outputs.quality import quality_report, render_text
 from pipelines.outputs.report import render_markdown
 from pipelines.outputs.sheets import write_sheets
@@ -101,7 +101,7 @@ def _text(db, commune, period, units=None):
     con = connect(db)
     try:
         p = parse_period(period)
-        return render_markdown(load_figures(con, find_commune(con, commune, p, units), p))
+        return render_markdown(load_figures(con, find_unit(con, commune, p, units), p))
     finally:
         con.close()
 
@@ -208,7 +208,7 @@ def test_sheets_are_named_and_worded_for_the_unit_of_the_period(two_eras, tmp_pa
     assert "bieu06_13684_thien-truong_2026Q4.xlsx" in names and not any("loc-ha" in n for n in names)
     assert "bieu06_13708_my-loc_2026Q4.xlsx" in names and "bieu06_13669_nam-dinh_2026Q4.xlsx" in names
     ws = openpyxl.load_workbook(tmp_path / "q4" / "bieu06_13684_thien-truong_2026Q4.xlsx")["Biểu 06"]
-    assert ws["A1"].value == "Đơn vị: UBND phường Thiên Trường"
+    assert ws["A1"].value == "Đơn vị: UBND phường Thiên Trường (13684@2025)"
     then = write_sheets(two_eras.db, parse_period("2024Q4"), None, tmp_path / "old")
     assert sorted(p.name for p in then) == ["bieu06_13720_my-trung_2024Q4.xlsx", "bieu06_13723_my-tan_2024Q4.xlsx"]
     series = openpyxl.load_workbook(tmp_path / "q4" / "bieu06_13684_thien-truong_2026Q4.xlsx")["Theo quý"]

@@ -1,7 +1,7 @@
 """Tests of the sample generator itself (tools/sample/).
 
 The files are read back with plain csv / openpyxl and the seed-report figures are recomputed
-here from the definitions in indicators.md, independently of the generator's own model and of
+here from the definitions in docs/reference/indicators.md, independently of the generator's own model and of
 the rest of the pipeline.
 """
 
@@ -25,7 +25,7 @@ PERIOD_END = datetime(2024, 3, 25, 23, 59, 59)
 CASE_ID = re.compile(r"^000\.\d{2}\.20\.H40-\d{6}-\d{4}$")
 DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?: (\d{2}):(\d{2})(?::(\d{2}))?)?$")
 
-# iGate wording (file 2) → canonical status of export-format.md
+# iGate wording (file 2) → canonical status of docs/reference/export-format.md
 IGATE_STATUS = {
     "Mới tiếp nhận": "received",
     "Không được tiếp nhận": "refused",

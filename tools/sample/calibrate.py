@@ -56,7 +56,7 @@ def calibrate_my_tan(cases: list[Case], commune: Commune, rng: random.Random) ->
 
 
 def my_tan_figures(cases: Iterable[Case]) -> dict[str, int]:
-    """The seed-report figures recomputed from the true timelines (definitions of indicators.md)."""
+    """The seed-report figures recomputed from the true timelines (definitions of docs/reference/indicators.md)."""
     resolved = [c for c in cases if c.commune.gso == MY_TAN and _resolved_in_window(c)]
     early = [c for c in resolved if c.finished_at.date() < c.due_at.date()]
     late = [c for c in resolved if c.finished_at > deadline(c.due_at)]

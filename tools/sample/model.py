@@ -290,7 +290,7 @@ def has_time(moment: datetime) -> bool:
 
 
 def deadline(due: datetime) -> datetime:
-    """D of indicators.md: the due time itself, or the end of a plain due date."""
+    """D of docs/reference/indicators.md: the due time itself, or the end of a plain due date."""
     return due if has_time(due) else datetime.combine(due.date(), dtime(23, 59, 59))
 
 

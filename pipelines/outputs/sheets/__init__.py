@@ -1,4 +1,4 @@
-"""Per-commune indicator workbooks for officials (contract.md, "Outputs for officials").
+"""Per-commune indicator workbooks for officials (docs/reference/contract.md, "Outputs for officials").
 
 One .xlsx per commune and period, written from scratch with openpyxl:
 "Biểu 06" (the official form, Thông tư 01/2020/TT-VPCP; form.py), "Chỉ số" (indicators with

@@ -30,6 +30,7 @@ from pipelines.outputs.sheets.style import (
     _text,
     _widths,
 )
+from pipelines.outputs.signing import Signing
 from pipelines.rules.indicators import FormColumn, form_columns
 
 FORM_TITLE = "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT TTHC TẠI CƠ QUAN, ĐƠN VỊ TRỰC TIẾP GIẢI QUYẾT TTHC"
@@ -69,12 +70,11 @@ def _number_label(column: FormColumn, extras_before: int) -> str:
     return mark[0].strip() if mark else f"({'*' * (extras_before + 1)})"
 
 
-def form_sheet(ws: Worksheet, fig: Figures, made_at: datetime) -> None:
+def form_sheet(ws: Worksheet, fig: Figures, made_at: datetime, signing: Signing | None = None) -> None:
     layout = form_layout()
     last_col = layout[-1][0]
-    _text(ws, 1, 1, unit_line(fig.commune), bold=True)
-    if area := area_line(fig.commune):
-        _text(ws, 2, 1, area)
+    _text(ws, 1, 1, unit_line(fig.unit), bold=True)
+    _text(ws, 2, 1, area_line(fig.unit))
     _merge_text(ws, 1, last_col - 4, 1, last_col, "Biểu số 06/VPCP/KSTT", bold=True, align=CENTER)
     _merge_text(
         ws, 2, last_col - 4, 2, last_col, "Ban hành kèm theo Thông tư số 01/2020/TT-VPCP", italic=True, align=CENTER
@@ -103,21 +103,46 @@ def form_sheet(ws: Worksheet, fig: Figures, made_at: datetime) -> None:
     for note in FORM_NOTES:
         _text(ws, row, 1, note, italic=True, size=10)
         row += 1
+    reading = fig.as_of or made_at
     _text(
         ws,
         row,
         1,
-        f"Số liệu lấy từ kho dữ liệu lúc {made_at:%H:%M ngày %d/%m/%Y}; số hồ sơ đang giải quyết "
-        "tính đến cuối kỳ (hoặc đến thời điểm lấy số liệu nếu kỳ chưa kết thúc).",
+        f"Số liệu tính đến {reading:%H:%M ngày %d/%m/%Y} (lần nạp dữ liệu gần nhất; bảng lập lúc "
+        f"{made_at:%H:%M ngày %d/%m/%Y}, giờ Việt Nam); số hồ sơ đang giải quyết tính đến cuối kỳ (hoặc đến thời "
+        "điểm lấy số liệu nếu kỳ chưa kết thúc).",
         italic=True,
         size=10,
     )
+    if fig.note:
+        row += 1
+        _text(ws, row, 1, fig.note, italic=True, size=10)
+    _signature_block(ws, row + 2, last_col, fig, signing or Signing())
     _widths(ws, [5, 30] + [11 if is_extra(c) else 9.5 for _, c in layout])
     ws.row_dimensions[4].height = 22
     ws.row_dimensions[top].height = 32
     ws.row_dimensions[top + 1].height = 62
     ws.freeze_panes = ws.cell(top + HEADER_ROWS, LABEL_COLS + 1)
     _print_setup(ws, f"{top}:{top + HEADER_ROWS - 1}")
+
+
+def _signature_block(ws: Worksheet, row: int, last_col: int, fig: Figures, signing: Signing) -> None:
+    """The form's closing block: "NGƯỜI LẬP BIỂU" on the left; the place and date line over
+    "THỦ TRƯỞNG ĐƠN VỊ" on the right; a name from settings under each, else room to sign."""
+    left = (1, 4)
+    right = (last_col - 5, last_col)
+    _merge_text(ws, row, right[0], row, right[1], signing.date_line(fig.unit.name), italic=True, align=CENTER)
+    row += 1
+    _merge_text(ws, row, left[0], row, left[1], "NGƯỜI LẬP BIỂU", bold=True, align=CENTER)
+    _merge_text(ws, row, right[0], row, right[1], "THỦ TRƯỞNG ĐƠN VỊ", bold=True, align=CENTER)
+    row += 1
+    _merge_text(ws, row, left[0], row, left[1], "(Ký, ghi rõ họ tên)", italic=True, size=10, align=CENTER)
+    _merge_text(ws, row, right[0], row, right[1], "(Ký tên, đóng dấu)", italic=True, size=10, align=CENTER)
+    row += 5  # room for the signatures and the seal
+    if signing.preparer_name:
+        _merge_text(ws, row, left[0], row, left[1], signing.preparer_name, bold=True, align=CENTER)
+    if signing.signer_name:
+        _merge_text(ws, row, right[0], row, right[1], signing.signer_name, bold=True, align=CENTER)
 
 
 def _form_header(ws: Worksheet, top: int, layout: list[tuple[int, FormColumn]]) -> None:

@@ -62,7 +62,7 @@ def _no_catalogue(fig: Figures) -> bool:
 
 
 def indicator_sheet(ws: Worksheet, fig: Figures) -> None:
-    _text(ws, 1, 1, unit_line(fig.commune), bold=True)
+    _text(ws, 1, 1, unit_line(fig.unit), bold=True)
     _merge_text(ws, 2, 1, 2, 7, "CÁC CHỈ SỐ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", bold=True, size=13, align=CENTER)
     _merge_text(ws, 3, 1, 3, 7, period_line(fig.period), italic=True, align=CENTER)
     head = 5

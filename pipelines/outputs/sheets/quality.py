@@ -6,7 +6,7 @@ import duckdb
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipelines.outputs.figures import Figures
-from pipelines.outputs.sheets.names import unit_line
+from pipelines.outputs.sheets.names import period_line, unit_line
 from pipelines.outputs.sheets.style import (
     CENTER,
     FMT_COUNT,
@@ -49,14 +49,15 @@ def quarantine_by_file(con: duckdb.DuckDBPyConnection, unit_key: str, units: str
 
 
 def quality_sheet(ws: Worksheet, con: duckdb.DuckDBPyConnection, fig: Figures) -> None:
-    key, units = fig.commune.unit_key, fig.units
-    _text(ws, 1, 1, unit_line(fig.commune), bold=True)
+    key, units = fig.unit.unit_key, fig.units
+    _text(ws, 1, 1, unit_line(fig.unit), bold=True)
     _text(ws, 2, 1, "CHẤT LƯỢNG DỮ LIỆU: CÁC DÒNG BỊ CÁCH LY", bold=True, size=13)
     notes = [
         "Dòng bị cách ly là dòng trong tệp xuất từ phần mềm một cửa không đủ điều kiện để tính vào số liệu; "
         "cần sửa trên phần mềm nguồn rồi xuất lại.",
         "Chỉ tính các dòng có cơ quan giải quyết xác định được là đơn vị này, trên mọi tệp đã nạp (không phân "
-        "theo kỳ báo cáo). Dòng không xác định được xã/phường không gán được cho đơn vị nào nên không có ở đây.",
+        f"theo kỳ báo cáo; bảng này đi kèm {period_line(fig.period)[0].lower()}{period_line(fig.period)[1:]}). "
+        "Dòng không xác định được xã/phường không gán được cho đơn vị nào nên không có ở đây.",
         "Bảng chỉ ghi số lượng, không ghi nội dung các dòng.",
     ]
     for i, note in enumerate(notes, start=3):

@@ -6,6 +6,8 @@ Counts come from the materialised `report_form`, the early share from the materi
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import duckdb
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.text import RichText
@@ -15,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipelines.outputs.figures import Figures
-from pipelines.outputs.sheets.names import unit_line
+from pipelines.outputs.sheets.names import period_line, unit_line
 from pipelines.outputs.sheets.style import (
     CENTER,
     FMT_COUNT,
@@ -42,11 +44,15 @@ SERIES_HEADERS = [
 ]
 
 
-def quarter_series(con: duckdb.DuckDBPyConnection, unit_key: str, units: str = "recorded") -> list[tuple]:
+def quarter_series(
+    con: duckdb.DuckDBPyConnection, unit_key: str, units: str = "recorded", as_of: datetime | None = None
+) -> list[tuple]:
     """(period, received, resolved, early, on time, late, in progress, early_pct 0–100 or None) per
-    materialised quarter. For 'recorded' units the materialised report_form and indicators; for
-    today's units ('current') every quarter rolled up through the reform (computed once per
-    connection and kept in a temporary table: one classification for all the workbooks)."""
+    materialised quarter in which the unit existed (an old unit's series ends on 30/06/2025, not
+    with its last re-listed case). For 'recorded' units the materialised report_form and
+    indicators (built at the last run's as_of); for today's units ('current') every quarter rolled
+    up through the reform, read at `as_of` (default the last build: the time of the Biểu 06 tab),
+    computed once per connection and kept in a temporary table."""
     if units == "recorded":
         return con.execute(
             """
@@ -54,19 +60,23 @@ def quarter_series(con: duckdb.DuckDBPyConnection, unit_key: str, units: str = "
                    f.resolved_late, f.in_progress_total, i.value as early_pct
             from report_form f
             join periods p on p.period = f.period
+            join communes u on u.unit_key = f.unit_key
             left join indicators i
                    on i.unit_key = f.unit_key and i.period = f.period and i.sector is null
                   and i.indicator = 'early_pct'
             where f.unit_key = ? and f.sector is null and p.period_kind = 'quarter'
+              and (u.valid_to is null or f.period_start <= u.valid_to)
+              and (u.valid_from is null or f.period_end >= u.valid_from)
             order by f.period_start
             """,
             [unit_key],
         ).fetchall()
     if not con.execute("select count(*) from duckdb_tables() where table_name = 'series_current'").fetchall()[0][0]:
-        con.execute("""
+        reading = as_of or con.execute("select max(as_of) from runs").fetchall()[0][0]
+        con.execute(f"""
             create temp table series_current as
             with q as (select * from periods where period_kind = 'quarter'),
-            c as (select * from period_counts(tthc_period_list('q'), (select max(as_of) from runs),
+            c as (select * from period_counts(tthc_period_list('q'), {_ts(reading)},
                                               units := 'current') where sector is null)
             select c.unit_key, c.period, c.period_start, r.received_total, r.resolved_total, r.resolved_early,
                    r.resolved_on_time, r.resolved_late, r.in_progress_total, i.value as early_pct
@@ -82,18 +92,32 @@ def quarter_series(con: duckdb.DuckDBPyConnection, unit_key: str, units: str = "
     ).fetchall()
 
 
+def _ts(value: datetime | None) -> str:
+    """A timestamp literal for the one statement that cannot take a parameter (create … as)."""
+    return "null" if value is None else f"timestamp '{value:%Y-%m-%d %H:%M:%S}'"
+
+
 def _quarter_label(period: str) -> str:
     return f"Quý {ROMAN[int(period[5])]}/{period[:4]}"
 
 
 def series_sheet(ws: Worksheet, con: duckdb.DuckDBPyConnection, fig: Figures) -> None:
-    _text(ws, 1, 1, unit_line(fig.commune), bold=True)
+    _text(ws, 1, 1, unit_line(fig.unit), bold=True)
     _text(ws, 2, 1, "KẾT QUẢ GIẢI QUYẾT TTHC THEO QUÝ", bold=True, size=13)
-    _text(ws, 3, 1, "Quý dương lịch, mọi lĩnh vực; số liệu tổng hợp ở lần nạp dữ liệu gần nhất.", italic=True, size=10)
+    reading = f" ({fig.as_of:%H:%M ngày %d/%m/%Y})" if fig.as_of else ""
+    _text(
+        ws,
+        3,
+        1,
+        f"{period_line(fig.period)}. Các quý dương lịch trong thời gian đơn vị tồn tại, mọi lĩnh vực; số liệu "
+        f"tổng hợp ở lần nạp dữ liệu gần nhất{reading}, như bảng Biểu 06.",
+        italic=True,
+        size=10,
+    )
     head = 5
     for c, label in enumerate(SERIES_HEADERS, start=1):
         _text(ws, head, c, label, bold=True, size=10, align=CENTER, border=True).fill = HEADER_FILL
-    rows = quarter_series(con, fig.commune.unit_key, fig.units)
+    rows = quarter_series(con, fig.unit.unit_key, fig.units, fig.as_of)
     for r, (period, *counts, early_pct) in enumerate(rows, start=head + 1):
         _text(ws, r, 1, _quarter_label(period), border=True)
         for c, n in enumerate(counts, start=2):

@@ -1,15 +1,15 @@
-"""One workbook per commune and period: the tabs, written next to the target and swapped in."""
+"""One workbook per unit and period: the tabs, written next to the target and swapped in."""
 
 from __future__ import annotations
 
 import io
-from datetime import datetime
 from pathlib import Path
 
 import duckdb
 from openpyxl import Workbook
 
-from pipelines.outputs.figures import Target, all_communes, connect, find_commune, load_figures
+from pipelines.outputs.coverage import period_words
+from pipelines.outputs.figures import NoFigures, Target, all_units, connect, find_unit, load_figures
 from pipelines.outputs.files import save_bytes
 from pipelines.outputs.score766 import load_score766
 from pipelines.outputs.sheets.form import form_sheet
@@ -18,6 +18,7 @@ from pipelines.outputs.sheets.names import workbook_name
 from pipelines.outputs.sheets.quality import quality_sheet
 from pipelines.outputs.sheets.score766 import score_sheets
 from pipelines.outputs.sheets.series import series_sheet
+from pipelines.outputs.signing import Signing
 from pipelines.rules.periods import Period
 
 SHEET_FORM = "Biểu 06"
@@ -26,21 +27,24 @@ SHEET_SERIES = "Theo quý"
 SHEET_QUALITY = "Chất lượng dữ liệu"
 
 
-def build_workbook(con: duckdb.DuckDBPyConnection, target: Target, period: Period) -> Workbook:
+def build_workbook(
+    con: duckdb.DuckDBPyConnection, target: Target, period: Period, signing: Signing | None = None
+) -> Workbook:
     """The tabs of one unit and period, in a fresh workbook: Biểu 06, Chỉ số, Chỉ số 766 and a tab per
-    766 metric scored from the cases, Theo quý, Chất lượng dữ liệu."""
+    766 metric scored from the cases, Theo quý, Chất lượng dữ liệu. Every tab reads the figures at
+    one time, the warehouse's last build (figures.as_of); the time written is local time."""
     fig = load_figures(con, target, period)
-    commune = fig.commune
-    made_at = datetime.now().replace(microsecond=0)
+    unit = fig.unit
+    made_at = con.execute("select date_trunc('second', tthc_local_now())").fetchall()[0][0]
     wb = Workbook()
     form = wb.active
     form.title = SHEET_FORM
-    form_sheet(form, fig, made_at)
+    form_sheet(form, fig, made_at, signing)
     indicator_sheet(wb.create_sheet(SHEET_INDICATORS), fig)
     score_sheets(wb, load_score766(con, target, period))
     series_sheet(wb.create_sheet(SHEET_SERIES), con, fig)
     quality_sheet(wb.create_sheet(SHEET_QUALITY), con, fig)
-    wb.properties.title = f"Biểu 06 – {commune.official_name} – {period.title_vi}"
+    wb.properties.title = f"Biểu 06 – {unit.official_name} – {period.title_vi}"
     wb.properties.creator = "tthc-analytics"
     return wb
 
@@ -50,10 +54,10 @@ def _resolve(con: duckdb.DuckDBPyConnection, communes: list[str] | None, period:
     of the period's units with cases when None. Resolved before anything is written, so a typo does
     not leave half the files."""
     if communes is None:
-        return all_communes(con, period)
+        return all_units(con, period)
     seen: dict[str, Target] = {}
     for item in communes:
-        target = find_commune(con, item, period)
+        target = find_unit(con, item, period)
         seen.setdefault(target.unit.unit_key, target)
     return list(seen.values())
 
@@ -66,18 +70,46 @@ def _save(wb: Workbook, path: Path) -> None:
     save_bytes(path, buffer.getvalue())
 
 
-def write_sheets(db: Path, period: Period, communes: list[str] | None, out_dir: Path) -> list[Path]:
-    """One workbook per commune for `period` in `out_dir`; returns the paths written."""
+def write_sheets(
+    db: Path,
+    period: Period,
+    communes: list[str] | None,
+    out_dir: Path,
+    signing: Signing | None = None,
+    skipped: list[str] | None = None,
+) -> list[Path]:
+    """One workbook per unit for `period` in `out_dir`; returns the paths written. A unit the data
+    cannot support gets no workbook: its reason goes to `skipped` (NoFigures when nothing at all
+    can be written)."""
     con = connect(Path(db))
     try:
         refs = _resolve(con, communes, period)
+        if not refs:
+            first, last = con.execute(
+                "select min(received_at)::date, max(greatest(received_at, finished_at, returned_at))::date from cases"
+            ).fetchall()[0]
+            held = (
+                f"kho dữ liệu có hồ sơ từ ngày {first:%d/%m/%Y} đến ngày {last:%d/%m/%Y}"
+                if first
+                else "kho dữ liệu trống"
+            )
+            raise NoFigures(f"chưa có số liệu — {period_words(period)}: không đơn vị nào có hồ sơ trong kỳ ({held})")
         out_dir = Path(out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
-        written = []
+        written, problems = [], []
         for ref in refs:
+            try:
+                wb = build_workbook(con, ref, period, signing)
+            except NoFigures as exc:
+                problems.append(str(exc))
+                continue
             path = out_dir / workbook_name(ref.unit, period)
-            _save(build_workbook(con, ref, period), path)
+            _save(wb, path)
             written.append(path)
+        if skipped is not None:
+            skipped.extend(problems)
+        if problems and not written:
+            raise NoFigures("; ".join(problems))
         return written
     finally:
         con.close()

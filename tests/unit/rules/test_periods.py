@@ -1,4 +1,4 @@
-"""Every period form of indicators.md, the NĐ 09/2019 cut-off, and messages for bad input."""
+"""Every period form of docs/reference/indicators.md, the NĐ 09/2019 cut-off, and messages for bad input."""
 
 from datetime import date
 

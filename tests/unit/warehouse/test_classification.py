@@ -1,4 +1,4 @@
-"""Each edge of "Classifying a case for period [S, E]" (indicators.md), through the SQL macros
+"""Each edge of "Classifying a case for period [S, E]" (docs/reference/indicators.md), through the SQL macros
 the warehouse really uses (report_form_between / indicators_between)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Every date form of export-format.md through the one SQL parser; day first, never repaired."""
+"""Every date form of docs/reference/export-format.md through the one SQL parser; day first, never repaired."""
 
 from datetime import datetime
 
