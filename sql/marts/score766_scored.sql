@@ -4,8 +4,9 @@
 -- query that also needs the cases (score766_cases_for) classifies them once. Every metric of
 -- schemas/score766_metrics.csv gets its numerator, denominator, rate and points, or NULL points with
 -- the reason in `note` (never 0 for "unknown"). Points by formula kind (the metric's row says which):
---   ratio: min(max, max × rate / threshold), e.g. TIEN_DO 20 × rate (ChippedTopaz/qd766
---          ChippedTopaz/qd766/docs/SCORING_ANALYSIS_M0.md: "điểm = 20 × tỷ lệ đúng hạn"), DOSSIER_RECEIVING_SATISFACTION
+--   ratio: min(max, max × rate / threshold), e.g. TIEN_DO 20 × rate
+--          (ChippedTopaz/qd766/docs/SCORING_ANALYSIS_M0.md: "điểm = 20 × tỷ lệ đúng hạn"),
+--          DOSSIER_RECEIVING_SATISFACTION
 --          min(6, 6 × rate / 0.9), ORIGINAL_RESULT_AVAILABLE min(6, 6 × rate);
 --   share: the rate only, points "chưa xác định công thức" (the portal's DVCTT formula is not public);
 --   not_from_cases: nothing the case exports can give (note: what it needs).
