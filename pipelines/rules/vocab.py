@@ -138,7 +138,9 @@ def missing_column_notes(missing: list[str]) -> list[str]:
             "không có cột Hình thức nộp: các hồ sơ của tệp không rõ hình thức nộp, không tính vào trực tuyến "
             "hay trực tiếp (Biểu 06 cột 4, 5)"
         )
-    rest = [c for c in missing if c not in ("status", "channel")]
+    # filed_at (Ngày nộp hồ sơ) is read only to reconcile with other systems: its absence changes
+    # no figure, so it is not announced (ingested_files.missing_columns still lists it)
+    rest = [c for c in missing if c not in ("status", "channel", "filed_at")]
     if rest:
         labels = ", ".join(cmap.label(c) for c in rest)
         notes.append(f"tệp không có cột (giá trị chưa biết, không tính là «không»): {labels}")

@@ -169,7 +169,7 @@ class BatchParser:
             map_distinct(status, lambda s: None if s is None else s in self.terminal, pa.bool_()), False
         )
         agency = encode(raw["agency"])  # mapped several ways: encoded once
-        sql_in = raw.select(["received_at", "due_at", "finished_at", "returned_at", "fee_amount", "note"])
+        sql_in = raw.select(["received_at", "due_at", "finished_at", "returned_at", "filed_at", "fee_amount", "note"])
         sql_in = sql_in.append_column("is_terminal", is_terminal)
         sql_in = sql_in.append_column("batch_pos", pa.array(range(n), pa.int64()))
         self.con.register("raw_batch", sql_in)
@@ -220,6 +220,7 @@ class BatchParser:
             "due_deadline": parsed["due_deadline"],
             "finished_at": parsed["finished_at"],
             "returned_at": parsed["returned_at"],
+            "filed_at": parsed["filed_at"],
             "status": status,
             "status_group": map_distinct(status, status_group, pa.string()),
             # an empty cell is "not digitised"; a file without the column says nothing (NULL)

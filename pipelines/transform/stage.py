@@ -56,6 +56,7 @@ ROW_COLUMNS = [
     "due_at",
     "finished_at",
     "returned_at",
+    "filed_at",
     "status",
     "is_digitized",
     "fee_amount",

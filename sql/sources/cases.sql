@@ -30,3 +30,7 @@ create table if not exists cases (
 -- added in 0.3.0: the unit of the registry (communes.unit_key) the agency resolved to, valid on
 -- the received date; filled for rows loaded before by staging/migrate_unit_keys.sql
 alter table cases add column if not exists unit_key varchar;
+
+-- added in 0.6.0: the online filing date (Ngày nộp hồ sơ, OpenCPS submitDate), never a figure of ours;
+-- reconciliation reads it to explain systems that count a case from its filing (reconcile_between)
+alter table cases add column if not exists filed_at timestamp;

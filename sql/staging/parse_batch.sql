@@ -1,5 +1,5 @@
 -- One extracted batch -> parsed dates and amounts and the date facts the row rules need.
--- Input: raw_batch with the text columns received_at, due_at, finished_at, returned_at,
+-- Input: raw_batch with the text columns received_at, due_at, finished_at, returned_at, filed_at,
 -- fee_amount, note, plus is_terminal (mapped in Arrow from the status vocabulary) and batch_pos.
 -- Only these columns cross into DuckDB; text and vocabulary columns stay in Arrow
 -- (pipelines/transform/parse.py), so a batch pays for parsing, not for copying strings twice.
@@ -12,12 +12,14 @@ with parsed as (
         due_at,
         finished_at,
         returned_at,
+        filed_at,
         fee_amount,
         note,
         tthc_parse_ts(received_at) as received_ts,
         tthc_parse_ts(due_at) as due_ts,
         tthc_parse_ts(finished_at) as finished_ts,
         tthc_parse_ts(returned_at) as returned_ts,
+        tthc_parse_ts(filed_at) as filed_ts,
         tthc_parse_amount(fee_amount) as fee
     from raw_batch
 )
@@ -28,6 +30,9 @@ select
     due_ts as due_at,
     coalesce(finished_ts, case when is_terminal then returned_ts end) as finished_at,
     returned_ts as returned_at,
+    -- the online filing date: kept for reconciliation with systems that count from it, never
+    -- a figure of ours; unreadable or out of range it is NULL (it decides nothing of ours)
+    case when tthc_ts_in_range(filed_ts) then filed_ts end as filed_at,
     tthc_deadline(due_ts) as due_deadline,
     case when fee >= 0 and isfinite(fee) then fee end as fee_amount,
     case when note is not null then tthc_scrub(note) end as note,
