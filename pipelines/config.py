@@ -84,6 +84,9 @@ class Settings:
     # DuckDB storage format of the published file: analysts' CLI, JDBC (DBeaver), R and BI drivers
     # are DuckDB 1.4/1.5, which cannot read the 2.0 default (storage version 69)
     storage_version: str = "v1.4.0"
+    # files that are reports (a one-stop system's Biểu 06, the portal's 766 figures), not case
+    # exports: read as reports even when their content is not recognised (`tthc run --report FILE`)
+    report_files: list[str] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod

@@ -16,14 +16,14 @@ import pyarrow as pa
 
 from pipelines.extract.alignment import check_alignment, row_widths
 from pipelines.extract.csv_reader import CsvPlan, NeedsExactPass
-from pipelines.extract.errors import FileRejected
+from pipelines.extract.errors import FileRejected, NoHeaderFound
 from pipelines.extract.guard import NO_BUDGET, Budget, Limits, check_size
 from pipelines.extract.header import HeaderLayout, export_time
 from pipelines.extract.shape import Shaped, sector_heading, shape, sheet_sector
 from pipelines.extract.sniff import sniff
 from pipelines.rules.vocab import ColumnMap, column_map
 
-__all__ = ["Budget", "FileRejected", "Limits", "ExportInfo", "NeedsExactPass", "open_export"]
+__all__ = ["Budget", "FileRejected", "Limits", "ExportInfo", "NeedsExactPass", "NoHeaderFound", "open_export"]
 
 
 @dataclass
@@ -181,7 +181,7 @@ def _workbook(
             yield _shaped(info, shaped, sheet.layout, first, f"trang «{sheet.name}»")
         info.skipped_sheets = plan.skipped_sheets
         if not plan.sheets:
-            raise FileRejected(
+            raise NoHeaderFound(
                 "không tìm thấy dòng tiêu đề ở trang nào (cần ít nhất 3 cột như Mã hồ sơ, Trạng thái, "
                 "Ngày tiếp nhận) — "
                 "no header row found in any sheet"
@@ -195,7 +195,7 @@ def _html(path: Path, info: ExportInfo, limits: Limits, cmap: ColumnMap | None) 
 
     found = plan_html(path, limits, cmap)
     if not found:
-        raise FileRejected("không tìm thấy bảng có dòng tiêu đề trong tệp HTML — no header row found")
+        raise NoHeaderFound("không tìm thấy bảng có dòng tiêu đề trong tệp HTML — no header row found")
     for _, layout, title in found:
         _note_layout(info, layout, title)
 

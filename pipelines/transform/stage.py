@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 
 from pipelines.config import Settings
 from pipelines.crashpoints import checkpoint
-from pipelines.extract import Budget, ExportInfo, FileRejected, Limits, NeedsExactPass, open_export
+from pipelines.extract import Budget, ExportInfo, FileRejected, Limits, NeedsExactPass, NoHeaderFound, open_export
 from pipelines.handover import EnvironmentFailure, StagedFile, is_environment_error
 from pipelines.inbox import file_sha256
 from pipelines.reference.communes import Registry
@@ -88,8 +88,12 @@ def file_limits(settings: Settings) -> Limits:
 
 def stage_file(path: Path, settings: Settings, sha256: str | None = None) -> StagedFile:
     """Never raises for bad input: a file problem becomes status='rejected' with its message."""
+    from pipelines.transform.reports import is_named_report, maybe_report, stage_report  # it builds on this module
+
     path = Path(path)
     checkpoint("staging")
+    if is_named_report(path, settings):
+        return stage_report(path, settings, sha256, named=True)
     started = time.perf_counter()
     result = new_result(path, sha256)
     rows_path, q_path = staging_paths(settings, result.sha256)
@@ -97,6 +101,12 @@ def stage_file(path: Path, settings: Settings, sha256: str | None = None) -> Sta
     parser = BatchParser(registry)
     try:
         _stage(path, settings, result, parser, rows_path, q_path, Budget(file_limits(settings).max_seconds, started))
+    except NoHeaderFound as exc:  # not a case export: it may be a report (their figures)
+        report = maybe_report(path, settings, result.sha256)
+        if report is None:
+            failed(exc, path, result, rows_path, q_path)
+        else:
+            result = report
     except BaseException as exc:
         failed(exc, path, result, rows_path, q_path)
     finally:

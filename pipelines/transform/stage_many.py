@@ -20,12 +20,13 @@ import pyarrow.compute as pc
 
 from pipelines.config import Settings
 from pipelines.crashpoints import checkpoint
-from pipelines.extract import Budget, ExportInfo, NeedsExactPass, open_export
+from pipelines.extract import Budget, ExportInfo, NeedsExactPass, NoHeaderFound, open_export
 from pipelines.handover import StagedFile
 from pipelines.reference.communes import Registry
 from pipelines.rules.text import clean_text
 from pipelines.rules.vocab import column_map
 from pipelines.transform.parse import BatchParser
+from pipelines.transform.reports import is_named_report
 from pipelines.transform.stage import (
     _check_columns,
     _Writer,
@@ -74,13 +75,16 @@ def stage_group(items: list[tuple[str, str]], settings: Settings) -> dict[str, S
         for p, sha in items:
             checkpoint("staging")
             path, started = Path(p), time.perf_counter()
+            if is_named_report(path, settings):
+                results[p] = stage_file(path, settings, sha)
+                continue
             result = new_result(path, sha)
             rows_path, q_path = staging_paths(settings, result.sha256)
             try:
                 limits = file_limits(settings)
                 info, batches = open_export(path, limits, Budget(limits.max_seconds, started))
                 pending.append(_Pending(path, result, info, [t for t in batches if t.num_rows], started))
-            except NeedsExactPass:
+            except (NeedsExactPass, NoHeaderFound):  # a file read again alone, or a report
                 results[p] = stage_file(path, settings, sha)
             except BaseException as exc:
                 failed(exc, path, result, rows_path, q_path)
