@@ -1,120 +1,117 @@
--- Grain: one row per case × period of period_list that the convention can count. Key: (case_id, period).
--- Every case of each period classified as another system counts Biểu 06: the knobs of one row of
--- counting_conventions (schemas/conventions.csv, each row citing the builder it reproduces), with
--- k the same struct as tthc_classify's. The convention 'tt01_2020' gives exactly what
--- classified_for gives (a test checks it); the figures themselves use classified_for.
--- reading: 'received_at' | 'filed_at' reads the received date another way (NULL: the convention's).
--- known_at: the cases as they stood at that moment (a report exported then): cases received after
--- it are left out, ends after it undone (in progress again).
-create or replace macro classified_as(
-    period_list, as_of, convention, units := 'recorded', reading := null, known_at := null
-) as table
+-- Grain: one row per case × period of period_list × model that the model can count.
+-- Key: (case_id, period, model).
+-- Every case of each period classified as another system counts Biểu 06. A model is a struct
+-- {model, convention, reading, known_at, unit_key}: convention is a row of counting_conventions
+-- (schemas/conventions.csv, each row citing the builder it reproduces); reading 'received_at' |
+-- 'filed_at' reads the received date another way (NULL: the convention's); known_at takes the cases
+-- as they stood at that moment (a report exported then: cases received after it left out, ends
+-- after it undone); unit_key limits the model to one unit (NULL: every unit). k is the same struct
+-- as tthc_classify's; the convention 'tt01_2020' gives exactly what classified_for gives (tested).
+create or replace macro classified_as(period_list, as_of, models, units := 'recorded') as table
     with p as (
         select
             *,
             period_start::timestamp as s0,
-            period_end::timestamp + interval 1 day as e1,
-            least(period_end::timestamp + interval 86399 second, coalesce(as_of, known_at, tthc_local_now())) as horizon
+            period_end::timestamp + interval 1 day as e1
         from (select unnest(period_list, recursive := true)) as listed
     ),
 
-    conv as (
-        select * from counting_conventions as cc
-        where cc.convention = convention
+    m as (
+        select
+            listed.*,
+            cc.* exclude (convention)
+        from (select unnest(models, recursive := true)) as listed
+        inner join counting_conventions as cc on listed.convention = cc.convention
     ),
 
-    -- each status's class under the convention: excluded (never counted), open (in progress
-    -- whatever its end), waiting (in progress on time, or not at all), done, withdrawn (resolved
-    -- on time), stopped (ended without a result)
+    -- each status's class under each model's convention: excluded (never counted), open (in progress
+    -- whatever its end), waiting (in progress on time, or not at all), done, withdrawn (resolved on
+    -- time), stopped (ended without a result)
     status_class as (
         select
+            cc.convention,
             st.status,
             st.status_group,
             case
-                when list_contains(string_split(cv.excluded_statuses, '|'), st.status) then 'excluded'
-                when list_contains(string_split(cv.open_statuses, '|'), st.status) then 'open'
-                when list_contains(string_split(cv.waiting_statuses, '|'), st.status) then 'waiting'
-                when list_contains(string_split(cv.withdrawn_statuses, '|'), st.status) then 'withdrawn'
-                when list_contains(string_split(cv.stopped_statuses, '|'), st.status) then 'stopped'
-                when list_contains(string_split(cv.done_statuses, '|'), st.status) then 'done'
+                when list_contains(string_split(cc.excluded_statuses, '|'), st.status) then 'excluded'
+                when list_contains(string_split(cc.open_statuses, '|'), st.status) then 'open'
+                when list_contains(string_split(cc.waiting_statuses, '|'), st.status) then 'waiting'
+                when list_contains(string_split(cc.withdrawn_statuses, '|'), st.status) then 'withdrawn'
+                when list_contains(string_split(cc.stopped_statuses, '|'), st.status) then 'stopped'
+                when list_contains(string_split(cc.done_statuses, '|'), st.status) then 'done'
             end as cls
         from statuses as st
-        cross join conv as cv
+        cross join counting_conventions as cc
+    ),
+
+    unit_cases as (
+        select
+            c.*,
+            coalesce(u.unit_key, c.unit_key) as reported_key,
+            coalesce(u.commune_code, c.commune_code) as reported_code,
+            coalesce(u.commune_name, c.commune_name) as reported_name
+        from cases as c
+        left join reporting_units(units := units) as u on c.unit_key = u.recorded_key
     ),
 
     readings as (
         select
             c.*,
+            m.model,
+            m.state_by,
+            m.compare,
+            m.waiting_as,
+            m.waiting_needs_received,
+            m.resolved_timing,
+            m.in_progress_due,
+            m.known_at,
             sc.status_group,
             sc.cls as cls_recorded,
             case
-                when coalesce(reading, cv.received_date) = 'filed_at' then coalesce(c.filed_at, c.received_at)
+                when coalesce(m.reading, m.received_date) = 'filed_at' then coalesce(c.filed_at, c.received_at)
                 else c.received_at
             end as r,
-            case when cv.end_date = 'returned_at' then c.returned_at else c.finished_at end as f_recorded,
-            case when known_at is null or c.returned_at <= known_at then c.returned_at end as handed_over
-        from cases as c
-        cross join conv as cv
-        left join status_class as sc on c.status = sc.status
-        where known_at is null or c.received_at <= known_at
+            case when m.end_date = 'returned_at' then c.returned_at else c.finished_at end as f_recorded,
+            case when m.known_at is null or c.returned_at <= m.known_at then c.returned_at end as handed_over
+        from unit_cases as c
+        inner join m on c.reported_key = m.unit_key or m.unit_key is null
+        left join status_class as sc on m.convention = sc.convention and c.status = sc.status
+        where m.known_at is null or c.received_at <= m.known_at
     ),
 
     cases_then as (
         select
-            rd.*,
-            case when known_at is null or rd.f_recorded <= known_at then rd.f_recorded end as f,
+            * exclude (f_recorded, cls_recorded),
+            case when known_at is null or f_recorded <= known_at then f_recorded end as f,
             -- an end after known_at had not happened: a case ended then was still open
             case
                 when
-                    known_at is not null and rd.f_recorded > known_at
-                    and rd.cls_recorded in ('done', 'withdrawn', 'stopped')
-                    then (case when cv.state_by = 'status' then 'open' else 'done' end)
-                else rd.cls_recorded
+                    known_at is not null and f_recorded > known_at
+                    and cls_recorded in ('done', 'withdrawn', 'stopped')
+                    then (case when state_by = 'status' then 'open' else 'done' end)
+                else cls_recorded
             end as cls
-        from readings as rd
-        cross join conv as cv
+        from readings
     ),
 
     placed as (
         select
-            coalesce(u.unit_key, c.unit_key) as unit_key,
-            coalesce(u.commune_code, c.commune_code) as commune_code,
-            coalesce(u.commune_name, c.commune_name) as commune_name,
+            c.*,
             p.period,
             p.period_start,
             p.period_end,
-            p.horizon,
-            c.sector,
-            c.case_id,
-            c.channel,
-            c.is_digitized,
-            c.fee_amount,
-            c.is_paid_online,
-            c.has_e_result,
-            c.received_at,
-            c.finished_at,
-            c.status_group,
-            c.cls,
-            c.r,
-            c.f,
+            least(
+                p.period_end::timestamp + interval 86399 second, coalesce(as_of, c.known_at, tthc_local_now())
+            ) as horizon,
             c.due_at as d,
-            c.handed_over,
-            cv.state_by,
-            cv.compare,
-            cv.waiting_as,
-            cv.resolved_timing,
-            cv.in_progress_due,
-            cv.waiting_needs_received,
             c.r >= p.s0 and c.r < p.e1 as r_in,
             c.r < p.e1 as r_le_e,
             c.f >= p.s0 and c.f < p.e1 as f_in,
             c.f >= p.e1 as f_after,
             c.f >= p.s0 as f_ge_s
         from cases_then as c
-        cross join conv as cv
-        left join reporting_units(units := units) as u on c.unit_key = u.recorded_key
         inner join p
-            on c.r < p.e1 or (c.cls = 'waiting' and not cv.waiting_needs_received)
+            on c.r < p.e1 or (c.cls = 'waiting' and not c.waiting_needs_received)
     ),
 
     states as (
@@ -178,9 +175,10 @@ create or replace macro classified_as(
     )
 
     select
-        unit_key,
-        commune_code,
-        commune_name,
+        model,
+        reported_key as unit_key,
+        reported_code as commune_code,
+        reported_name as commune_name,
         period,
         period_start,
         period_end,

@@ -17,10 +17,16 @@ create or replace macro period_counts(
         where convention = 'tt01_2020' and reading is null and known_at is null
         union all by name
         -- the same columns as classified_for (a test checks it)
-        select *  -- noqa: AM07
+        select * exclude (model)  -- noqa: AM07
         from
             classified_as(
-                period_list, as_of, convention, units := units, reading := reading, known_at := known_at
+                period_list,
+                as_of,
+                [{
+                    'model': convention::varchar, 'convention': convention::varchar, 'reading': reading::varchar,
+                    'known_at': known_at::timestamp, 'unit_key': null::varchar
+                }],
+                units := units
             )
         where not (convention = 'tt01_2020' and reading is null and known_at is null)
     ),
