@@ -51,7 +51,7 @@ create or replace macro reconcile_between(start_date, end_date) as table
             when 'missing'
                 then
                     case
-                        when c.model <> 'tt01_2020'
+                        when c.counted_otherwise
                             then tthc_reconcile_words(c.label, c.variant, c.known_at) || '; '
                         else ''
                     end

@@ -69,11 +69,17 @@ create or replace macro reconcile_cases_between(start_date, end_date) as table
                     then
                         case
                             when c.received_at > h.known_at
-                                then 'tiếp nhận ' || strftime(c.received_at, '%d/%m/%Y %H:%M')
+                                then
+                                    'tiếp nhận ' || strftime(c.received_at, '%d/%m/%Y %H:%M')
+                                    || ', sau lúc họ xuất báo cáo (' || strftime(h.known_at, '%d/%m/%Y %H:%M') || ')'
+                            when coalesce(c.finished_at, c.returned_at) > h.known_at
+                                then
+                                    'kết thúc ' || strftime(coalesce(c.finished_at, c.returned_at), '%d/%m/%Y %H:%M')
+                                    || ', sau lúc họ xuất báo cáo (' || strftime(h.known_at, '%d/%m/%Y %H:%M') || ')'
                             else
-                                'kết thúc ' || strftime(coalesce(c.finished_at, c.returned_at), '%d/%m/%Y %H:%M')
+                                'xét tại lúc họ xuất báo cáo (' || strftime(h.known_at, '%d/%m/%Y %H:%M')
+                                || '), hẹn trả ' || strftime(c.due_at, '%d/%m/%Y %H:%M')
                         end
-                        || ', sau lúc họ xuất báo cáo (' || strftime(h.known_at, '%d/%m/%Y %H:%M') || ')'
             end
         ) as why
     from hits as h

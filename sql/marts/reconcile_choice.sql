@@ -1,12 +1,13 @@
 -- Grain: one row per unit × Biểu 06 cell of the current reports of [start_date, end_date].
 -- Key: (unit_key, cell).
 -- Their figure, ours (TT 01/2020) and what explains the difference, in the order of the issue:
--- 1. a convention that reproduces their figure (the unit's best model, the one reproducing most of
---    its cells, first; then the others in reconcile_models order); 2. the same with the received
---    date read the other way; 3. with only the cases that existed at their export time; 4. cases they
---    count that no export of ours holds: the first model whose shortfall against their figures is a
---    set of whole cases (every shortfall >= 0 and the form's sums hold on it). kind: match (ours =
---    theirs), model, missing, none, no_data (no case of the unit up to the period end).
+-- 1. a convention that reproduces their figures; 2. the same with the received date read the other
+-- way (filing vs reception); 3. with only the cases that existed at their export time; 4. cases
+-- they count that no export of ours holds. One way of counting is chosen per unit (reconcile_models
+-- order, fewest missing cases first): the first that reproduces every cell, or every cell but for a
+-- shortfall that is a set of whole cases (>= 0 everywhere, the form's sums holding on it). A unit no
+-- way explains whole is explained cell by cell (the model reproducing most of its cells first).
+-- kind: match (ours = theirs), model, missing, none, no_data (no case of the unit up to the period end).
 create or replace macro reconcile_choice(start_date, end_date) as table
     with cells as (
         select
@@ -72,33 +73,6 @@ create or replace macro reconcile_choice(start_date, end_date) as table
         inner join theirs as t on c.unit_key = t.unit_key and c.cell = t.cell
     ),
 
-    best as (
-        select
-            unit_key,
-            arg_min(model, struct_pack(misses, mord)) as best_model
-        from (
-            select
-                unit_key,
-                model,
-                min(mord) as mord,
-                count_if(not reproduces) as misses
-            from compared
-            group by unit_key, model
-        ) as per_model
-        group by unit_key
-    ),
-
-    explained_by as (
-        select
-            c.unit_key,
-            c.cell,
-            arg_min(c.model, struct_pack(not_best := c.model <> b.best_model, c.mord)) as model
-        from compared as c
-        inner join best as b on c.unit_key = b.unit_key
-        where c.reproduces
-        group by c.unit_key, c.cell
-    ),
-
     shortfalls as (
         select
             unit_key,
@@ -115,21 +89,45 @@ create or replace macro reconcile_choice(start_date, end_date) as table
             max(theirs - n) filter (where cell = 'in_progress_total') as r11,
             max(theirs - n) filter (where cell = 'in_progress_on_time') as r12,
             max(theirs - n) filter (where cell = 'in_progress_overdue') as r13,
-            min(theirs - n) as lowest
+            min(theirs - n) as lowest,
+            count_if(not reproduces) as misses
         from compared
         group by unit_key, model
     ),
 
-    missing as (
+    -- one way of counting for the whole unit: the first (fewest cases missing, then in order) that
+    -- reproduces every cell, or every cell but for cases they count and we do not hold (a shortfall
+    -- >= 0 everywhere on which the form's sums hold)
+    unit_model as (
         select
             unit_key,
-            arg_min(model, mord) as model,
-            arg_min(r3, mord) as missing_cases
+            arg_min(model, struct_pack(r3, mord)) as model,
+            min(r3) as missing_cases
         from shortfalls
         where
-            lowest >= 0 and r3 > 0
+            lowest >= 0
             and r3 = r4 + r5 + r6 and r7 = r8 + r9 + r10 and r11 = r12 + r13 and r3 = r7 + r11
         group by unit_key
+    ),
+
+    -- without one: cell by cell, the model reproducing the most cells of the unit first, then in order
+    best as (
+        select
+            unit_key,
+            arg_min(model, struct_pack(misses, mord)) as best_model
+        from shortfalls
+        group by unit_key
+    ),
+
+    explained_by as (
+        select
+            c.unit_key,
+            c.cell,
+            arg_min(c.model, struct_pack(not_best := c.model <> b.best_model, c.mord)) as model
+        from compared as c
+        inner join best as b on c.unit_key = b.unit_key
+        where c.reproduces
+        group by c.unit_key, c.cell
     ),
 
     ours as (
@@ -149,23 +147,36 @@ create or replace macro reconcile_choice(start_date, end_date) as table
             t.theirs,
             cv.unit_key is not null as has_case_data,
             o.ours,
+            um.model as unit_model,
+            um.missing_cases,
+            t.theirs - mc.n as shortfall,
+            mc.n = o.ours as same_as_ours,
+            e.model as cell_model,
             case
                 when cv.unit_key is null then 'no_data'
                 when o.ours = t.theirs then 'match'
+                when mc.n = t.theirs then 'model'
+                when um.model is not null then 'missing'
                 when e.model is not null then 'model'
-                when mi.model is not null then 'missing'
                 else 'none'
-            end as kind,
-            coalesce(e.model, mi.model) as model,
-            mi.missing_cases,
-            t.theirs - mc.n as shortfall
+            end as kind
         from theirs as t
         inner join cells as cl on t.cell = cl.cell
         left join covered as cv on t.unit_key = cv.unit_key
         left join ours as o on t.unit_key = o.unit_key and t.cell = o.cell
+        left join unit_model as um on t.unit_key = um.unit_key
+        left join counts as mc on um.unit_key = mc.unit_key and um.model = mc.model and t.cell = mc.cell
         left join explained_by as e on t.unit_key = e.unit_key and t.cell = e.cell
-        left join missing as mi on t.unit_key = mi.unit_key
-        left join counts as mc on mi.unit_key = mc.unit_key and mi.model = mc.model and t.cell = mc.cell
+    ),
+
+    decided as (
+        select
+            *,
+            case
+                when kind = 'model' then coalesce(case when shortfall = 0 then unit_model end, cell_model)
+                when kind = 'missing' then unit_model
+            end as model
+        from chosen
     )
 
     select
@@ -175,12 +186,14 @@ create or replace macro reconcile_choice(start_date, end_date) as table
         case when c.has_case_data then c.ours end as ours,
         c.theirs,
         c.kind,
-        case when c.kind in ('model', 'missing') then c.model end as model,
+        c.model,
         m.convention,
         m.label,
         m.variant,
         m.known_at,
+        -- the way of counting changes this cell (else a shortfall is the missing cases alone)
+        c.kind = 'model' or (c.kind = 'missing' and not c.same_as_ours) as counted_otherwise,
         case when c.kind = 'missing' then c.shortfall end as shortfall,
         case when c.kind = 'missing' then c.missing_cases end as missing_cases
-    from chosen as c
+    from decided as c
     left join models as m on c.unit_key = m.unit_key and c.model = m.model;
