@@ -100,7 +100,20 @@ def case_export(folder: Path) -> Path:
         for case, (r, d, f, ret, status, channel, filed) in CASES.items():
             n += 1
             ws.append(
-                [n, f"H40.{prefix}-{case}", "Đăng ký khai sinh", "Hộ tịch", agency, channel, filed, r, d, f, ret, status]
+                [
+                    n,
+                    f"H40.{prefix}-{case}",
+                    "Đăng ký khai sinh",
+                    "Hộ tịch",
+                    agency,
+                    channel,
+                    filed,
+                    r,
+                    d,
+                    f,
+                    ret,
+                    status,
+                ]
             )
     path = folder / "danh_sach_ho_so_Q3_2026.xlsx"
     wb.save(path)
@@ -326,32 +339,19 @@ def test_the_newer_export_wins(reconciled, tmp_path):
     assert current == [("bieu06_nam-dinh_moi.xlsx",)]
 
 
-def test_unknown_layout_is_rejected_naming_what_was_not_found(tmp_path, settings):
+def _unknown_layout(folder: Path) -> Path:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", None, None, "Đơn vị báo cáo: UBND phường Đông A"])
     ws.append(["STT", "Lĩnh vực", "Số hồ sơ nhận giải quyết", None, None, "Số hồ sơ đã giải quyết"])
     ws.append([None, None, "Tổng số", "Trực tuyến", "Trực tiếp", "Tổng số", "Trước hạn", "Đúng hạn", "Quá hạn"])
     ws.append([1, "Hộ tịch", 5, 3, 2, 4, 2, 1, 1])
-    path = tmp_path / "bao_cao_thieu_cot.xlsx"
+    path = folder / "bao_cao_thieu_cot.xlsx"
     wb.save(path)
-    outcome = run_local([path], settings).files[0]
-    assert outcome.status == "rejected"
-    assert "Từ ngày … đến ngày …" in (outcome.message or "")
-    assert "(6) Từ kỳ trước chuyển qua" in (outcome.message or "")
-    assert "(11) Tổng số" in (outcome.message or "")
+    return path
 
 
-def test_a_file_named_as_a_report_that_is_none_says_what_is_missing(tmp_path, settings):
-    path = tmp_path / "ghi_chu.csv"
-    path.write_text("Ghi chú,Nội dung\nQuý III,Đã gửi báo cáo\n", encoding="utf-8")
-    settings.report_files = [str(path)]
-    outcome = run_local([path], settings).files[0]
-    assert outcome.status == "rejected"
-    assert "«Số hồ sơ nhận giải quyết»" in (outcome.message or "")
-
-
-def test_the_portals_766_figures_are_read_and_stored(tmp_path, settings):
+def _portal_766(folder: Path) -> Path:
     """A dvc-progress-tree response as public tools save it (ChippedTopaz/qd766, tests/fixtures/
     dvc-progress-tree/month-all.json), wrapped with the request that asked for August 2026."""
     response = {
@@ -385,11 +385,53 @@ def test_the_portals_766_figures_are_read_and_stored(tmp_path, settings):
             },
         },
     }
-    path = tmp_path / "766_tien-do.json"
+    path = folder / "766_tien-do.json"
     path.write_text(json.dumps(response, ensure_ascii=False), encoding="utf-8")
-    outcome = run_local([path], settings).files[0]
-    assert outcome.status == "loaded"
-    with duckdb.connect(str(settings.db), read_only=True) as con:
+    return path
+
+
+@pytest.fixture(scope="module")
+def odd_files(tmp_path_factory) -> tuple[Path, dict]:
+    """One run over a report in an unknown layout, a file named as a report that is none, and the
+    portal's 766 figures."""
+    tmp = tmp_path_factory.mktemp("odd")
+    folder = tmp / "in"
+    folder.mkdir()
+    named = folder / "ghi_chu.csv"
+    named.write_text("Ghi chú,Nội dung\nQuý III,Đã gửi báo cáo\n", encoding="utf-8")
+    paths = [_unknown_layout(folder), named, _portal_766(folder)]
+    s = Settings.load(
+        config_file=tmp / "none.toml",
+        db=tmp / "w.duckdb",
+        stage=tmp / "stage",
+        settle_seconds=0,
+        inbox_archive="",
+        input_archive=tmp / "archive",
+        backups=tmp / "backups",
+        report_files=[str(named)],
+    )
+    summary = run_local(paths, s)
+    return s.db, {f.name: f for f in summary.files}
+
+
+def test_unknown_layout_is_rejected_naming_what_was_not_found(odd_files):
+    outcome = odd_files[1]["bao_cao_thieu_cot.xlsx"]
+    assert outcome.status == "rejected"
+    assert "Từ ngày … đến ngày …" in (outcome.message or "")
+    assert "(6) Từ kỳ trước chuyển qua" in (outcome.message or "")
+    assert "(11) Tổng số" in (outcome.message or "")
+
+
+def test_a_file_named_as_a_report_that_is_none_says_what_is_missing(odd_files):
+    outcome = odd_files[1]["ghi_chu.csv"]
+    assert outcome.status == "rejected"
+    assert "«Số hồ sơ nhận giải quyết»" in (outcome.message or "")
+
+
+def test_the_portals_766_figures_are_read_and_stored(odd_files):
+    db, outcomes = odd_files
+    assert outcomes["766_tien-do.json"].status == "loaded"
+    with duckdb.connect(str(db), read_only=True) as con:
         got = con.execute(
             "select measure, value, period_start, period_end, system from portal_figures "
             "where unit_key = '13684@2025' and form = '766' and cell = 'TIEN_DO' order by measure"
