@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
@@ -21,6 +22,9 @@ from pipelines.rules.indicators import form_column_names
 from pipelines.rules.periods import Period
 from pipelines.rules.text import match_key
 from pipelines.warehouse.access import WarehouseUnreadable, open_read
+
+if TYPE_CHECKING:
+    from pipelines.outputs.reconcile import Reconciliation
 
 FORM_COLUMNS = form_column_names()  # Biểu 06 columns of report_form, in the order of the form
 REFORM = "2025-07-01"
@@ -75,6 +79,8 @@ class Figures:
     catalogue: dict[str, dict[str, float | None]] = field(default_factory=dict)  # the same, of procedure_indicators
     units: str = "recorded"
     note: str | None = None
+    # their Biểu 06 beside ours (outputs/reconcile.py): section III.2 of the report, the Đối chiếu tabs
+    reconciliation: Reconciliation | None = None
 
     @property
     def total(self) -> dict[str, int]:
@@ -223,4 +229,7 @@ def load_figures(con: duckdb.DuckDBPyConnection, target: Target | CommuneRef, pe
         "select indicator, value, numerator, denominator from procedure_indicators(?)", [unit.unit_key]
     ).fetchall()
     catalogue = {r[0]: {"value": r[1], "numerator": r[2], "denominator": r[3]} for r in cat_rows}
-    return Figures(unit, period, form, indicators, catalogue, mode, target.note)
+    from pipelines.outputs.reconcile import load_reconciliation  # it names units with this module's types
+
+    rec = load_reconciliation(con, target, period)
+    return Figures(unit, period, form, indicators, catalogue, mode, target.note, rec)

@@ -66,6 +66,7 @@ def render_markdown(f: Figures) -> str:
             period_sentence=period_sentence,
             unit_short=unit_name(f),
             has_fees=bool(paid.get("denominator")),
+            reconciliation=f.reconciliation.paragraph() if f.reconciliation else None,
         )
     )
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

@@ -14,6 +14,8 @@ The figures of each convention for these cases were worked out by hand there, ca
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from datetime import datetime
 from pathlib import Path
 
@@ -221,7 +223,7 @@ def test_a_report_that_matches_says_khop(reconciled):
 def test_tandan_06a_difference_is_its_convention_with_the_cases(reconciled):
     db, _ = reconciled
     got = rows(db, UNITS["TT"][1])
-    named = "cách đếm «Tân Dân DVC, báo cáo 06a (BaoCaoSo06aHandler, ThongKeWhereBuilder)»"
+    named = "cách đếm «Tân Dân DVC, báo cáo 06a»"
     for cell in CELLS:
         ours, theirs, difference, explained, explanation = got[cell]
         assert (ours, theirs, difference) == (TT01[cell], TANDAN_06A[cell], TANDAN_06A[cell] - TT01[cell])
@@ -444,3 +446,69 @@ def test_the_portals_766_figures_are_read_and_stored(odd_files):
         ("points", 19.05, start, end, "dvcqg"),
         ("rate_pct", 95.24, start, end, "dvcqg"),
     ]
+
+
+def test_doi_chieu_prints_writes_the_sheet_and_libreoffice_opens_it(reconciled, tmp_path):
+    from typer.testing import CliRunner
+
+    from pipelines.cli import app
+
+    db, _ = reconciled
+    result = CliRunner().invoke(
+        app, ["doi-chieu", "--unit", "Mỹ Lộc", "--period", "2026Q3", "--db", str(db), "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "(4) H40.ML-L: tiếp nhận 29/09/2026 14:00, sau lúc họ xuất báo cáo (29/09/2026 09:00)" in result.output
+    book = tmp_path / "doi-chieu_13708_my-loc_2026Q3.xlsx"
+    wb = openpyxl.load_workbook(book)
+    assert wb.sheetnames == ["Đối chiếu", "Đối chiếu – hồ sơ"]
+    explanations = {r[0]: r[5] for r in wb["Đối chiếu"].iter_rows(values_only=True) if r[0] and r[0].startswith("(")}
+    assert explanations["(5)"].startswith("thiếu 1 hồ sơ trong các tệp đã nạp")
+    assert explanations["(3)"] == "khớp"
+    cases_tab = [r for r in wb["Đối chiếu – hồ sơ"].iter_rows(values_only=True) if r[3]]
+    assert {r[3] for r in cases_tab[1:]} == {"H40.ML-L", "H40.ML-F"}
+    soffice = shutil.which("soffice")
+    if not soffice:
+        pytest.skip("soffice (LibreOffice) không có trên máy này")
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(book),
+        ],
+        check=True,
+        timeout=180,
+        capture_output=True,
+    )
+    text = subprocess.run(
+        ["pdftotext", str(book.with_suffix(".pdf")), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "ĐỐI CHIẾU SỐ LIỆU BIỂU 06 GIỮA CÁC HỆ THỐNG" in text
+    assert "H40.ML-L" in text
+
+
+def test_report_section_iii_2_and_the_units_workbook(reconciled, tmp_path):
+    from pipelines.outputs.figures import connect, find_commune, load_figures
+    from pipelines.outputs.report import render_markdown
+    from pipelines.outputs.sheets import write_sheets
+    from pipelines.rules.periods import parse_period
+
+    db, _ = reconciled
+    p = parse_period("2026Q3")
+    con = connect(db)
+    try:
+        matching = render_markdown(load_figures(con, find_commune(con, "Nam Định", p), p))
+        differing = render_markdown(load_figures(con, find_commune(con, "Thiên Trường", p), p))
+    finally:
+        con.close()
+    assert "Số liệu giữa các hệ thống: khớp (Biểu 06 của hệ thống một cửa (tệp bieu06_nam-dinh_Q3_2026.xlsx" in matching
+    last = differing.strip().splitlines()[-1]
+    assert last.startswith("Số liệu giữa các hệ thống chênh lệch ở 6/11 chỉ tiêu so với Biểu 06 của Tân Dân DVC")
+    assert "Cách đếm «Tân Dân DVC, báo cáo 06a»: (4) Số hồ sơ nhận giải quyết: Trong đó: Trực tuyến 7" in last
+    [book] = write_sheets(db, p, ["Thiên Trường"], tmp_path)
+    assert openpyxl.load_workbook(book).sheetnames[-2:] == ["Đối chiếu", "Đối chiếu – hồ sơ"]

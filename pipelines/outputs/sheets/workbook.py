@@ -10,10 +10,17 @@ import duckdb
 from openpyxl import Workbook
 
 from pipelines.outputs.figures import Target, all_communes, connect, find_commune, load_figures
+from pipelines.outputs.reconcile import Reconciliation, load_reconciliation
 from pipelines.outputs.sheets.form import form_sheet
 from pipelines.outputs.sheets.indicators import indicator_sheet
 from pipelines.outputs.sheets.names import workbook_name
 from pipelines.outputs.sheets.quality import quality_sheet
+from pipelines.outputs.sheets.reconcile import (
+    SHEET_RECONCILE,
+    SHEET_RECONCILE_CASES,
+    reconcile_cases_sheet,
+    reconcile_sheet,
+)
 from pipelines.outputs.sheets.series import series_sheet
 from pipelines.rules.periods import Period
 
@@ -35,9 +42,17 @@ def build_workbook(con: duckdb.DuckDBPyConnection, target: Target, period: Perio
     indicator_sheet(wb.create_sheet(SHEET_INDICATORS), fig)
     series_sheet(wb.create_sheet(SHEET_SERIES), con, fig)
     quality_sheet(wb.create_sheet(SHEET_QUALITY), con, fig)
+    rec = fig.reconciliation or load_reconciliation(con, target, period)
+    if rec.has_report:  # their report for this unit and period was loaded: the two "Đối chiếu" tabs
+        add_reconcile_tabs(wb, rec)
     wb.properties.title = f"Biểu 06 – {commune.official_name} – {period.title_vi}"
     wb.properties.creator = "tthc-analytics"
     return wb
+
+
+def add_reconcile_tabs(wb: Workbook, rec: Reconciliation) -> None:
+    reconcile_sheet(wb.create_sheet(SHEET_RECONCILE), rec)
+    reconcile_cases_sheet(wb.create_sheet(SHEET_RECONCILE_CASES), rec)
 
 
 def _resolve(con: duckdb.DuckDBPyConnection, communes: list[str] | None, period: Period) -> list[Target]:
@@ -53,7 +68,7 @@ def _resolve(con: duckdb.DuckDBPyConnection, communes: list[str] | None, period:
     return list(seen.values())
 
 
-def _save(wb: Workbook, path: Path) -> None:
+def save_workbook(wb: Workbook, path: Path) -> None:
     """Write next to the target and swap it in: a reader never sees half a file."""
     tmp = path.with_name(f".{path.name}.tmp")
     wb.save(tmp)
@@ -70,7 +85,7 @@ def write_sheets(db: Path, period: Period, communes: list[str] | None, out_dir: 
         written = []
         for ref in refs:
             path = out_dir / workbook_name(ref.unit, period)
-            _save(build_workbook(con, ref, period), path)
+            save_workbook(build_workbook(con, ref, period), path)
             written.append(path)
         return written
     finally:
