@@ -66,20 +66,14 @@ def run(
     config: ConfigOption = None,
     no_prefect: Annotated[bool, typer.Option("--no-prefect", help="Chạy trực tiếp, không qua Prefect.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="In nhật ký chi tiết của Prefect.")] = False,
-    report: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--report", help="Tệp là báo cáo (Biểu 06 của hệ thống một cửa, số liệu 766), không phải tệp xuất hồ sơ."
-        ),
-    ] = None,
+    report: Annotated[list[Path] | None, typer.Option("--report", help="Tệp báo cáo (Biểu 06, số liệu 766).")] = None,
 ) -> None:
     """Nạp các tệp xuất, tính lại chỉ số, công bố kho dữ liệu và in tóm tắt."""
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "CRITICAL")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     settings = _settings(config, db=db)
-    if report:  # named reports are read as reports whatever their content (setting report_files)
-        settings.report_files = [*settings.report_files, *(str(p) for p in report)]
-        paths = [*(paths or ([] if report else [settings.inbox])), *report]
+    if report:  # read as reports whatever their content (setting report_files)
+        settings.report_files, paths = [*settings.report_files, *map(str, report)], [*(paths or []), *report]
     targets = [str(p) for p in (paths or [settings.inbox])]
     if not paths:
         settings.inbox.mkdir(parents=True, exist_ok=True)
@@ -201,26 +195,19 @@ def report(
 
 @app.command("doi-chieu")
 def doi_chieu(
-    unit: Annotated[
-        str, typer.Option("--unit", "-u", help="Tên, mã hoặc khóa đơn vị (vd. 'Thiên Trường', 13684@2025).")
-    ],
+    unit: Annotated[str, typer.Option("--unit", "-u", help="Tên, mã hoặc khóa đơn vị (vd. 'Thiên Trường').")],
     period: PeriodOption,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Thư mục kết quả (mặc định data/out/).")] = None,
     units: UnitsOption = None,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Đối chiếu Biểu 06 của hệ thống khác với số liệu của kho: từng ô, lý do chênh lệch, các hồ sơ liên quan."""
+    """Đối chiếu Biểu 06 của hệ thống khác với số liệu của kho: từng ô, lý do, các hồ sơ liên quan."""
     from pipelines.outputs.doi_chieu import doi_chieu as reconcile
-    from pipelines.outputs.figures import FiguresError
 
-    p = _period(period)
-    mode = _units_mode(units)
-    settings = _settings(config, db=db)
-    try:
-        reconcile(settings.db, unit, p, mode, out or settings.out, console)
-    except FiguresError as exc:
-        _fail(str(exc), getattr(exc, "exit_code", EXIT_DATA))
+    p, mode, settings = _period(period), _units_mode(units), _settings(config, db=db)
+    if problem := reconcile(settings.db, unit, p, mode, out or settings.out, console):
+        _fail(*problem)
 
 
 @app.command()

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from rich.console import Console
 from rich.table import Table
 
-from pipelines.outputs.figures import connect, find_commune
+from pipelines.outputs.figures import FiguresError, connect, find_commune
 from pipelines.outputs.reconcile import Reconciliation, load_reconciliation
 from pipelines.outputs.sheets.names import slug
 from pipelines.outputs.sheets.reconcile import (
@@ -27,14 +27,20 @@ from pipelines.outputs.vnformat import vn_int
 from pipelines.rules.periods import Period
 
 
-def doi_chieu(db: Path, unit: str, period: Period, units: str | None, out_dir: Path, console: Console) -> Path:
-    """Print the reconciliation of `unit` for `period` and write its workbook; the workbook's path."""
-    con = connect(Path(db))
+def doi_chieu(
+    db: Path, unit: str, period: Period, units: str | None, out_dir: Path, console: Console
+) -> tuple[str, int] | None:
+    """Print the reconciliation of `unit` for `period` and write its workbook; (message, exit code)
+    when the request cannot be answered (no warehouse, an unknown unit)."""
     try:
-        target = find_commune(con, unit, period, units)
-        rec = load_reconciliation(con, target, period)
-    finally:
-        con.close()
+        con = connect(Path(db))
+        try:
+            target = find_commune(con, unit, period, units)
+            rec = load_reconciliation(con, target, period)
+        finally:
+            con.close()
+    except FiguresError as exc:
+        return str(exc), getattr(exc, "exit_code", 1)
     if target.note:
         console.print(target.note)
     print_reconciliation(rec, console)
@@ -50,7 +56,7 @@ def doi_chieu(db: Path, unit: str, period: Period, units: str | None, out_dir: P
     wb.properties.creator = "tthc-analytics"
     save_workbook(wb, path)
     console.print(f"Đã ghi {path}", soft_wrap=True)
-    return path
+    return None
 
 
 def print_reconciliation(rec: Reconciliation, console: Console) -> None:

@@ -512,3 +512,31 @@ def test_report_section_iii_2_and_the_units_workbook(reconciled, tmp_path):
     assert "Cách đếm «Tân Dân DVC, báo cáo 06a»: (4) Số hồ sơ nhận giải quyết: Trong đó: Trực tuyến 7" in last
     [book] = write_sheets(db, p, ["Thiên Trường"], tmp_path)
     assert openpyxl.load_workbook(book).sheetnames[-2:] == ["Đối chiếu", "Đối chiếu – hồ sơ"]
+
+
+def test_the_generic_rules_give_our_figures_on_the_sample(warehouse):
+    """classified_as with the tt01_2020 row of schemas/conventions.csv gives exactly the figures of
+    tthc_classify (classified_for) on the shipped sample, both unit modes, three kinds of period."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        for start, end in [("2024-01-01", "2024-03-25"), ("2025-01-01", "2025-12-31"), ("2026-07-01", "2026-09-30")]:
+            for units in ("recorded", "current"):
+                query = (
+                    "select * exclude (period) from report_form_between(?::date, ?::date, as_of := timestamp "
+                    "'2026-11-30 12:00', units := ?{}) order by all"
+                )
+                ours = con.execute(query.format(""), [start, end, units]).fetchall()
+                generic = con.execute(
+                    query.format(", convention := 'tt01_2020', known_at := timestamp '2099-01-01'"), [start, end, units]
+                ).fetchall()
+                assert ours and generic == ours, (start, end, units)
+
+
+def test_doi_chieu_for_an_unknown_unit_says_so(reconciled):
+    from typer.testing import CliRunner
+
+    from pipelines.cli import app
+
+    db, _ = reconciled
+    result = CliRunner().invoke(app, ["doi-chieu", "--unit", "Hà Nội", "--period", "2026Q3", "--db", str(db)])
+    assert result.exit_code == 1
+    assert "không tìm thấy đơn vị 'Hà Nội'" in result.output
