@@ -107,11 +107,23 @@ def _signed(n: int | None) -> str:
 
 
 def load_reconciliation(con: duckdb.DuckDBPyConnection, target: Target | CommuneRef, period: Period) -> Reconciliation:
+    """Their current Biểu 06 for the unit and period beside ours; nothing is computed when no report
+    of theirs was loaded (the sheets of every unit ask)."""
     unit = target.unit if isinstance(target, Target) else target
+    reports = [
+        {"source_file": f, "system": s, "exported_at": e, "findings": list(fi or [])}
+        for f, s, e, fi in con.execute(
+            "select source_file, system, exported_at, findings from portal_reports where unit_key = ? and is_current "
+            "and form = 'bieu06' and period_start = ?::date and period_end = ?::date order by exported_at",
+            [unit.unit_key, period.start, period.end],
+        ).fetchall()
+    ]
+    if not reports:
+        return Reconciliation(unit, period, [], [], [])
     columns = {c.column: c for c in form_columns()}
     rows = con.execute(
-        "select cell, ours, theirs, difference, explained, explanation, cases from reconcile_between(?::date, ?::date) "
-        "where unit_key = ? and form = 'bieu06' order by form_number",
+        "select cell, ours, theirs, difference, explained, explanation, cases "
+        "from reconcile_between(?::date, ?::date, unit := ?) where form = 'bieu06' order by form_number",
         [period.start, period.end, unit.unit_key],
     ).fetchall()
     cells = [
@@ -121,20 +133,12 @@ def load_reconciliation(con: duckdb.DuckDBPyConnection, target: Target | Commune
     case_rows = []
     if any(r.cases for r in cells):
         found = con.execute(
-            "select cell, case_id, why from reconcile_cases_between(?::date, ?::date) where unit_key = ? "
+            "select cell, case_id, why from reconcile_cases_between(?::date, ?::date, unit := ?) "
             "order by cell, case_id",
             [period.start, period.end, unit.unit_key],
         ).fetchall()
         case_rows = [CaseRow(c, columns[c].number, _label(columns[c]), i, w) for c, i, w in found]
         case_rows.sort(key=lambda r: (r.number or 99, r.case_id))
-    reports = [
-        {"source_file": f, "system": s, "exported_at": e, "findings": list(fi or [])}
-        for f, s, e, fi in con.execute(
-            "select source_file, system, exported_at, findings from portal_reports where unit_key = ? and is_current "
-            "and form = 'bieu06' and period_start = ?::date and period_end = ?::date order by exported_at",
-            [unit.unit_key, period.start, period.end],
-        ).fetchall()
-    ]
     return Reconciliation(unit, period, cells, case_rows, reports)
 
 

@@ -5,17 +5,24 @@
 -- the cases that existed at their export time; thiếu N hồ sơ trong các tệp đã nạp; or chưa giải
 -- thích được (with the report's own sums that do not hold). A unit with no case data: ours NULL,
 -- "chưa có số liệu từ tệp xuất hồ sơ", never a 100 % difference.
-create or replace macro reconcile_between(start_date, end_date) as table
+create or replace macro reconcile_between(start_date, end_date, unit := null) as table
     with choice as (
-        select * from reconcile_choice(start_date, end_date)
-    ),
-
-    moved as (
         select
             unit_key,
             cell,
-            count(*) as cases
-        from reconcile_cases_between(start_date, end_date)
+            any_value(form_number) as form_number,
+            any_value(ours) as ours,
+            any_value(theirs) as theirs,
+            any_value(kind) as kind,
+            any_value(model) as model,
+            any_value(label) as label,
+            any_value(variant) as variant,
+            any_value(known_at) as known_at,
+            any_value(counted_otherwise) as counted_otherwise,
+            any_value(shortfall) as shortfall,
+            any_value(missing_cases) as missing_cases,
+            nullif(count(case_id), 0) as cases
+        from reconcile_choice(start_date, end_date, unit := unit)
         group by unit_key, cell
     ),
 
@@ -30,6 +37,7 @@ create or replace macro reconcile_between(start_date, end_date) as table
         where
             is_current and form = 'bieu06' and unit_key is not null
             and period_start = start_date::date and period_end = end_date::date
+            and (unit is null or unit_key = unit)
         group by unit_key
     )
 
@@ -47,7 +55,7 @@ create or replace macro reconcile_between(start_date, end_date) as table
             when 'model'
                 then
                     tthc_reconcile_words(c.label, c.variant, c.known_at)
-                    || coalesce(' (' || m.cases || ' hồ sơ)', '')
+                    || coalesce(' (' || c.cases || ' hồ sơ)', '')
             when 'missing'
                 then
                     case
@@ -67,7 +75,6 @@ create or replace macro reconcile_between(start_date, end_date) as table
         r.source_file,
         r.exported_at,
         c.model,
-        m.cases
+        c.cases
     from choice as c
-    left join moved as m on c.unit_key = m.unit_key and c.cell = m.cell
     left join reports as r on c.unit_key = r.unit_key;

@@ -4,41 +4,10 @@
 -- listed); why says, in Vietnamese, each step that moved the case: the convention (with the case's
 -- status and dates), its filing and received dates across the period boundary, its reception or
 -- end after their export time.
-create or replace macro reconcile_cases_between(start_date, end_date) as table
-    with choice as (
-        select * from reconcile_choice(start_date, end_date)
-        where kind in ('model', 'missing') and model <> 'tt01_2020'
-    ),
-
-    roles as (
-        select
-            unit_key,
-            cell,
-            label,
-            variant,
-            known_at,
-            'tt01_2020' as r0,
-            convention as r1,
-            case when variant in ('filed', 'filed_export') then convention || '+filed' else convention end as r2,
-            model as r3
-        from choice
-    ),
-
-    hits as (
-        select
-            r.unit_key,
-            r.cell,
-            f.case_id,
-            any_value(r.label) as label,
-            any_value(r.known_at) as known_at,
-            bool_or(f.model = r.r0) as h0,
-            bool_or(f.model = r.r1) as h1,
-            bool_or(f.model = r.r2) as h2,
-            bool_or(f.model = r.r3) as h3
-        from roles as r
-        inner join reconcile_flags(start_date, end_date) as f
-            on r.unit_key = f.unit_key and r.cell = f.cell and f.model in (r.r0, r.r1, r.r2, r.r3)
-        group by r.unit_key, r.cell, f.case_id
+create or replace macro reconcile_cases_between(start_date, end_date, unit := null) as table
+    with hits as (
+        select * from reconcile_choice(start_date, end_date, unit := unit)
+        where case_id is not null
     )
 
     select
@@ -85,4 +54,4 @@ create or replace macro reconcile_cases_between(start_date, end_date) as table
     from hits as h
     inner join cases as c on h.case_id = c.case_id
     left join statuses as st on c.status = st.status
-    where coalesce(h.h0, false) <> coalesce(h.h3, false);
+    where h.h0 <> h.h3;

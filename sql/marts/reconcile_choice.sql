@@ -1,5 +1,6 @@
--- Grain: one row per unit × Biểu 06 cell of the current reports of [start_date, end_date].
--- Key: (unit_key, cell).
+-- Grain: one row per unit × Biểu 06 cell of the current reports of [start_date, end_date] × case
+-- the chosen way of counting counts differently from ours in that cell (case_id NULL: none).
+-- Key: (unit_key, cell, case_id).
 -- Their figure, ours (TT 01/2020) and what explains the difference, in the order of the issue:
 -- 1. a convention that reproduces their figures; 2. the same with the received date read the other
 -- way (filing vs reception); 3. with only the cases that existed at their export time; 4. cases
@@ -8,7 +9,7 @@
 -- shortfall that is a set of whole cases (>= 0 everywhere, the form's sums holding on it). A unit no
 -- way explains whole is explained cell by cell (the model reproducing most of its cells first).
 -- kind: match (ours = theirs), model, missing, none, no_data (no case of the unit up to the period end).
-create or replace macro reconcile_choice(start_date, end_date) as table
+create or replace macro reconcile_choice(start_date, end_date, unit := null) as table
     with cells as (
         select
             column_name as cell,
@@ -27,15 +28,17 @@ create or replace macro reconcile_choice(start_date, end_date) as table
             form = 'bieu06' and measure = 'count' and unit_key is not null and sector is null
             and row_kind in ('unit', 'total')
             and period_start = start_date::date and period_end = end_date::date
+            and (unit is null or unit_key = unit)
         group by unit_key, cell
     ),
 
     models as (
-        select * from reconcile_models(start_date, end_date)
+        select * from reconcile_models(start_date, end_date, unit := unit)
     ),
 
-    flags as (
-        select * from reconcile_flags(start_date, end_date)
+    -- read twice below (the counts, the cases behind them): computed once
+    flags as materialized (
+        select * from reconcile_flags(start_date, end_date, unit := unit)
     ),
 
     counts as (
@@ -177,23 +180,64 @@ create or replace macro reconcile_choice(start_date, end_date) as table
                 when kind = 'missing' then unit_model
             end as model
         from chosen
+    ),
+
+    result as (
+        select
+            c.unit_key,
+            c.cell,
+            c.form_number,
+            case when c.has_case_data then c.ours end as ours,
+            c.theirs,
+            c.kind,
+            c.model,
+            m.convention,
+            m.label,
+            m.variant,
+            m.known_at,
+            -- the way of counting changes this cell (else a shortfall is the missing cases alone)
+            c.kind = 'model' or (c.kind = 'missing' and not c.same_as_ours) as counted_otherwise,
+            case when c.kind = 'missing' then c.shortfall end as shortfall,
+            case when c.kind = 'missing' then c.missing_cases end as missing_cases
+        from decided as c
+        left join models as m on c.unit_key = m.unit_key and c.model = m.model
+    ),
+
+    -- the cases behind an explained cell: counted in it by ours (h0) and by the chosen way (h3)
+    -- differently, with the steps between (h1 the convention alone, h2 with the other reading)
+    roles as (
+        select
+            unit_key,
+            cell,
+            'tt01_2020' as r0,
+            convention as r1,
+            case when variant in ('filed', 'filed_export') then convention || '+filed' else convention end as r2,
+            model as r3
+        from result
+        where kind in ('model', 'missing') and model <> 'tt01_2020'
+    ),
+
+    hits as (
+        select
+            r.unit_key,
+            r.cell,
+            f.case_id,
+            bool_or(f.model = r.r0) as h0,
+            bool_or(f.model = r.r1) as h1,
+            bool_or(f.model = r.r2) as h2,
+            bool_or(f.model = r.r3) as h3
+        from roles as r
+        inner join flags as f
+            on r.unit_key = f.unit_key and r.cell = f.cell and f.model in (r.r0, r.r1, r.r2, r.r3)
+        group by r.unit_key, r.cell, f.case_id
     )
 
     select
-        c.unit_key,
-        c.cell,
-        c.form_number,
-        case when c.has_case_data then c.ours end as ours,
-        c.theirs,
-        c.kind,
-        c.model,
-        m.convention,
-        m.label,
-        m.variant,
-        m.known_at,
-        -- the way of counting changes this cell (else a shortfall is the missing cases alone)
-        c.kind = 'model' or (c.kind = 'missing' and not c.same_as_ours) as counted_otherwise,
-        case when c.kind = 'missing' then c.shortfall end as shortfall,
-        case when c.kind = 'missing' then c.missing_cases end as missing_cases
-    from decided as c
-    left join models as m on c.unit_key = m.unit_key and c.model = m.model;
+        res.*,
+        h.case_id,
+        h.h0,
+        h.h1,
+        h.h2,
+        h.h3
+    from result as res
+    left join hits as h on res.unit_key = h.unit_key and res.cell = h.cell and h.h0 <> h.h3;

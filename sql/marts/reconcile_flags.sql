@@ -2,7 +2,7 @@
 -- units with a current Biểu 06 report of [start_date, end_date]. Key: (unit_key, model, case_id, cell).
 -- The cases behind every figure of every model of reconcile_models; units are today's when the
 -- period ends after 30/06/2025 (as the report names them), else the units of that time.
-create or replace macro reconcile_flags(start_date, end_date) as table
+create or replace macro reconcile_flags(start_date, end_date, unit := null) as table
     with classified as (
         select
             unit_key,
@@ -23,7 +23,7 @@ create or replace macro reconcile_flags(start_date, end_date) as table
                             'model': model, 'convention': convention, 'reading': reading, 'known_at': known_at,
                             'unit_key': unit_key
                         })
-                    from reconcile_models(start_date, end_date)
+                    from reconcile_models(start_date, end_date, unit := unit)
                 ),
                 units := case when end_date::date < date '2025-07-01' then 'recorded' else 'current' end
             )

@@ -5,7 +5,7 @@
 -- then the report's own system's; then by seq), then each with the received date read the other
 -- way (filing vs reception), then each with only the cases that existed when they exported the
 -- report (when its export time is known), then both.
-create or replace macro reconcile_models(start_date, end_date) as table
+create or replace macro reconcile_models(start_date, end_date, unit := null) as table
     with reports as (
         select
             unit_key,
@@ -15,6 +15,7 @@ create or replace macro reconcile_models(start_date, end_date) as table
         where
             is_current and form = 'bieu06' and unit_key is not null
             and period_start = start_date::date and period_end = end_date::date
+            and (unit is null or unit_key = unit)
         group by unit_key
     ),
 
