@@ -89,4 +89,6 @@ def print_reconciliation(rec: Reconciliation, console: Console) -> None:
         console.print("[bold]Các hồ sơ được đếm khác nhau[/]")
         for c in rec.cases:
             console.print(f"  ({c.number}) {c.case_id}: {c.why}", soft_wrap=True)  # one line per case, greppable
+    if not rec.rows and rec.other_periods:
+        console.print("Đã nạp báo cáo của đơn vị cho kỳ: " + ", ".join(rec.other_periods), soft_wrap=True)
     console.print("III.2. TTHC chênh lệch giữa các hệ thống: " + rec.paragraph(), soft_wrap=True)

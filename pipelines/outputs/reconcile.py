@@ -52,6 +52,7 @@ class Reconciliation:
     rows: list[CellRow]
     cases: list[CaseRow]
     reports: list[dict] = field(default_factory=list)  # source_file, system, exported_at, findings
+    other_periods: list[str] = field(default_factory=list)  # periods of the unit's reports loaded
 
     @property
     def has_report(self) -> bool:
@@ -119,7 +120,12 @@ def load_reconciliation(con: duckdb.DuckDBPyConnection, target: Target | Commune
         ).fetchall()
     ]
     if not reports:
-        return Reconciliation(unit, period, [], [], [])
+        others = con.execute(
+            "select distinct strftime(period_start, '%d/%m/%Y') || '–' || strftime(period_end, '%d/%m/%Y') "
+            "from portal_reports where unit_key = ? and is_current and form = 'bieu06' order by 1",
+            [unit.unit_key],
+        ).fetchall()
+        return Reconciliation(unit, period, [], [], [], [o[0] for o in others])
     columns = {c.column: c for c in form_columns()}
     rows = con.execute(
         "select cell, ours, theirs, difference, explained, explanation, cases "
