@@ -75,6 +75,17 @@ EXAMPLES = {
     "tthc_quarter_label": "select tthc_quarter_label(date '2024-05-02') = '2024Q2'",
     "tthc_year_label": "select tthc_year_label(date '2024-05-02') = '2024'",
     "tthc_local_now": "select tthc_local_now() > timestamp '2026-01-01'",
+    "classified_as": "select count(*) filter (where k.resolved) > 0 from classified_as([{'period': 'q', "
+    "'period_start': date '2024-01-01', 'period_end': date '2024-03-31'}], null, [{'model': 'm', 'convention': "
+    "'tandan_06a', 'reading': null::varchar, 'known_at': null::timestamp, 'unit_key': null::varchar}])",
+    "tthc_reconcile_words": "select tthc_reconcile_words('Tân Dân DVC, báo cáo 06a', 'plain', null) "
+    "= 'cách đếm «Tân Dân DVC, báo cáo 06a»'",
+    # the sample holds no report of theirs: the reconciliation macros run and find nothing to compare
+    "reconcile_models": "select count(*) = 0 from reconcile_models(date '2024-01-01', date '2024-03-31')",
+    "reconcile_flags": "select count(*) = 0 from reconcile_flags(date '2024-01-01', date '2024-03-31')",
+    "reconcile_choice": "select count(*) = 0 from reconcile_choice(date '2024-01-01', date '2024-03-31')",
+    "reconcile_between": "select count(*) = 0 from reconcile_between(date '2024-01-01', date '2024-03-31')",
+    "reconcile_cases_between": "select count(*) = 0 from reconcile_cases_between(date '2024-01-01', date '2024-03-31')",
 }
 
 
