@@ -86,6 +86,7 @@ def run(
             help="Đơn vị (xã, phường) của các tệp không có cột Đơn vị giải quyết mà đầu trang không ghi tên đơn vị.",
         ),
     ] = None,
+    report: Annotated[list[Path] | None, typer.Option("--report", help="Tệp báo cáo (Biểu 06, số liệu 766).")] = None,
 ) -> None:
     """Nạp các tệp xuất, tính lại chỉ số, công bố kho dữ liệu và in tóm tắt."""
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "CRITICAL")
@@ -95,6 +96,8 @@ def run(
 
     if problem := given_units_problem(settings):  # a typo would load a whole file under no unit
         _fail(problem, EXIT_USAGE)
+    if report:  # read as reports whatever their content (setting report_files)
+        settings.report_files, paths = [*settings.report_files, *map(str, report)], [*(paths or []), *report]
     targets = [str(p) for p in (paths or [settings.inbox])]
     if not paths:
         settings.inbox.mkdir(parents=True, exist_ok=True)
@@ -206,6 +209,23 @@ def report(
     except OSError as exc:
         _fail(f"không ghi được {target} ({exc.strerror or exc}) — cannot write the report", EXIT_ENVIRONMENT)
     console.print(f"Đã ghi {target}")
+
+
+@app.command("doi-chieu")
+def doi_chieu(
+    unit: Annotated[str, typer.Option("--unit", "-u", help="Tên, mã hoặc khóa đơn vị (vd. 'Thiên Trường').")],
+    period: PeriodOption,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Thư mục kết quả (mặc định data/out/).")] = None,
+    units: UnitsOption = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Đối chiếu Biểu 06 của hệ thống khác với số liệu của kho: từng ô, lý do, các hồ sơ liên quan."""
+    from pipelines.outputs.doi_chieu import doi_chieu as reconcile
+
+    p, mode, settings = _period(period), _units_mode(units), _settings(config, db=db)
+    if problem := reconcile(settings.db, unit, p, mode, out or settings.out, console):
+        _fail(*problem)
 
 
 @app.command()

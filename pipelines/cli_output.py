@@ -44,11 +44,11 @@ def environment_message(exc: BaseException) -> str:
     import duckdb
 
     from pipelines.handover import EnvironmentFailure, is_memory_error
-    from pipelines.warehouse.access import explain
+    from pipelines.warehouse.access import WarehouseUnreadable, explain
 
     if isinstance(exc, duckdb.Error) or is_memory_error(exc):  # damaged only if DuckDB cannot open it
         return explain(exc)
-    if isinstance(exc, EnvironmentFailure):  # its message is the sentence (the run lock, a full disk)
+    if isinstance(exc, EnvironmentFailure | WarehouseUnreadable):  # its message is the sentence (the run lock, a full disk)
         return " ".join(str(exc).split())
     if isinstance(exc, OSError) and exc.strerror:
         where = f" ({exc.filename})" if exc.filename else ""

@@ -125,6 +125,9 @@ class Settings:
     # what DuckDB may hold in memory while it builds (it spills to disk beyond); lowered to a
     # quarter of the process's address-space limit when one is set (duckdb_memory_limit)
     memory_limit: str = "1GB"
+    # files that are reports (a one-stop system's Biểu 06, the portal's 766 figures), not case
+    # exports: read as reports even when their content is not recognised (`tthc run --report FILE`)
+    report_files: list[str] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod

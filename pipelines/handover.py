@@ -87,6 +87,15 @@ class StagedFile:
     examples: dict[str, list[dict]] = field(default_factory=dict)  # rejected files only: a few rows per reason
     seconds: float = 0.0
     shown_path: str = ""  # the path as stored (ingested_files.file_path): scrubbed like the name
+    # a report (their figures, not cases): the form (bieu06 | 766), who wrote it, its period, the
+    # staged figures and one record per unit it reports on (unit_key, unit_name, findings)
+    report_form: str | None = None
+    report_system: str | None = None
+    report_layout: str | None = None
+    period_start: str | None = None
+    period_end: str | None = None
+    figures_path: str | None = None
+    report_units: list[dict] = field(default_factory=list)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)

@@ -264,6 +264,11 @@ def load_batches(staged: list[StagedFile]) -> list[list[StagedFile]]:
 def file_notes(s: StagedFile) -> list[str]:
     """One warning line per kind of oddity in a file (unknown columns, unresolved agencies…)."""
     notes = []
+    if s.report_form and s.status == "staged":  # their figures, not cases
+        what = "Biểu 06" if s.report_form == "bieu06" else "số liệu 766"
+        units = sum(1 for u in s.report_units if u["unit_key"])
+        notes.append(f"báo cáo {what} ({s.report_layout}), kỳ {s.period_start} – {s.period_end}: {units} đơn vị")
+        notes += [f"báo cáo không tự khớp: {f}" for u in s.report_units for f in u["findings"]][:5]
     if s.unknown_columns:
         notes.append("cột không nhận diện, bỏ qua: " + ", ".join(s.unknown_columns))
     if s.shadowed_columns:

@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from pipelines.extract.alignment import check_alignment, row_widths
 from pipelines.extract.csv_reader import CsvPlan, NeedsExactPass
-from pipelines.extract.errors import FileRejected
+from pipelines.extract.errors import FileRejected, NoHeaderFound
 from pipelines.extract.guard import NO_BUDGET, Budget, Limits, check_size
 from pipelines.extract.header import HeaderLayout, export_time, title_unit
 from pipelines.extract.shape import Shaped, sector_heading, shape, sheet_sector
@@ -30,6 +30,7 @@ __all__ = [
     "ExportInfo",
     "MalformedRow",
     "NeedsExactPass",
+    "NoHeaderFound",
     "UnitHint",
     "open_export",
 ]
@@ -99,7 +100,7 @@ def _note_layout(
             info.shadowed_columns.append(name)
     info.exported_at = info.exported_at or export_time(title)
     cmap = layout.cmap or column_map()
-    if "agency" in cmap.names() and "agency" not in layout.mapping.values():
+    if "agency" in cmap.names() and "agency" not in layout.present():
         named = title_unit(title)
         if named:
             layout.agency_hint = named
@@ -110,7 +111,7 @@ def _note_layout(
     for canonical, header in layout.fallbacks.items():
         info.column_sources[canonical] = f"«{header}»"
     _check_required(layout, cmap)
-    present = set(layout.mapping.values()) | ({"agency"} if layout.agency_hint else set())
+    present = layout.present() | ({"agency"} if layout.agency_hint else set())
     if "sector" not in present:
         from_title = next((h for row in title for h in map(sector_heading, row) if h), None)
         layout.sector_hint = from_title or sheet_sector(sheet)
@@ -139,7 +140,7 @@ def _check_required(layout: HeaderLayout, cmap: ColumnMap) -> None:
     """The columns every figure needs (schemas/columns.csv `required`). Status and channel are not
     among them: without a status column the status follows from the dates, without a channel
     column the channel is unknown (transform/parse.py)."""
-    present = set(layout.mapping.values()) | ({"agency"} if layout.agency_hint else set())
+    present = layout.present() | ({"agency"} if layout.agency_hint else set())
     missing = [c.canonical for c in cmap.columns if c.required == "yes" and c.canonical not in present]
     names = set(cmap.names())
     if {"finished_at", "returned_at"} <= names and not {"finished_at", "returned_at"} & present:
@@ -245,7 +246,7 @@ def _workbook(
             yield _shaped(info, shaped, sheet.layout, first, f"trang «{sheet.name}»")
         info.skipped_sheets = plan.skipped_sheets
         if not plan.sheets:
-            raise FileRejected(
+            raise NoHeaderFound(
                 "không tìm thấy dòng tiêu đề ở trang nào (cần ít nhất 3 cột như Mã hồ sơ, Trạng thái, "
                 "Ngày tiếp nhận) — "
                 "no header row found in any sheet"
@@ -261,7 +262,7 @@ def _html(
 
     found = plan_html(path, limits, cmap)
     if not found:
-        raise FileRejected("không tìm thấy bảng có dòng tiêu đề trong tệp HTML — no header row found")
+        raise NoHeaderFound("không tìm thấy bảng có dòng tiêu đề trong tệp HTML — no header row found")
     for _, layout, title in found:
         _note_layout(info, layout, title, unit=unit)
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from pipelines.extract.errors import FileRejected
+from pipelines.extract.errors import FileRejected, NoHeaderFound
 from pipelines.extract.header import HeaderLayout, detect_header
 from pipelines.extract.shape import is_footer_text
 from pipelines.rules.vocab import ColumnMap, column_map
@@ -141,7 +141,7 @@ def plan_csv(path: Path, cmap: ColumnMap | None = None) -> CsvPlan:
     if best is None:
         if not text.strip():
             raise FileRejected("tệp rỗng — empty file")
-        raise FileRejected(
+        raise NoHeaderFound(
             "không tìm thấy dòng tiêu đề (cần ít nhất 3 cột như Mã hồ sơ, Trạng thái, Ngày tiếp nhận) — "
             "no header row found"
         )

@@ -43,8 +43,14 @@ class HeaderLayout:
     # without an agency column: the unit named by the title block, `--unit` or the folder's
     # setting (extract/__init__.py), written into every row as if it were the agency column
     agency_hint: str | None = None
-    # canonical -> header of the file that stands in for it (schemas/columns.csv `fallback`)
+    # canonical -> header of the file that stands in for it (schemas/columns.csv `fallback`), and
+    # canonical -> the canonical column whose values it takes (received_at ← filed_at)
     fallbacks: dict[str, str] = field(default_factory=dict)
+    copies: dict[str, str] = field(default_factory=dict)
+
+    def present(self) -> set[str]:
+        """The canonical columns the file gives values for (its own or a stand-in's)."""
+        return set(self.mapping.values()) | set(self.copies)
 
     @property
     def data_start(self) -> int:
@@ -97,15 +103,11 @@ def _layout(grid: list[list[str | None]], i: int, n: int, cmap: ColumnMap) -> He
     mapping: dict[int, str] = {}
     ranks: dict[str, tuple[int, int]] = {}
     layout = HeaderLayout(i, n, names, mapping, cmap=cmap)
-    standing_in: dict[str, int] = {}  # canonical -> grid column of a fallback header
     for j, name in enumerate(names):
         if not name:
             continue
         layout.header_keys[j] = match_key(name)
         hit = cmap.lookup(name)
-        if hit is None and (stand_in := cmap.fallback(name)) is not None:
-            standing_in.setdefault(stand_in, j)
-            continue
         if hit is None:
             if cmap.is_personal(name):
                 layout.personal.append(j)
@@ -123,10 +125,13 @@ def _layout(grid: list[list[str | None]], i: int, n: int, cmap: ColumnMap) -> He
             continue
         ranks[canonical] = (j, rank)
     layout.mapping.update({j: c for c, (j, _) in ranks.items()})
-    for canonical, j in standing_in.items():  # "Ngày nộp" is the received date only without a reception column
-        if canonical not in ranks:
-            layout.mapping[j] = canonical
-            layout.fallbacks[canonical] = names[j] or ""
+    for (
+        canonical,
+        source,
+    ) in cmap.fallbacks.items():  # the filing date is the received date only without a reception column
+        if canonical not in ranks and source in ranks:
+            layout.copies[canonical] = source
+            layout.fallbacks[canonical] = names[ranks[source][0]] or ""
     return layout
 
 

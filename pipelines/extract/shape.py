@@ -142,6 +142,8 @@ def shape(columns: dict[int, pa.Array], layout: HeaderLayout, sheet: str | None,
     for j, canonical in layout.mapping.items():
         arr = columns.get(j)
         out[canonical] = strip_controls(arr) if arr is not None else pa.nulls(n, pa.string())
+    for canonical, source in layout.copies.items():  # received_at ← the filing date, without a reception column
+        out[canonical] = out[source]
     cmap = layout.cmap or column_map()
     if layout.agency_hint and "agency" not in out:  # a one-unit export: its unit on every row
         out["agency"] = pa.array([layout.agency_hint] * n, pa.string())
@@ -149,11 +151,11 @@ def shape(columns: dict[int, pa.Array], layout: HeaderLayout, sheet: str | None,
         out.setdefault(name, pa.nulls(n, pa.string()))
     out["_sheet"] = pa.array([sheet] * n, pa.string()) if n else pa.array([], pa.string())
     out["_row"] = rows
-    mapped = ",".join(sorted(set(layout.mapping.values())))
+    mapped = ",".join(sorted(layout.present()))
     out["_present"] = pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, np.int32)), pa.array([mapped]))
     table = pa.table(out, schema=canonical_schema(cmap))
     keep, headings = _data_rows(table, layout)
-    if "sector" not in layout.mapping.values():
+    if "sector" not in layout.present():
         table = _fill_sector(table, layout, headings)
     if keep is None:
         return Shaped(table, 0, len(headings))
@@ -218,7 +220,7 @@ def _data_rows(table: pa.Table, layout: HeaderLayout) -> tuple[pa.Array | None, 
     """
     if table.num_rows == 0:
         return None, []
-    mapped = sorted(set(layout.mapping.values()))
+    mapped = sorted(layout.present())
     if "received_at" in mapped:
         dated = pc.fill_null(pc.match_substring_regex(table["received_at"], _DATE_LIKE), False)
         candidates = pc.invert(dated)

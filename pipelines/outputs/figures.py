@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
@@ -23,6 +24,9 @@ from pipelines.rules.indicators import form_column_names
 from pipelines.rules.periods import Period
 from pipelines.rules.text import closest, match_key
 from pipelines.warehouse.access import WarehouseUnreadable, open_read
+
+if TYPE_CHECKING:
+    from pipelines.outputs.reconcile import Reconciliation
 
 FORM_COLUMNS = form_column_names()  # Biểu 06 columns of report_form, in the order of the form
 UNIT_COLUMNS = (
@@ -106,6 +110,8 @@ class Figures:
     note: str | None = None
     as_of: datetime | None = None  # the reading time of every figure: the last build (runs.as_of)
     payment_gap: str | None = None  # why the payment rate cannot say more (columns missing), or None
+    # their Biểu 06 beside ours (outputs/reconcile.py): section III.2 of the report, the Đối chiếu tabs
+    reconciliation: Reconciliation | None = None
 
     @property
     def total(self) -> dict[str, int]:
@@ -283,4 +289,7 @@ def load_figures(con: duckdb.DuckDBPyConnection, target: Target | UnitRef, perio
     notes = [target.note, coverage.predecessors_note(con, unit, mode, period)]
     note = " ".join(n for n in notes if n) or None
     gap = coverage.payment_gap(con, unit, mode, period)
-    return Figures(unit, period, form, indicators, catalogue, mode, note, reading, gap)
+    from pipelines.outputs.reconcile import load_reconciliation  # it names units with this module's types
+
+    rec = load_reconciliation(con, target, period)
+    return Figures(unit, period, form, indicators, catalogue, mode, note, reading, gap, rec)

@@ -89,6 +89,7 @@ def render_markdown(f: Figures, score: Score766 | None = None, heading: bool = T
             online=score.score("ONLINE_DOSSIER") if score else None,
             heading=heading,
             period_words=period_words(f.period),
+            reconciliation=f.reconciliation.paragraph() if f.reconciliation else None,
         )
     )
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

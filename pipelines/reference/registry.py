@@ -40,6 +40,12 @@ REFORM_DAY = date(2025, 7, 1)  # Nghị quyết 202/2025/QH15: two-level local g
 LAST_OLD_DAY = date(2025, 6, 30)
 
 
+def era_of(day: date | None) -> str:
+    """The era of the units valid on `day` (None: today's units): a report names its unit for the
+    last day of its period (transform/reports.py)."""
+    return NEW if day is None or day >= REFORM_DAY else OLD
+
+
 def unit_key(code: str, era: str) -> str:
     return f"{code}@{era}"
 

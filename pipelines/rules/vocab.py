@@ -29,19 +29,15 @@ class ColumnMap:
     by_key: dict[str, tuple[str, int]] = field(hash=False)
     personal_keys: frozenset[str] = field(hash=False)
     ignored_keys: frozenset[str] = field(hash=False, default=frozenset())
-    # match_key(alias) -> canonical, for the aliases a column takes only when none of its own
-    # aliases is in the header (schemas/columns.csv `fallback`: "Ngày nộp" for received_at)
-    fallback_keys: dict[str, str] = field(hash=False, default_factory=dict)
+    # canonical -> the canonical column whose values it takes when a file has none of its own
+    # aliases (schemas/columns.csv `fallback`: received_at takes the filing date, filed_at)
+    fallbacks: dict[str, str] = field(hash=False, default_factory=dict)
 
     def lookup(self, header: object) -> tuple[str, int] | None:
         return self.by_key.get(match_key(header))
 
     def is_personal(self, header: object) -> bool:
         return match_key(header) in self.personal_keys
-
-    def fallback(self, header: object) -> str | None:
-        """The column this header stands in for when the file has none of its own aliases."""
-        return self.fallback_keys.get(match_key(header))
 
     def is_ignored(self, header: object) -> bool:
         """Known columns that carry nothing about the case (STT): dropped without a warning."""
@@ -93,15 +89,10 @@ def column_map() -> ColumnMap:
         for alias in row["aliases"].split("|")
         if alias.strip()
     }
-    fallback = {
-        match_key(alias): row["canonical"]
-        for row in _read_csv("columns.csv")
-        for alias in (row.get("fallback") or "").split("|")
-        if alias.strip()
-    }
-    if clash := fallback.keys() & by_key.keys():
-        raise ValueError(f"schemas/columns.csv: fallback aliases also map to columns: {sorted(clash)}")
-    return ColumnMap(tuple(columns), by_key, frozenset(personal), frozenset(ignored), fallback)
+    fallbacks = {row["canonical"]: row["fallback"] for row in _read_csv("columns.csv") if row.get("fallback")}
+    if unknown := set(fallbacks.values()) - {c.canonical for c in columns}:
+        raise ValueError(f"schemas/columns.csv: a fallback names no column: {sorted(unknown)}")
+    return ColumnMap(tuple(columns), by_key, frozenset(personal), frozenset(ignored), fallbacks)
 
 
 @lru_cache(maxsize=1)
@@ -150,7 +141,9 @@ def missing_column_notes(missing: list[str]) -> list[str]:
             "không có cột Hình thức nộp: các hồ sơ của tệp không rõ hình thức nộp, không tính vào trực tuyến "
             "hay trực tiếp (Biểu 06 cột 4, 5)"
         )
-    rest = [c for c in missing if c not in ("status", "channel")]
+    # filed_at (Ngày nộp hồ sơ) is read only to reconcile with other systems: its absence changes
+    # no figure, so it is not announced (ingested_files.missing_columns still lists it)
+    rest = [c for c in missing if c not in ("status", "channel", "filed_at")]
     if rest:
         labels = ", ".join(cmap.label(c) for c in rest)
         notes.append(f"tệp không có cột (giá trị chưa biết, không tính là «không»): {labels}")

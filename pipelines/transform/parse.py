@@ -188,7 +188,7 @@ class BatchParser:
         )
         agency = encode(raw["agency"])  # mapped several ways: encoded once
         sql_in = raw.select(
-            ["received_at", "due_at", "finished_at", "returned_at", "supplement_requested_at", "fee_amount"]
+            ["received_at", "due_at", "finished_at", "returned_at", "supplement_requested_at", "filed_at", "fee_amount"]
         )
         sql_in = sql_in.append_column("is_terminal", is_terminal)
         sql_in = sql_in.append_column("batch_pos", pa.array(range(n), pa.int64()))
@@ -246,6 +246,7 @@ class BatchParser:
             "finished_at": parsed["finished_at"],
             "returned_at": parsed["returned_at"],
             "supplement_requested_at": parsed["supplement_requested_at"],
+            "filed_at": parsed["filed_at"],
             "status": status,
             "status_group": map_distinct(status, status_group, pa.string()),
             # an empty cell is "not digitised"; a file without the column says nothing (NULL)

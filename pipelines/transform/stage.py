@@ -29,6 +29,7 @@ from pipelines.extract import (
     Limits,
     MalformedRow,
     NeedsExactPass,
+    NoHeaderFound,
     UnitHint,
     open_export,
 )
@@ -102,9 +103,13 @@ def unit_hint(path: Path, settings: Settings) -> UnitHint | None:
 
 def stage_file(path: Path, settings: Settings, sha256: str | None = None) -> StagedFile:
     """Never raises for bad input: a file problem becomes status='rejected' with its message."""
+    from pipelines.transform.reports import is_named_report, maybe_report, stage_report  # it builds on this module
+
     path = Path(path)
     checkpoint("staging")
     fit_address_space()
+    if is_named_report(path, settings):
+        return Scrubber.from_settings(settings).staged(stage_report(path, settings, sha256, named=True))
     started = time.perf_counter()
     scrubber = Scrubber.from_settings(settings)
     result = new_result(path, sha256, scrubber)
@@ -114,6 +119,12 @@ def stage_file(path: Path, settings: Settings, sha256: str | None = None) -> Sta
     try:
         budget = Budget(file_limits(settings).max_seconds, started)
         _stage(readable_path(path, rows_path.parent), settings, result, parser, rows_path, q_path, budget)
+    except NoHeaderFound as exc:  # not a case export: it may be a report (their figures)
+        report = maybe_report(path, settings, result.sha256)
+        if report is None:
+            failed(exc, path, result, rows_path, q_path, scrubber)
+        else:
+            result = report
     except BaseException as exc:
         failed(exc, path, result, rows_path, q_path, scrubber)
     finally:

@@ -20,12 +20,13 @@ import pyarrow.compute as pc
 
 from pipelines.config import Settings, duckdb_memory_limit, fit_address_space
 from pipelines.crashpoints import checkpoint
-from pipelines.extract import Budget, ExportInfo, NeedsExactPass, open_export
+from pipelines.extract import Budget, ExportInfo, NeedsExactPass, NoHeaderFound, open_export
 from pipelines.handover import StagedFile
 from pipelines.reference.communes import Registry
 from pipelines.rules.text import clean_text
 from pipelines.rules.vocab import column_map
 from pipelines.transform.parse import BatchParser
+from pipelines.transform.reports import is_named_report
 from pipelines.transform.scrub import Scrubber
 from pipelines.transform.stage import (
     _check_columns,
@@ -79,6 +80,9 @@ def stage_group(items: list[tuple[str, str]], settings: Settings) -> dict[str, S
         for p, sha in items:
             checkpoint("staging")
             path, started = Path(p), time.perf_counter()
+            if is_named_report(path, settings):
+                results[p] = stage_file(path, settings, sha)
+                continue
             result = new_result(path, sha, scrubber)
             rows_path, q_path = staging_paths(settings, result.sha256)
             try:
@@ -90,7 +94,7 @@ def stage_group(items: list[tuple[str, str]], settings: Settings) -> dict[str, S
                     unit=unit_hint(path, settings),
                 )
                 pending.append(_Pending(path, result, info, [t for t in batches if t.num_rows], started))
-            except NeedsExactPass:
+            except (NeedsExactPass, NoHeaderFound):  # a file read again alone, or a report
                 results[p] = stage_file(path, settings, sha)
             except BaseException as exc:
                 failed(exc, path, result, rows_path, q_path, scrubber)

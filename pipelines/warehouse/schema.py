@@ -72,6 +72,34 @@ REFERENCE_TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "header": "header",
         },
     ),
+    "counting_conventions": (
+        "conventions.csv",
+        {
+            c: c
+            for c in (
+                "convention",
+                "seq",
+                "label",
+                "system",
+                "source",
+                "received_date",
+                "end_date",
+                "compare",
+                "state_by",
+                "excluded_statuses",
+                "open_statuses",
+                "waiting_statuses",
+                "withdrawn_statuses",
+                "stopped_statuses",
+                "done_statuses",
+                "waiting_as",
+                "waiting_needs_received",
+                "resolved_timing",
+                "in_progress_due",
+                "notes",
+            )
+        },
+    ),
 }
 _YES_NO = {"yes": True, "no": False}
 

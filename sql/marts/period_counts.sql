@@ -6,9 +6,29 @@
 -- received_total is counted on its own (received in the period or carried over), so the Biểu 06
 -- identity received_total = received_online + received_offline + received_channel_unknown
 -- + carried_over is a real check.
-create or replace macro period_counts(period_list, as_of, units := 'recorded') as table
+-- convention (counting_conventions): the cases classified as another system counts them
+-- (classified_as); the default 'tt01_2020' with no reading and no known_at is this project's own
+-- classification (classified_for), the other branch is then pruned by the planner.
+create or replace macro period_counts(
+    period_list, as_of, units := 'recorded', convention := 'tt01_2020', reading := null, known_at := null
+) as table
     with k as (
-        select * from classified_for(period_list, as_of, units := units)
+        select * from classified_for(period_list, as_of, units := units)  -- noqa: AM07
+        where convention = 'tt01_2020' and reading is null and known_at is null
+        union all by name
+        -- the same columns as classified_for (a test checks it)
+        select * exclude (model)  -- noqa: AM07
+        from
+            classified_as(
+                period_list,
+                as_of,
+                [{
+                    'model': convention::varchar, 'convention': convention::varchar, 'reading': reading::varchar,
+                    'known_at': known_at::timestamp, 'unit_key': null::varchar
+                }],
+                units := units
+            )
+        where not (convention = 'tt01_2020' and reading is null and known_at is null)
     ),
 
     by_sector as (

@@ -36,3 +36,6 @@ alter table cases add column if not exists unit_key varchar;
 -- export may carry (Ngày yêu cầu bổ sung, OpenCPS correctingDate) for the 766 progress score
 alter table cases add column if not exists statutory_due_at timestamp;
 alter table cases add column if not exists supplement_requested_at timestamp;
+-- added in 0.6.0: the online filing date (Ngày nộp hồ sơ, OpenCPS submitDate), never a figure of ours;
+-- reconciliation reads it to explain systems that count a case from its filing (reconcile_between)
+alter table cases add column if not exists filed_at timestamp;

@@ -1,7 +1,7 @@
 -- One extracted batch -> parsed dates and amounts and the date facts the row rules need.
 -- Input: raw_batch with the text columns received_at, due_at, finished_at, returned_at,
--- supplement_requested_at, fee_amount, plus is_terminal (mapped in Arrow from the status vocabulary)
--- and batch_pos.
+-- supplement_requested_at, filed_at, fee_amount, plus is_terminal (mapped in Arrow from the status
+-- vocabulary) and batch_pos.
 -- Only these columns cross into DuckDB; text and vocabulary columns stay in Arrow
 -- (pipelines/transform/parse.py), so a batch pays for parsing, not for copying strings twice.
 -- This file parses and states facts; it decides nothing.
@@ -14,12 +14,14 @@ with parsed as (
         finished_at,
         returned_at,
         supplement_requested_at,
+        filed_at,
         fee_amount,
         tthc_parse_ts(received_at) as received_ts,
         tthc_parse_ts(due_at) as due_ts,
         tthc_parse_ts(finished_at) as finished_ts,
         tthc_parse_ts(returned_at) as returned_ts,
         tthc_parse_ts(supplement_requested_at) as supplement_ts,
+        tthc_parse_ts(filed_at) as filed_ts,
         tthc_parse_amount(fee_amount) as fee
     from raw_batch
 )
@@ -32,6 +34,9 @@ select
     returned_ts as returned_at,
     -- optional, for the 766 score only: an unreadable or out-of-range date is unknown and flagged
     case when tthc_ts_in_range(supplement_ts) then supplement_ts end as supplement_requested_at,
+    -- the online filing date: kept for reconciliation with systems that count from it, never
+    -- a figure of ours; unreadable or out of range it is NULL (it decides nothing of ours)
+    case when tthc_ts_in_range(filed_ts) then filed_ts end as filed_at,
     tthc_deadline(due_ts) as due_deadline,
     case when fee >= 0 and isfinite(fee) then fee end as fee_amount,
     -- facts for the row rules (schemas/models.py)

@@ -101,6 +101,17 @@ EXAMPLES = {
     "score766_cases_between": "select count(*) > 0 from score766_cases_between(date '2026-08-01', "
     "date '2026-08-31', units := 'current', unit := '13684@2025')",
     "due_checks_between": "select count(*) >= 0 from due_checks_between(date '2026-08-01', date '2026-08-31')",
+    "classified_as": "select count(*) filter (where k.resolved) > 0 from classified_as([{'period': 'q', "
+    "'period_start': date '2024-01-01', 'period_end': date '2024-03-31'}], null, [{'model': 'm', 'convention': "
+    "'tandan_06a', 'reading': null::varchar, 'known_at': null::timestamp, 'unit_key': null::varchar}])",
+    "tthc_reconcile_words": "select tthc_reconcile_words('Tân Dân DVC, báo cáo 06a', 'plain', null) "
+    "= 'cách đếm «Tân Dân DVC, báo cáo 06a»'",
+    # the sample holds no report of theirs: the reconciliation macros run and find nothing to compare
+    "reconcile_models": "select count(*) = 0 from reconcile_models(date '2024-01-01', date '2024-03-31')",
+    "reconcile_flags": "select count(*) = 0 from reconcile_flags(date '2024-01-01', date '2024-03-31')",
+    "reconcile_choice": "select count(*) = 0 from reconcile_choice(date '2024-01-01', date '2024-03-31')",
+    "reconcile_between": "select count(*) = 0 from reconcile_between(date '2024-01-01', date '2024-03-31')",
+    "reconcile_cases_between": "select count(*) = 0 from reconcile_cases_between(date '2024-01-01', date '2024-03-31')",
 }
 
 

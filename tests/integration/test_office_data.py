@@ -288,7 +288,7 @@ def test_the_summary_balances_when_a_file_is_rejected_over_reject_share(tmp_path
     result = CliRunner().invoke(app, ["run", "--no-prefect", str(path)])
     assert result.exit_code == EXIT_DATA, result.output
     text = " ".join(result.output.split())
-    assert "9 đọc = 0 nạp + 0 cách ly + 0 trùng + 9 thuộc tệp bị từ chối" in text
+    assert "9 dòng đọc = 0 nạp + 0 cách ly + 0 trùng + 9 thuộc tệp bị từ chối" in text
     con = duckdb.connect(str(s.db), read_only=True)
     try:
         assert con.execute("select count(*) from quarantine").fetchone() == (0,)

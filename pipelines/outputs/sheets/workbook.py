@@ -11,11 +11,18 @@ from openpyxl import Workbook
 from pipelines.outputs.coverage import period_words
 from pipelines.outputs.figures import NoFigures, Target, all_units, connect, find_unit, load_figures
 from pipelines.outputs.files import save_bytes
+from pipelines.outputs.reconcile import Reconciliation, load_reconciliation
 from pipelines.outputs.score766 import load_score766
 from pipelines.outputs.sheets.form import form_sheet
 from pipelines.outputs.sheets.indicators import indicator_sheet
 from pipelines.outputs.sheets.names import workbook_name
 from pipelines.outputs.sheets.quality import quality_sheet
+from pipelines.outputs.sheets.reconcile import (
+    SHEET_RECONCILE,
+    SHEET_RECONCILE_CASES,
+    reconcile_cases_sheet,
+    reconcile_sheet,
+)
 from pipelines.outputs.sheets.score766 import score_sheets
 from pipelines.outputs.sheets.series import series_sheet
 from pipelines.outputs.signing import Signing
@@ -44,9 +51,17 @@ def build_workbook(
     score_sheets(wb, load_score766(con, target, period))
     series_sheet(wb.create_sheet(SHEET_SERIES), con, fig)
     quality_sheet(wb.create_sheet(SHEET_QUALITY), con, fig)
+    rec = fig.reconciliation or load_reconciliation(con, target, period)
+    if rec.has_report:  # their report for this unit and period was loaded: the two "Đối chiếu" tabs
+        add_reconcile_tabs(wb, rec)
     wb.properties.title = f"Biểu 06 – {unit.official_name} – {period.title_vi}"
     wb.properties.creator = "tthc-analytics"
     return wb
+
+
+def add_reconcile_tabs(wb: Workbook, rec: Reconciliation) -> None:
+    reconcile_sheet(wb.create_sheet(SHEET_RECONCILE), rec)
+    reconcile_cases_sheet(wb.create_sheet(SHEET_RECONCILE_CASES), rec)
 
 
 def _resolve(con: duckdb.DuckDBPyConnection, communes: list[str] | None, period: Period) -> list[Target]:
@@ -62,7 +77,7 @@ def _resolve(con: duckdb.DuckDBPyConnection, communes: list[str] | None, period:
     return list(seen.values())
 
 
-def _save(wb: Workbook, path: Path) -> None:
+def save_workbook(wb: Workbook, path: Path) -> None:
     """Written whole next to the target and swapped in: a reader never sees half a file, a full
     disk leaves none (outputs/files.py)."""
     buffer = io.BytesIO()
@@ -104,7 +119,7 @@ def write_sheets(
                 problems.append(str(exc))
                 continue
             path = out_dir / workbook_name(ref.unit, period)
-            _save(wb, path)
+            save_workbook(wb, path)
             written.append(path)
         if skipped is not None:
             skipped.extend(problems)
