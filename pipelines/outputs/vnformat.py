@@ -24,3 +24,13 @@ def vn_pct(value: float | None) -> str:
     if text.endswith(",00"):
         text = text[:-3]
     return f"{text} %"
+
+
+def vn_num(value: float | int | None, decimals: int = 2) -> str:
+    """85.5 → '85,5'; 1234.25 → '1.234,25'; 20.0 → '20' (points, days); None → 'chưa có số liệu'."""
+    if value is None:
+        return UNKNOWN
+    text = f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    if "," in text:
+        text = text.rstrip("0").rstrip(",")
+    return text
