@@ -53,9 +53,10 @@ class BrowserError(RuntimeError):
 
 
 def find_chromium(name: str = "chromium") -> str | None:
-    """The browser's path: `name` itself (a path or a command on PATH)."""
-    for candidate in (name, "chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(candidate) if candidate else None
+    """The browser's path: `name` (a path or a command on PATH); for the default name, also the
+    names other distributions give Chromium."""
+    for candidate in (name, "chromium-browser", "google-chrome") if name == "chromium" else (name,):
+        found = shutil.which(candidate)
         if found:
             return found
     return None

@@ -219,6 +219,7 @@ def unit_page(d: Dashboard, u: UnitFigures, lists: list[CaseList], quality: dict
             unit_name=u.unit.official_name,
             note=u.target.note,
             points=f"{vn_num(score.points)}/{vn_num(score.max_known)}" if score and score.points is not None else UNKNOWN,
+            points_known=bool(score and score.points is not None),
             points_rank=(f"hạng {rank766[key]}/{len(rank766)} đơn vị" if key in rank766 else MISSING)
             if d.scores
             else MISSING,
