@@ -247,33 +247,17 @@ def quality(
 
 @app.command()
 def dashboard(
-    period: Annotated[
-        str | None,
-        typer.Option("--period", "-p", help="Kỳ: 2026-11, 2026Q3, … (mặc định: tháng trọn vẹn trước lần nạp gần nhất)."),
-    ] = None,
-    out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Thư mục kết quả (mặc định data/out/; trang ở dashboard/<kỳ>/).")
-    ] = None,
+    period: Annotated[str | None, typer.Option("--period", "-p", help="2026-11, 2026Q3 (mặc định tháng trước)")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Thư mục kết quả (mặc định data/out/).")] = None,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="In bản tóm tắt A4 (PDF) của từng đơn vị.")] = True,
     browser: Annotated[str, typer.Option("--browser", help="Trình duyệt in PDF (Chromium).")] = "chromium",
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Bảng điều hành cho lãnh đạo: trang của tỉnh (xếp hạng, xu hướng, độ mới số liệu), trang của từng
-    đơn vị và bản tóm tắt một trang A4 (PDF). Trang HTML tự chứa, mở được khi không có mạng."""
-    from pipelines.cli_dashboard import dashboard as write
-    from pipelines.outputs.figures import FiguresError
-    from pipelines.rules.periods import PeriodError
+    """Bảng điều hành cho lãnh đạo: trang tỉnh, trang từng đơn vị, bản tóm tắt A4 (PDF); mở được khi không có mạng."""
+    from pipelines.cli_dashboard import dashboard as body
 
-    settings = _settings(config, db=db)
-    try:
-        warnings = write(settings, period, out, pdf, browser)
-    except PeriodError as exc:
-        _fail(str(exc))
-    except FiguresError as exc:
-        _fail(str(exc), getattr(exc, "exit_code", EXIT_DATA))
-    for line in warnings:
-        err.print(f"[bold yellow]Chú ý:[/] {line}")
+    raise typer.Exit(body(_settings(config, db=db), period, out, pdf, browser))
 
 
 @app.command()

@@ -15,6 +15,7 @@ Fetch domain before it is sent (and recorded, so a test can say which).
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import shutil
@@ -120,10 +121,8 @@ class Browser:
     def close(self) -> None:
         ws = getattr(self, "_ws", None)
         if ws is not None:
-            try:
+            with contextlib.suppress(Exception):  # the browser may already be gone
                 ws.close()
-            except Exception:  # the browser may already be gone
-                pass
         if self._proc.poll() is None:
             self._proc.terminate()
             try:
@@ -206,9 +205,8 @@ class _Tab:
                 self.browser._send("Fetch.continueRequest", {"requestId": params["requestId"]}, self.session)
             else:
                 self.blocked.append(url)
-                self.browser._send(
-                    "Fetch.failRequest", {"requestId": params["requestId"], "errorReason": "BlockedByClient"}, self.session
-                )
+                failed = {"requestId": params["requestId"], "errorReason": "BlockedByClient"}
+                self.browser._send("Fetch.failRequest", failed, self.session)
         elif method == "Network.requestWillBeSent":
             self.requests.append(params["request"]["url"])
         elif method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):

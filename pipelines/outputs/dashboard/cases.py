@@ -68,6 +68,6 @@ def cases_to_act_on(
     for key, kind, *values in rows:
         grouped.setdefault(key, {}).setdefault(kind, []).append(Case(*values))
     return {
-        key: [CaseList(kind, KINDS[kind], len(by_kind[kind]), by_kind[kind][:SHOWN_PER_KIND]) for kind in KINDS if kind in by_kind]
+        key: [CaseList(k, KINDS[k], len(by_kind[k]), by_kind[k][:SHOWN_PER_KIND]) for k in KINDS if k in by_kind]
         for key, by_kind in grouped.items()
     }

@@ -76,10 +76,15 @@ class Dashboard:
         return sum(1 for u in self.units if u.rank is not None)
 
 
+def _row(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple:
+    """The first row of a query that always returns one (an aggregate)."""
+    return con.execute(sql, params or []).fetchall()[0]
+
+
 def default_period(con: duckdb.DuckDBPyConnection) -> Period:
     """The last whole month before the last run (the portal scores by month, once it is over)."""
-    row = con.execute("select max(as_of) from runs").fetchone()
-    day = row[0].date() if row and row[0] else con.execute("select tthc_local_now()::date").fetchone()[0]
+    as_of = _row(con, "select max(as_of) from runs")[0]
+    day = as_of.date() if as_of else _row(con, "select tthc_local_now()::date")[0]
     y, m = (day.year - 1, 12) if day.month == 1 else (day.year, day.month - 1)
     return parse_period(f"{y}-{m:02d}")
 
@@ -94,14 +99,16 @@ def _rank(values: dict[str, float | None]) -> dict[str, int]:
 
 
 def freshness(con: duckdb.DuckDBPyConnection, era: str, with_data: set[str]) -> Freshness:
-    run = con.execute(
+    runs = con.execute(
         "select run_id, finished_at, as_of, code_version from runs order by started_at desc, rowid desc limit 1"
-    ).fetchone() or (None, None, None, None)
-    loaded, rejected = con.execute(
+    ).fetchall()
+    run_id, finished, as_of, version = runs[0] if runs else (None, None, None, None)
+    loaded, rejected = _row(
+        con,
         "select count(*) filter (where status = 'loaded'), count(*) filter (where status = 'rejected') "
-        "from ingested_files"
-    ).fetchone()
-    newest = con.execute("select max(received_at) from cases").fetchone()[0]
+        "from ingested_files",
+    )
+    newest = _row(con, "select max(received_at) from cases")[0]
     scope = [
         CommuneRef(*r)
         for r in con.execute(
@@ -111,7 +118,7 @@ def freshness(con: duckdb.DuckDBPyConnection, era: str, with_data: set[str]) -> 
         ).fetchall()
     ]
     missing = [u for u in scope if u.unit_key not in with_data]
-    return Freshness(*run, loaded, rejected, newest, len(scope), missing)
+    return Freshness(run_id, finished, as_of, version, loaded, rejected, newest, len(scope), missing)
 
 
 def _period_figures(
@@ -151,7 +158,7 @@ def load_dashboard(con: duckdb.DuckDBPyConnection, period: Period, province: str
     """Every figure of the province page and the unit pages of `period`, in a handful of queries."""
     mode = units_for(period)
     era = "recorded" if mode == "recorded" else "current"
-    as_of = con.execute("select max(as_of) from runs").fetchone()[0]
+    as_of = _row(con, "select max(as_of) from runs")[0]
     targets = all_communes(con, period)
     forms, indicators = _period_figures(con, period, mode, as_of)
     months = months_until(period.end, first_case_day(con))
@@ -170,7 +177,7 @@ def load_dashboard(con: duckdb.DuckDBPyConnection, period: Period, province: str
     ]
     units.sort(key=lambda u: (u.rank is None, u.rank or 0, u.unit.name))
     keys = [u.unit.unit_key for u in units]
-    made_at = con.execute("select tthc_local_now()").fetchone()[0].replace(microsecond=0)
+    made_at = _row(con, "select tthc_local_now()")[0].replace(microsecond=0)
     return Dashboard(
         period=period,
         province=province,

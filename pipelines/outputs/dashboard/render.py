@@ -14,12 +14,13 @@ from pathlib import Path
 from statistics import median
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 from pipelines import __version__
 from pipelines.outputs.dashboard import svg
 from pipelines.outputs.dashboard.cases import CaseList
 from pipelines.outputs.dashboard.data import RATE, Dashboard, UnitFigures
-from pipelines.outputs.dashboard.score766 import GROUP_LABELS, MISSING
+from pipelines.outputs.dashboard.score766 import GROUP_LABELS, MISSING, UnitScore
 from pipelines.outputs.sheets.form import FORM_NOTES
 from pipelines.outputs.sheets.names import sector_key, slug
 from pipelines.outputs.vnformat import UNKNOWN, vn_int, vn_num, vn_pct
@@ -30,7 +31,11 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 def _env() -> Environment:
     return Environment(
-        loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined, autoescape=True, trim_blocks=True, lstrip_blocks=True
+        loader=FileSystemLoader(TEMPLATES),
+        undefined=StrictUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
 
 
@@ -60,9 +65,17 @@ def _common(d: Dashboard, timezone: str) -> dict:
     }
 
 
+def _points(score: UnitScore | None) -> float | None:
+    return score.points if score else None
+
+
+def _spark(u: UnitFigures) -> Markup:
+    return svg.sparkline([p.timely_pct for p in u.series], f"Tỷ lệ đúng hạn theo tháng của {u.unit.full_name}")
+
+
 def _rate_median(d: Dashboard) -> float | None:
-    rates = [u.indicators.get(RATE) for u in d.units if u.indicators.get(RATE) is not None]
-    return round(median(rates), 2) if rates else None  # type: ignore[type-var]
+    rates = [r for u in d.units if (r := u.indicators.get(RATE)) is not None]
+    return round(median(rates), 2) if rates else None
 
 
 def province_page(d: Dashboard, timezone: str) -> str:
@@ -73,10 +86,10 @@ def province_page(d: Dashboard, timezone: str) -> str:
     score_chart = None
     if d.scores:
         pts = {u.unit.unit_key: (d.scores.units.get(u.unit.unit_key) or None) for u in d.units}
-        by_points = sorted(d.units, key=lambda u: (rank766.get(u.unit.unit_key) is None, rank766.get(u.unit.unit_key, 0)))
+        by_points = sorted(d.units, key=lambda u: (u.unit.unit_key not in rank766, rank766.get(u.unit.unit_key, 0)))
         known = [s.points for s in pts.values() if s and s.points is not None]
         score_chart = svg.ranked_bars(
-            [(u.unit.full_name, pts[u.unit.unit_key].points if pts[u.unit.unit_key] else None, False) for u in by_points],
+            [(u.unit.full_name, _points(pts[u.unit.unit_key]), False) for u in by_points],
             "Điểm Bộ chỉ số 766 của các đơn vị",
             top=max([s.max_known or 0 for s in pts.values() if s] + [1]),
             median=round(median(known), 2) if known else None,
@@ -107,7 +120,7 @@ def province_page(d: Dashboard, timezone: str) -> str:
                 "online_v": "" if ind.get("online_pct") is None else ind["online_pct"],
                 "points": vn_num(score.points) if score else UNKNOWN,
                 "points_v": "" if not score or score.points is None else score.points,
-                "spark": svg.sparkline([p.timely_pct for p in u.series], f"Tỷ lệ đúng hạn theo tháng của {u.unit.full_name}"),
+                "spark": _spark(u),
             }
         )
     return (
@@ -151,7 +164,8 @@ def _todo(d: Dashboard, u: UnitFigures, lists: list[CaseList]) -> list[dict]:
         return [
             {
                 "title": f"{GROUP_LABELS.get(m.group_code, m.group_code)} – {m.metric_code}",
-                "detail": f"mất {vn_num(m.lost)} điểm (đạt {vn_num(m.points)}/{vn_num(m.max_points)}, tỷ lệ {vn_pct(m.rate_pct)})",
+                "detail": f"mất {vn_num(m.lost)} điểm (đạt {vn_num(m.points)}/{vn_num(m.max_points)}, "
+                f"tỷ lệ {vn_pct(m.rate_pct)})",
                 "cases": [{"id": c, "text": reason} for c, metric, reason in cases if metric == m.metric_code][:10],
             }
             for m in worst
@@ -196,6 +210,7 @@ def unit_page(d: Dashboard, u: UnitFigures, lists: list[CaseList], quality: dict
             f"Điểm theo nhóm chỉ số 766 của {u.unit.full_name}",
         )
         unknown = "; ".join(f"{m.metric_code} ({m.note or 'không tính được'})" for m in score.unknown) or None
+    points = f"{vn_num(score.points)}/{vn_num(score.max_known)}" if score and score.points is not None else UNKNOWN
     olds = d.predecessors.get(key, [])
     rollup = None
     if olds and any(p.rolled_up for p in u.series):
@@ -203,11 +218,12 @@ def unit_page(d: Dashboard, u: UnitFigures, lists: list[CaseList], quality: dict
     months = [p.month.short_vi for p in u.series]
     cases_766 = []
     if d.scores:
+        lost = {m.metric_code: m.lost for m in (score.metrics if score else [])}
         cases_766 = [
             {"id": c, "metric": m, "reason": r}
             for c, m, r in sorted(
                 d.scores.cases.get(key, []),
-                key=lambda x: -max((mm.lost for mm in (score.metrics if score else []) if mm.metric_code == x[1]), default=0),
+                key=lambda x: -lost.get(x[1], 0.0),
             )[:30]
         ]
     return (
@@ -218,8 +234,8 @@ def unit_page(d: Dashboard, u: UnitFigures, lists: list[CaseList], quality: dict
             **_form_table(u),
             unit_name=u.unit.official_name,
             note=u.target.note,
-            points=f"{vn_num(score.points)}/{vn_num(score.max_known)}" if score and score.points is not None else UNKNOWN,
-            points_known=bool(score and score.points is not None),
+            points=points,
+            points_known=points != UNKNOWN,
             points_rank=(f"hạng {rank766[key]}/{len(rank766)} đơn vị" if key in rank766 else MISSING)
             if d.scores
             else MISSING,
@@ -244,7 +260,7 @@ def unit_page(d: Dashboard, u: UnitFigures, lists: list[CaseList], quality: dict
                 "01/07/2025: sắp xếp đơn vị hành chính" if rollup else None,
             ),
             rollup=rollup,
-            rate_spark=svg.sparkline([p.timely_pct for p in u.series], f"Tỷ lệ đúng hạn theo tháng của {u.unit.full_name}"),
+            rate_spark=_spark(u),
             series=[
                 {
                     "month": p.month.short_vi,

@@ -101,10 +101,11 @@ def monthly_series(
     rolled = units == "current"
     series: dict[str, list[Point]] = {}
     for key, by_month in found.items():
-        series[key] = [
-            Point(m, *by_month[m.label], rolled_up=rolled and m.before_reform)
-            if m.label in by_month
-            else Point(m, rolled_up=rolled and m.before_reform)
-            for m in months
-        ]
+        series[key] = []
+        for m in months:
+            point = Point(m, rolled_up=rolled and m.before_reform)
+            if m.label in by_month:
+                (point.received, point.resolved, point.early, point.on_time, point.late) = by_month[m.label][:5]
+                point.in_progress_overdue, point.timely_pct = by_month[m.label][5:]
+            series[key].append(point)
     return series

@@ -61,11 +61,15 @@ def sparkline(values: Sequence[float | None], label: str, width: int = 132, heig
     lines = "".join(
         f'<polyline points="{" ".join(r)}" fill="none" stroke="{BLUE}" stroke-width="1.5"/>' for r in runs if len(r) > 1
     )
-    lines += "".join(f'<circle cx="{r[0].split(",")[0]}" cy="{r[0].split(",")[1]}" r="1.2" fill="{BLUE}"/>' for r in runs if len(r) == 1)
+    for r in runs:
+        if len(r) == 1:  # a month alone between gaps: a dot
+            cx, cy = r[0].split(",")
+            lines += f'<circle cx="{cx}" cy="{cy}" r="1.2" fill="{BLUE}"/>'
     last_i, last_v = known[-1]
     x, y = xy(last_i, last_v).split(",")
     body = f'{lines}<circle cx="{x}" cy="{y}" r="2.5" fill="{INK}"/>'
-    desc = f"{label}: thấp nhất {vn_pct(min(v for _, v in known))}, cao nhất {vn_pct(max(v for _, v in known))}, gần nhất {vn_pct(last_v)}"
+    lowest, highest = vn_pct(min(v for _, v in known)), vn_pct(max(v for _, v in known))
+    desc = f"{label}: thấp nhất {lowest}, cao nhất {highest}, gần nhất {vn_pct(last_v)}"
     return _svg(width, height, label, desc, body, "spark")
 
 
@@ -125,7 +129,7 @@ def month_columns(
     bar_w = max(2.0, step * 0.72)
     totals = [sum(v or 0 for v in s) for s in stacks]
     ymax = max(totals + [1])
-    nice = _nice(ymax)
+    nice = _nice(float(ymax))
     parts = [f'<line x1="{left}" y1="{top_pad + plot_h}" x2="{width - 4}" y2="{top_pad + plot_h}" stroke="{GREY}"/>']
     for tick in (0, nice / 2, nice):
         y = top_pad + plot_h - plot_h * tick / nice
@@ -135,18 +139,16 @@ def month_columns(
         )
     fills = (BLUE, SKY, VERMILLION)
     every = max(1, -(-n // 8))  # at most ~8 month labels
-    for i, (stack, roll) in enumerate(zip(stacks, rolled, strict=True)):
+    for i, stack in enumerate(stacks):
         x = left + i * step + (step - bar_w) / 2
-        base = top_pad + plot_h
+        base = float(top_pad + plot_h)
         for value, fill in zip(stack, fills, strict=True):
             h = plot_h * (value or 0) / nice
             if h <= 0:
                 continue
             base -= h
             edge = f' stroke="{INK}" stroke-width="1"' if fill == VERMILLION else ""
-            parts.append(
-                f'<rect x="{x:.1f}" y="{base:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{fill}"{edge}/>'
-            )
+            parts.append(f'<rect x="{x:.1f}" y="{base:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{fill}"{edge}/>')
         if (n - 1 - i) % every == 0:
             parts.append(
                 f'<text x="{x + bar_w / 2:.1f}" y="{height - bottom + 14}" text-anchor="middle" {FONT}>'
@@ -186,9 +188,8 @@ def group_bars(rows: Sequence[tuple[str, float | None, float, float | None]], ti
         parts.append(f'<text x="{label_w - 6}" y="{y + bar_h - 4}" text-anchor="end" {FONT}>{escape(label)}</text>')
         parts.append(f'<rect x="{label_w}" y="{y}" width="{plot_w}" height="{bar_h}" fill="#eeeeee" stroke="{GREY}"/>')
         if pts is not None and top:
-            parts.append(
-                f'<rect x="{label_w}" y="{y}" width="{plot_w * min(pts, top) / top:.1f}" height="{bar_h}" fill="{BLUE}"/>'
-            )
+            w = plot_w * min(pts, top) / top
+            parts.append(f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{BLUE}"/>')
         if med is not None and top:
             mx = label_w + plot_w * min(med, top) / top
             parts.append(f'<rect x="{mx - 1.5:.1f}" y="{y - 3}" width="3" height="{bar_h + 6}" fill="{INK}"/>')

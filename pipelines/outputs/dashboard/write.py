@@ -78,8 +78,10 @@ def write_pages(settings: Settings, period: Period | None = None, out: Path | No
         written.pages.append(_save(province_page(d, settings.timezone), folder / INDEX))
         for u in d.units:
             key = u.unit.unit_key
-            quality = quality_summary(u, quarantine_by_reason(con, key, d.units_mode), _quarantined(con, key, d.units_mode))
-            written.pages.append(_save(unit_page(d, u, lists.get(key, []), quality, settings.timezone), folder / u.page))
+            reasons = quarantine_by_reason(con, key, d.units_mode)
+            quality = quality_summary(u, reasons, _quarantined(con, key, d.units_mode))
+            page = unit_page(d, u, lists.get(key, []), quality, settings.timezone)
+            written.pages.append(_save(page, folder / u.page))
     finally:
         con.close()
     written.seconds_pages = round(time.perf_counter() - started, 2)
@@ -108,7 +110,11 @@ def print_briefs(written: Written, browser: str = "chromium") -> Written:
 
 
 def write_dashboard(
-    settings: Settings, period: Period | None = None, out: Path | None = None, pdf: bool = True, browser: str = "chromium"
+    settings: Settings,
+    period: Period | None = None,
+    out: Path | None = None,
+    pdf: bool = True,
+    browser: str = "chromium",
 ) -> Written:
     written, _ = write_pages(settings, period, out)
     return print_briefs(written, browser) if pdf else written
