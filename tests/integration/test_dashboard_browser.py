@@ -216,3 +216,20 @@ def test_766_points_rank_and_groups_when_the_warehouse_has_them(built, tmp_path)
         check=True,
     ).stdout
     assert "15,5/26" in printed and "hạng 2/2" in printed
+
+
+def test_the_harness_sees_and_stops_what_would_leave_the_machine(tmp_path):
+    """The checks above can fail: a page asking for a CDN script, an image and a console error is
+    caught on each count, and nothing it asked for was fetched."""
+    _chromium()
+    page = tmp_path / "leaky.html"
+    page.write_text(
+        '<html><body><p>Thử</p><script src="https://cdn.example.org/vega.js"></script>'
+        '<img src="http://tiles.example.org/a.png"><script>console.error("lỗi")</script></body></html>',
+        encoding="utf-8",
+    )
+    text, visit = _text_of(page)
+    assert text == "Thử"
+    assert visit.blocked == ["https://cdn.example.org/vega.js", "http://tiles.example.org/a.png"]
+    assert "lỗi" in visit.console_errors
+    assert visit.charts == 0
