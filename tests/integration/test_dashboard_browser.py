@@ -59,7 +59,12 @@ ROWS = [
     "MTR-01;Chứng thực bản sao;Chứng thực;UBND xã Mỹ Trung;Trực tiếp;12/05/2025 08:00;14/05/2025;"
     "16/05/2025 10:00;Đã trả kết quả;Đinh Văn Năm;036201001111;0919000888",
 ]
-PERSONAL = ["Trần Văn Bảy", "036201009999", "0912345678", "Vũ Văn Một", "0919000888"]
+# a row the run quarantines (31/02 does not exist): it counts in Thiên Trường's data quality
+BAD = (
+    "TT-09;Đăng ký khai sinh;Hộ tịch;UBND phường Thiên Trường;Trực tuyến;31/02/2026 08:00;06/03/2026;;"
+    "Đang xử lý;Lý Văn Sáu;036201000000;0910000999"
+)
+PERSONAL = ["Trần Văn Bảy", "036201009999", "0912345678", "Vũ Văn Một", "0919000888", "Lý Văn Sáu"]
 NOVEMBER = parse_period("2026-11")
 
 
@@ -78,10 +83,11 @@ def artefacts(tmp_path_factory) -> Path:
 def built(tmp_path_factory) -> tuple[Settings, Path]:
     tmp = tmp_path_factory.mktemp("dash")
     export = tmp / "ds-ho-so_2026-12-01.csv"
-    export.write_text(HEADER + "\n" + "\n".join(ROWS) + "\n", encoding="utf-8")
+    export.write_text(HEADER + "\n" + "\n".join([*ROWS, BAD]) + "\n", encoding="utf-8")
     s = Settings.load(config_file=tmp / "none.toml", db=tmp / "w.duckdb", stage=tmp / "stage", out=tmp / "out")
     summary = run_local([export], s)
     assert summary.count("loaded") == 1 and summary.files[0].loaded == len(ROWS)
+    assert summary.files[0].quarantined == 1
     return s, tmp
 
 
@@ -150,6 +156,7 @@ def test_pages_show_the_units_figures_and_print_a_one_page_brief(built, tmp_path
     assert "TT-04" in todo and "TT-03" in todo and "TT-05" not in todo and "TT-01" not in todo
     assert "quá 12 ngày" in todo  # TT-04: due 18/11, still open at the end of 30/11
     assert "xã Mỹ Tân" in text and "xã Mỹ Trung" in text  # the units rolled up before 01/07/2025
+    assert "1 dòng của đơn vị bị cách ly" in text and "Ngày tiếp nhận không đọc được" in text
     may = next(line for line in unit_opened.splitlines() if line.startswith("05/2025\t"))
     assert may.split("\t") == ["05/2025", "2", "2", "1", "0", "1", "0", "50 %", "cộng các đơn vị cũ"]
     # the one-page brief, printed from the same page

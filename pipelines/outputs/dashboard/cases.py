@@ -46,13 +46,16 @@ def cases_to_act_on(
     """unit_key → the lists of KINDS that hold a case (most days late first)."""
     rows = con.execute(
         """
-        with k as (
+        with classified as materialized (
+            -- materialized: filtering on the classification's struct inside the macro's plan
+            -- classified every case again (1.5 s instead of 0.25 s on 702k cases)
             select unit_key, case_id, k.in_progress_overdue, k.resolved_late
             from classified_for(
                 [{'period': 'p', 'period_start': ?::date, 'period_end': ?::date}], ?::timestamp, units := ?
             )
-            where k.in_progress_overdue or k.resolved_late
-        )
+        ),
+
+        k as (select * from classified where in_progress_overdue or resolved_late)
         select
             k.unit_key,
             case when k.in_progress_overdue then 'in_progress_overdue' else 'resolved_late' end as kind,

