@@ -77,7 +77,7 @@ def quarantined(con, units: str) -> dict[str, tuple[int, list[tuple[str, str | N
         else:
             reasons.append((reason, message, int(n)))
             out[key] = (total, reasons)
-    for total, reasons in out.values():
+    for _total, reasons in out.values():
         reasons.sort(key=lambda r: (-r[2], r[0]))
     return out
 
