@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -173,6 +174,7 @@ def main() -> None:
         "province_fcp_ms": round(statistics.median(province_fcp)),
         "unit_fcp_ms": round(statistics.median(unit_fcp)),
         "fcp_all_ms": province_fcp + unit_fcp,
+        "load_average": [round(x, 1) for x in os.getloadavg()],
     }
     print(json.dumps(result))
     write_md(result)
@@ -205,7 +207,8 @@ other work; each measurement in a fresh process. Command: `.venv/bin/python benc
 | first contentful paint, heaviest unit page (median of 5) | {r["unit_fcp_ms"]} ms | ≤ 1 s — {verdict(r["unit_fcp_ms"] <= 1000)} |
 | {r["briefs"]} one-page A4 briefs printed by one Chromium | {r["briefs_s"]} s | pages per brief: {r["brief_pages"]} |
 
-Every paint measured (ms, province ×5 then unit ×5): {r["fcp_all_ms"]}
+Every paint measured (ms, province ×5 then unit ×5): {r["fcp_all_ms"]}. Load average of the
+machine (1, 5, 15 min) at the end of the run: {r["load_average"]} (other work shared the 2 cores).
 """
 
 

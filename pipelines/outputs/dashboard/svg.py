@@ -194,6 +194,8 @@ def group_bars(rows: Sequence[tuple[str, float | None, float, float | None]], ti
             mx = label_w + plot_w * min(med, top) / top
             parts.append(f'<rect x="{mx - 1.5:.1f}" y="{y - 3}" width="3" height="{bar_h + 6}" fill="{INK}"/>')
         text = f"{_pts(pts)} / {_pts(top)} (trung vị {_pts(med)})"
+        if pts is None:
+            text = f"chưa có số liệu (tối đa {_pts(top)})"
         parts.append(f'<text x="{label_w + plot_w + 6}" y="{y + bar_h - 4}" {FONT}>{escape(text)}</text>')
     desc = "; ".join(f"{label}: {_pts(p)} trên {_pts(t)} điểm, trung vị tỉnh {_pts(m)}" for label, p, t, m in rows)
     return _svg(width, height, title, desc, "".join(parts))
