@@ -197,7 +197,7 @@ def load_dashboard(con: duckdb.DuckDBPyConnection, period: Period, province: str
         freshness=freshness(con, "2024" if era == "recorded" else "2025", set(keys)),
         months=months,
         units=units,
-        scores=load_scores(con, period),
+        scores=load_scores(con, period, mode, as_of),
         predecessors=predecessors(con, keys) if mode == "current" else {},
     )
 

@@ -21,7 +21,7 @@ from pipelines import __version__
 from pipelines.outputs.dashboard import svg
 from pipelines.outputs.dashboard.cases import CaseList
 from pipelines.outputs.dashboard.data import RATE, Dashboard, UnitFigures
-from pipelines.outputs.dashboard.score766 import GROUP_LABELS, MISSING, UnitScore
+from pipelines.outputs.dashboard.score766 import MISSING, UnitScore
 from pipelines.outputs.sheets.form import FORM_NOTES
 from pipelines.outputs.sheets.names import sector_key, slug
 from pipelines.outputs.vnformat import UNKNOWN, vn_int, vn_num, vn_pct
@@ -161,12 +161,13 @@ def _todo(d: Dashboard, u: UnitFigures, lists: list[CaseList]) -> list[dict]:
     """The three things to fix: the 766 metrics that cost most points with their cases when the
     warehouse has the score; the cases Biểu 06 counts as late or overdue otherwise."""
     score = d.scores.units.get(u.unit.unit_key) if d.scores else None
-    if score:
-        cases = d.scores.cases.get(u.unit.unit_key, []) if d.scores else []
+    if score and d.scores:
+        groups = d.scores.group_labels
+        cases = d.scores.cases.get(u.unit.unit_key, [])
         worst = sorted((m for m in score.metrics if m.lost > 0), key=lambda m: -m.lost)[:3]
         return [
             {
-                "title": f"{GROUP_LABELS.get(m.group_code, m.group_code)} – {m.metric_code}",
+                "title": f"{groups.get(m.group_code, m.group_code)} – {d.scores.metric_label(m.metric_code)}",
                 "detail": f"mất {vn_num(m.lost)} điểm (đạt {vn_num(m.points)}/{vn_num(m.max_points)}, "
                 f"tỷ lệ {vn_pct(m.rate_pct)})",
                 "cases": [{"id": c, "text": reason} for c, metric, reason in cases if metric == m.metric_code][:10],
@@ -206,13 +207,16 @@ def unit_page(d: Dashboard, u: UnitFigures, lists: list[CaseList], quality: dict
     rank766 = d.scores.rank() if d.scores else {}
     med = _rate_median(d)
     group_chart = unknown = None
-    if score:
-        medians = d.scores.group_medians() if d.scores else {}
+    if score and d.scores:
+        medians, labels = d.scores.group_medians(), d.scores.group_labels
         group_chart = svg.group_bars(
-            [(GROUP_LABELS.get(g, g), pts, top, medians.get(g)) for g, (pts, top) in sorted(score.groups().items())],
+            [(labels.get(g, g), pts, top, medians.get(g)) for g, (pts, top) in sorted(score.groups().items())],
             f"Điểm theo nhóm chỉ số 766 của {u.unit.full_name}",
         )
-        unknown = "; ".join(f"{m.metric_code} ({m.note or 'không tính được'})" for m in score.unknown) or None
+        unknown = (
+            "; ".join(f"{d.scores.metric_label(m.metric_code)} ({m.note or 'không tính được'})" for m in score.unknown)
+            or None
+        )
     points = f"{vn_num(score.points)}/{vn_num(score.max_known)}" if score and score.points is not None else UNKNOWN
     olds = d.predecessors.get(key, [])
     rollup = None
@@ -223,7 +227,7 @@ def unit_page(d: Dashboard, u: UnitFigures, lists: list[CaseList], quality: dict
     if d.scores:
         lost = {m.metric_code: m.lost for m in (score.metrics if score else [])}
         cases_766 = [
-            {"id": c, "metric": m, "reason": r}
+            {"id": c, "metric": d.scores.metric_label(m), "reason": r}
             for c, m, r in sorted(
                 d.scores.cases.get(key, []),
                 key=lambda x: -lost.get(x[1], 0.0),

@@ -18,7 +18,8 @@ import duckdb
 from pipelines.rules.periods import Period
 
 MISSING = "kho dữ liệu chưa tính điểm Bộ chỉ số 766"
-# the six groups of Quyết định 766/QĐ-TTg by their DVCQG API codes (issue 19 holds the metric rules)
+# the six groups of Quyết định 766/QĐ-TTg by their DVCQG API codes; the warehouse's own labels
+# (table score766_groups, from schemas/score766_groups.csv) win when it has them
 GROUP_LABELS = {
     "CKMB": "Công khai, minh bạch",
     "TDGQ": "Tiến độ giải quyết",
@@ -84,7 +85,12 @@ class Scores:
     """The 766 scores of every unit of a period, with the cases behind the points lost."""
 
     units: dict[str, UnitScore]
-    cases: dict[str, list[tuple[str, str, str]]]  # unit_key → (case_id, metric_code, reason)
+    cases: dict[str, list[tuple[str, str, str]]]  # unit_key → (case_id, metric_code, reason in words)
+    group_labels: dict[str, str] = field(default_factory=lambda: dict(GROUP_LABELS))
+    metric_labels: dict[str, str] = field(default_factory=dict)
+
+    def metric_label(self, code: str) -> str:
+        return self.metric_labels.get(code, code)
 
     def rank(self) -> dict[str, int]:
         """Competition ranking (1, 2, 2, 4) by known points, units without points unranked."""
@@ -104,41 +110,71 @@ class Scores:
         return {code: round(median(v), 2) for code, v in by_group.items()}
 
 
+def _parameters(con: duckdb.DuckDBPyConnection, macro: str) -> list[str] | None:
+    """The parameters of a table macro, None when the warehouse does not define it."""
+    rows = con.execute(
+        "select parameters from duckdb_functions() where function_name = ? and function_type = 'table_macro'",
+        [macro],
+    ).fetchall()
+    return list(rows[0][0]) if rows else None
+
+
 def available(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether this warehouse defines the 766 macros."""
-    names = {
-        r[0]
-        for r in con.execute(
-            "select function_name from duckdb_functions() where function_name in (?, ?)", [SCORE_MACRO, CASES_MACRO]
-        ).fetchall()
-    }
-    return SCORE_MACRO in names
+    """Whether this warehouse defines the 766 score macro."""
+    return _parameters(con, SCORE_MACRO) is not None
 
 
-def load_scores(con: duckdb.DuckDBPyConnection, period: Period) -> Scores | None:
+def _call(con: duckdb.DuckDBPyConnection, macro: str, period: Period, units: str, as_of: object) -> list[dict]:
+    """Rows of a 766 range macro as dicts; `as_of` and `units` passed when the macro takes them
+    (issue 19's take both; the contract names only the dates), so its units match the page's."""
+    params = _parameters(con, macro) or []
+    args = "?::date, ?::date"
+    values: list[object] = [period.start, period.end]
+    if "as_of" in params:
+        args, values = f"{args}, as_of := ?::timestamp", [*values, as_of]
+    if "units" in params:
+        args, values = f"{args}, units := ?", [*values, units]
+    cur = con.execute(f"select * from {macro}({args})", values)
+    names = [d[0] for d in cur.description or []]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def _labels(con: duckdb.DuckDBPyConnection, table: str, key: str) -> dict[str, str]:
+    """code → label from a 766 rule table when the warehouse has it (schemas/score766_*.csv)."""
+    if not con.execute("select 1 from duckdb_tables() where table_name = ?", [table]).fetchall():
+        return {}
+    return {k: v for k, v in con.execute(f"select {key}, label from {table}").fetchall() if v}
+
+
+def load_scores(
+    con: duckdb.DuckDBPyConnection, period: Period, units: str = "current", as_of: object = None
+) -> Scores | None:
     """The period's 766 scores, or None when the warehouse has no 766 macros."""
     if not available(con):
         return None
-    units: dict[str, UnitScore] = {}
-    rows = con.execute(
-        f"select unit_key, group_code, metric_code, rate_pct, max_points, points, note "
-        f"from {SCORE_MACRO}(?::date, ?::date) order by unit_key, group_code, metric_code",
-        [period.start, period.end],
-    ).fetchall()
-    for key, group, metric, rate, top, pts, note in rows:
-        units.setdefault(key, UnitScore(key)).metrics.append(
-            Metric(group, metric, _float(rate), _float(top), _float(pts), note)
+    scores = Scores({}, {})
+    scores.group_labels = GROUP_LABELS | _labels(con, "score766_groups", "group_code")
+    scores.metric_labels = _labels(con, "score766_metrics", "metric_code")
+    for r in sorted(_call(con, SCORE_MACRO, period, units, as_of), key=lambda r: (r["group_code"], r["metric_code"])):
+        scores.units.setdefault(r["unit_key"], UnitScore(r["unit_key"])).metrics.append(
+            Metric(
+                r["group_code"],
+                r["metric_code"],
+                _float(r.get("rate_pct")),
+                _float(r.get("max_points")),
+                _float(r.get("points")),
+                r.get("note"),
+            )
         )
-    cases: dict[str, list[tuple[str, str, str]]] = {}
-    names = con.execute("select 1 from duckdb_functions() where function_name = ?", [CASES_MACRO]).fetchall()
-    if names:
-        for case_id, key, metric, reason in con.execute(
-            f"select case_id, unit_key, metric_code, reason from {CASES_MACRO}(?::date, ?::date) "
-            "order by unit_key, metric_code, case_id",
-            [period.start, period.end],
-        ).fetchall():
-            cases.setdefault(key, []).append((case_id, metric, reason))
-    return Scores(units, cases)
+    if _parameters(con, CASES_MACRO) is not None:
+        reasons = _labels(con, "score766_reasons", "reason")
+        rows = _call(con, CASES_MACRO, period, units, as_of)
+        # most points to win back first where the macro says what each case is worth
+        rows.sort(key=lambda r: (-(_float(r.get("points_worth")) or 0.0), r["case_id"]))
+        for r in rows:
+            text = r.get("reason_text") or reasons.get(r["reason"]) or r["reason"]
+            scores.cases.setdefault(r["unit_key"], []).append((r["case_id"], r["metric_code"], text))
+    return scores
 
 
 def _float(value: object) -> float | None:
