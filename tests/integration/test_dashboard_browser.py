@@ -170,27 +170,41 @@ def test_pages_show_the_units_figures_and_print_a_one_page_brief(built, tmp_path
     assert not any(p in printed for p in PERSONAL)
 
 
+UNKNOWN_NOTE = (
+    "không tính được từ tệp xuất hồ sơ: cần dữ liệu phản ánh, kiến nghị trên Hệ thống PAKN của Cổng DVCQG, "
+    "số lượt, thời hạn xử lý và kết quả trả lời của từng phản ánh"
+)
+STAND_IN_SCORES = [
+    ("13684@2025", "phường Thiên Trường", "TDGQ", "TIEN_DO", 3, 5, 60.0, 20.0, 12.0, None),
+    ("13684@2025", "phường Thiên Trường", "MDSH", "ORIGINAL_RESULT_AVAILABLE", 1, 3, 33.33, 6.0, 3.5, None),
+    ("13684@2025", "phường Thiên Trường", "CKMB", "CONG_KHAI", None, None, None, 18.0, None, "không tính được"),
+    # metrics the exports cannot give, with notes as long as the real ones: the brief stays one page
+    *[
+        ("13684@2025", "phường Thiên Trường", "MDHL", f"PAKN_{i}", None, None, None, 2.0, None, UNKNOWN_NOTE)
+        for i in range(1, 9)
+    ],
+    ("13693@2025", "phường Đông A", "TDGQ", "TIEN_DO", 2, 2, 100.0, 20.0, 20.0, None),
+    ("13693@2025", "phường Đông A", "MDSH", "ORIGINAL_RESULT_AVAILABLE", 2, 2, 100.0, 6.0, 6.0, None),
+]
+STAND_IN_CASES = [
+    ("TT-03", "13684@2025", "TIEN_DO", "giải quyết quá hạn"),
+    ("TT-04", "13684@2025", "TIEN_DO", "đang giải quyết quá hạn"),
+]
+
+
 def _stand_in_766(db: Path) -> None:
-    """The contract of issue 19's macros, with hand-set points, to check the seam end to end."""
+    """The contract of issue 19's macros (the dates only), with hand-set points, to check the seam
+    end to end."""
     con = duckdb.connect(str(db))
-    con.execute("""
-        create or replace macro score766_between(start_date, end_date) as table
-        select * from (values
-            ('13684@2025', 'phường Thiên Trường', 'TDGQ', 'TIEN_DO', 3, 5, 60.0, 20.0, 12.0, null),
-            ('13684@2025', 'phường Thiên Trường', 'MDSH', 'ORIGINAL_RESULT_AVAILABLE', 1, 3, 33.33, 6.0, 3.5, null),
-            ('13684@2025', 'phường Thiên Trường', 'CKMB', 'CONG_KHAI', null, null, null, 18.0, null,
-             'không tính được từ tệp xuất hồ sơ'),
-            ('13693@2025', 'phường Đông A', 'TDGQ', 'TIEN_DO', 2, 2, 100.0, 20.0, 20.0, null),
-            ('13693@2025', 'phường Đông A', 'MDSH', 'ORIGINAL_RESULT_AVAILABLE', 2, 2, 100.0, 6.0, 6.0, null)
-        ) t(unit_key, unit_name, group_code, metric_code, numerator, denominator, rate_pct, max_points, points, note)
-    """)
-    con.execute("""
-        create or replace macro score766_cases_between(start_date, end_date) as table
-        select * from (values
-            ('TT-03', '13684@2025', 'TIEN_DO', 'giải quyết quá hạn'),
-            ('TT-04', '13684@2025', 'TIEN_DO', 'đang giải quyết quá hạn')
-        ) t(case_id, unit_key, metric_code, reason)
-    """)
+    con.execute(
+        "create table stand_in_scores (unit_key varchar, unit_name varchar, group_code varchar, metric_code varchar, "
+        "numerator double, denominator double, rate_pct double, max_points double, points double, note varchar)"
+    )
+    con.executemany("insert into stand_in_scores values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", STAND_IN_SCORES)
+    con.execute("create table stand_in_cases (case_id varchar, unit_key varchar, metric_code varchar, reason varchar)")
+    con.executemany("insert into stand_in_cases values (?, ?, ?, ?)", STAND_IN_CASES)
+    con.execute("create or replace macro score766_between(start_date, end_date) as table from stand_in_scores")
+    con.execute("create or replace macro score766_cases_between(start_date, end_date) as table from stand_in_cases")
     con.close()
 
 
@@ -215,7 +229,7 @@ def test_766_points_rank_and_groups_when_the_warehouse_has_them(built, tmp_path)
     todo = text[text.index("Việc cần làm") : text.index("Diễn biến theo tháng")]
     assert todo.index("Tiến độ giải quyết – TIEN_DO") < todo.index("Số hóa hồ sơ – ORIGINAL_RESULT_AVAILABLE")
     assert "mất 8 điểm" in todo and "TT-04" in todo
-    assert "CONG_KHAI (không tính được từ tệp xuất hồ sơ)" in text
+    assert "CONG_KHAI (không tính được)" in text and f"PAKN_8 ({UNKNOWN_NOTE})" in text
     printed = subprocess.run(
         ["pdftotext", "-layout", str(written.folder / "13684_thien-truong.pdf"), "-"],
         capture_output=True,
@@ -223,6 +237,9 @@ def test_766_points_rank_and_groups_when_the_warehouse_has_them(built, tmp_path)
         check=True,
     ).stdout
     assert "15,5/26" in printed and "hạng 2/2" in printed
+    assert "9 chỉ số chưa có số liệu" in printed and UNKNOWN_NOTE[:40] not in printed
+    info = subprocess.run(["pdfinfo", str(written.folder / "13684_thien-truong.pdf")], capture_output=True, text=True)
+    assert re.search(r"^Pages:\s+1$", info.stdout, re.M)
 
 
 def test_the_harness_sees_and_stops_what_would_leave_the_machine(tmp_path):

@@ -284,6 +284,7 @@ def unit_page(d: Dashboard, u: UnitFigures, lists: list[CaseList], quality: dict
             ],
             group_chart=group_chart,
             unknown_metrics=unknown,
+            unknown_count=vn_int(len(score.unknown)) if score else "0",
             case_rows=cases_766,
             quality=quality,
         )
