@@ -3,7 +3,7 @@
 PY ?= .venv/bin/python
 BIN := $(dir $(PY))
 
-.PHONY: install lint format typecheck test-fast test sample run docs picture bench
+.PHONY: install lint format typecheck test-fast test sample run docs picture bench screenshots bench-dashboard
 
 install:  ## venv with the project (editable) and its test and dev tools
 	python3 -m venv .venv
@@ -52,3 +52,9 @@ picture:  ## docs/img/bieu06_my-tan_2024Q1.png from the real output (LibreOffice
 
 bench:  ## the benchmark harness (writes bench/RESULTS.md; minutes)
 	$(PY) bench/run_bench.py
+
+screenshots:  ## docs/img/dashboard_*.png, taken by the browser test of `tthc dashboard` on the sample
+	TTHC_ARTEFACTS=docs/img $(PY) -m pytest -n0 -q tests/integration/test_dashboard_sample.py
+
+bench-dashboard:  ## the dashboard for 130 units × 36 months (writes bench/DASHBOARD.md)
+	$(PY) bench/dashboard_bench.py

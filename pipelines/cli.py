@@ -310,6 +310,21 @@ def quality(
 
 
 @app.command()
+def dashboard(
+    period: Annotated[str | None, typer.Option("--period", "-p", help="2026-11, 2026Q3 (mặc định tháng trước)")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Thư mục kết quả (mặc định data/out/).")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="In bản tóm tắt A4 (PDF) của từng đơn vị.")] = True,
+    browser: Annotated[str, typer.Option("--browser", help="Trình duyệt in PDF (Chromium).")] = "chromium",
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Bảng điều hành cho lãnh đạo: trang tỉnh, trang từng đơn vị, bản tóm tắt A4 (PDF); mở được khi không có mạng."""
+    from pipelines.cli_dashboard import dashboard as body
+
+    raise typer.Exit(body(_settings(config, db=db), period, out, pdf, browser))
+
+
+@app.command()
 def serve(
     cron: Annotated[str, typer.Option("--cron", help="Lịch chạy (cron), giờ Việt Nam.")] = "0 2 * * *",
     every: Annotated[

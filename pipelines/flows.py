@@ -164,6 +164,18 @@ def sheets_task(settings: Settings, period_label: str) -> list[str]:
     return [str(p) for p in paths]
 
 
+@task(name="write-dashboard", retries=1, retry_delay_seconds=5)
+def dashboard_task(settings: Settings) -> list[str]:
+    """The leaders' dashboard of the last whole month (pages and one-page PDF briefs) into
+    settings.out/dashboard/; a missing browser costs the PDFs only (logged), never the pages."""
+    from pipelines.outputs.dashboard import write_dashboard
+
+    written = write_dashboard(settings)
+    if written.pdf_skipped:
+        get_run_logger().warning("Bảng điều hành: không in được bản tóm tắt PDF: %s", written.pdf_skipped)
+    return [str(p) for p in written.pages + written.briefs]
+
+
 def current_quarter(settings: Settings) -> str:
     return quarter_of(local_now(settings).date()).label
 
@@ -171,12 +183,14 @@ def current_quarter(settings: Settings) -> str:
 @flow(name="tthc-nightly", log_prints=True)
 def tthc_nightly() -> RunSummary:
     """The scheduled job: ingest whatever landed in the inbox, rebuild, publish, write this
-    quarter's sheets. Settings come from the config file and TTHC_* variables of the server."""
+    quarter's sheets and the dashboard of the last whole month. Settings come from the config
+    file and TTHC_* variables of the server."""
     settings = Settings.load()
     settings.inbox.mkdir(parents=True, exist_ok=True)
     summary = tthc_run.fn([str(settings.inbox)], settings)
     if Path(settings.db).exists():
         sheets_task.submit(settings, current_quarter(settings)).result()  # a worker thread: see _tthc_run
+        dashboard_task.submit(settings).result()
     return summary
 
 

@@ -32,3 +32,13 @@ def vn_points(value: float | None) -> str:
         return UNKNOWN
     text = f"{value:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
     return text[:-3] if text.endswith(",00") else text
+
+
+def vn_num(value: float | int | None, decimals: int = 2) -> str:
+    """85.5 → '85,5'; 1234.25 → '1.234,25'; 20.0 → '20' (points, days); None → 'chưa có số liệu'."""
+    if value is None:
+        return UNKNOWN
+    text = f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    if "," in text:
+        text = text.rstrip("0").rstrip(",")
+    return text

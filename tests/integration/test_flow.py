@@ -77,7 +77,14 @@ def test_nightly_flow_ingests_the_inbox_and_writes_sheets(tmp_path, monkeypatch,
     assert [f.status for f in summary.files] == ["loaded"]
     quarter = current_quarter(Settings.load())
     # … so this quarter's sheet is written, for today's unit
-    assert [p.name for p in (tmp_path / "out").iterdir()] == [f"bieu06_13684_thien-truong_{quarter}.xlsx"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        f"bieu06_13684_thien-truong_{quarter}.xlsx",
+        "dashboard",
+    ]
+    # and the dashboard of the last whole month before the run (the run's as_of is today)
+    first = date.today().replace(day=1)
+    last_month = (first - timedelta(days=1)).strftime("%Y-%m")
+    assert (tmp_path / "out" / "dashboard" / last_month / "index.html").is_file()
 
 
 def test_export_and_config_commands(tmp_path, settings, monkeypatch):
