@@ -48,7 +48,7 @@ def environment_message(exc: BaseException) -> str:
 
     if isinstance(exc, duckdb.Error) or is_memory_error(exc):  # damaged only if DuckDB cannot open it
         return explain(exc)
-    if isinstance(exc, EnvironmentFailure | WarehouseUnreadable):  # its message is the sentence (the run lock, a full disk)
+    if isinstance(exc, EnvironmentFailure | WarehouseUnreadable):  # its message is the sentence
         return " ".join(str(exc).split())
     if isinstance(exc, OSError) and exc.strerror:
         where = f" ({exc.filename})" if exc.filename else ""

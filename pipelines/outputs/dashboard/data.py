@@ -2,7 +2,7 @@
 is there to read): the province's units ranked for one period, each unit's Biểu 06, series,
 cases to act on and data quality, and how fresh the data is.
 
-Units are chosen as everywhere else (`figures.all_communes`, `figures.units_for`): a period wholly
+Units are chosen as everywhere else (`figures.all_units`, `figures.units_for`): a period wholly
 before 01/07/2025 by the units of that time, a later one by today's units. Every figure comes
 from the range macros (`report_form_between`, `indicators_between`) evaluated as of the last run,
 so the page says the time its numbers stand at.
@@ -25,7 +25,8 @@ from pipelines.outputs.dashboard.series import (
     monthly_series,
     months_until,
 )
-from pipelines.outputs.figures import FORM_COLUMNS, REFORM, CommuneRef, Target, all_communes, units_for
+from pipelines.outputs.figures import FORM_COLUMNS, UNIT_COLUMNS, Target, UnitRef, all_units, units_for
+from pipelines.reference.registry import REFORM_DAY
 from pipelines.rules.periods import Period, parse_period
 
 RATE = "timely_pct"  # the on-time rate units are ranked by (schemas/indicators.csv, Bộ chỉ số 766 mục 2.1)
@@ -42,7 +43,7 @@ class Freshness:
     files_rejected: int
     newest_case: datetime | None
     units_in_scope: int
-    units_without_data: list[CommuneRef]
+    units_without_data: list[UnitRef]
 
 
 @dataclass
@@ -56,7 +57,7 @@ class UnitFigures:
     brief: str = ""  # file name of the unit's PDF brief
 
     @property
-    def unit(self) -> CommuneRef:
+    def unit(self) -> UnitRef:
         return self.target.unit
 
     @property
@@ -118,10 +119,9 @@ def freshness(con: duckdb.DuckDBPyConnection, era: str, with_data: set[str]) -> 
     )
     newest = _row(con, "select max(received_at) from cases")[0]
     scope = [
-        CommuneRef(*r)
+        UnitRef(*r)
         for r in con.execute(
-            "select unit_key, commune_code, commune_name, unit_type, district_name, province_name, era "
-            "from communes where era = ? order by commune_name, unit_key",
+            f"select {UNIT_COLUMNS} from communes where era = ? order by commune_name, unit_key",
             [era],
         ).fetchall()
     ]
@@ -166,7 +166,7 @@ def load_dashboard(con: duckdb.DuckDBPyConnection, period: Period, province: str
     mode = units_for(period)
     era = "recorded" if mode == "recorded" else "current"
     as_of = _row(con, "select max(as_of) from runs")[0]
-    targets = all_communes(con, period)
+    targets = all_units(con, period)
     months = months_until(period.end, first_case_day(con))
     listed = month_periods(months)
     if period.label not in {m.label for m in months}:
@@ -203,4 +203,4 @@ def load_dashboard(con: duckdb.DuckDBPyConnection, period: Period, province: str
 
 
 def reform_day() -> date:
-    return date.fromisoformat(REFORM)
+    return REFORM_DAY

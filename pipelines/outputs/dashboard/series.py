@@ -13,7 +13,7 @@ from datetime import date
 
 import duckdb
 
-from pipelines.outputs.figures import REFORM
+from pipelines.reference.registry import REFORM_DAY
 
 MONTHS = 36  # what a leader compares: this month against the same months of the last years
 
@@ -31,7 +31,7 @@ class Month:
 
     @property
     def before_reform(self) -> bool:
-        return self.start.isoformat() < REFORM
+        return self.start < REFORM_DAY
 
 
 @dataclass
