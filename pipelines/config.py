@@ -311,7 +311,8 @@ def fit_address_space() -> None:
     pyarrow's default allocator (mimalloc) reserves 1 GiB of address space at its first allocation
     and glibc 64 MB per thread arena, which used a 1.5 GiB limit up before any data did (DuckDB then
     failed to start). Then: pyarrow allocates through the system allocator, glibc keeps two arenas.
-    Called once per process, before the first Arrow allocation (the command, the staging of a file)."""
+    Called once per process, before the first Arrow allocation (the command, the staging of a file).
+    ARROW_DEFAULT_MEMORY_POOL is read when Arrow first allocates (arrow.apache.org, MemoryPool)."""
     import contextlib
     import ctypes
     import resource

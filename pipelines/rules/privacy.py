@@ -4,6 +4,11 @@ One definition: the patterns (RE2 syntax, as DuckDB and Arrow run them) and thei
 data; `pipelines/transform/scrub.py` applies them to every text value of an export before it is
 stored or printed. Rows apply in the order listed (place_before_name before person_name); a
 replacement may keep a group (`\\1`) and name a character as `\\x{00A0}`.
+
+RE2's `\\b` is an ASCII word boundary (google/re2 doc/syntax.txt; google/re2 issue #344 "\\b not
+working with Unicode characters"): it is used only next to digits, and a name's start is spelled
+`(^|[^\\p{L}\\p{N}])`, kept by the replacement. 9 and 12 digits: the CMND and the CCCD (số định danh
+cá nhân, Nghị định 137/2015/NĐ-CP); 10: a mobile number since 2018, a BHXH code.
 """
 
 from __future__ import annotations

@@ -11,11 +11,14 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 from typer.testing import CliRunner
 
 from pipelines.cli import EXIT_OK, app
 from pipelines.config import Settings
 from pipelines.run import run_local
+
+pytestmark = pytest.mark.slow  # every test runs the pipeline, some through tthc processes
 
 HEADER = "Mã hồ sơ;Tên thủ tục;Cơ quan giải quyết;Kênh nộp;Ngày tiếp nhận;Ngày hẹn trả;Ngày có kết quả;Trạng thái"
 ROW = "{id};Khai sinh;UBND xã Mỹ Tân;Trực tuyến;05/01/2024 08:00;09/01/2024;08/01/2024 10:00;Đã trả kết quả"

@@ -22,6 +22,9 @@ from typer.testing import CliRunner
 from pipelines.cli import EXIT_DATA, EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE, app
 from pipelines.config import Settings
 from pipelines.run import run_local
+from tests.site import site_paths
+
+pytestmark = pytest.mark.slow  # every test runs the pipeline (a run costs ~3 s on its own), several twice
 
 HEADER = "Mã hồ sơ;Tên thủ tục;Cơ quan giải quyết;Kênh nộp;Ngày tiếp nhận;Ngày hẹn trả;Ngày có kết quả;Trạng thái"
 ROW = "{id};Khai sinh;UBND xã Mỹ Tân;Trực tuyến;0{d}/{m}/2024 08:00;09/{m}/2024;08/{m}/2024 10:00;Đã trả kết quả"
@@ -50,12 +53,25 @@ def _tthc(*args: str, env: dict | None = None, timeout: float = 180) -> subproce
     return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=timeout, env=env)
 
 
-def _two_nights(tmp_path: Path) -> Settings:
-    """The site of this test after two nights: a warehouse, one backup, two archived inputs."""
-    s = Settings.load()
-    run_local([_export(tmp_path / "a.csv", "A-1", "A-2")], s)
-    run_local([_export(tmp_path / "b.csv", "B-1", "B-2", "B-3", month="04")], s)
-    return s
+@pytest.fixture(scope="module")
+def _nights_template(tmp_path_factory) -> Path:
+    """A site after two nights (a warehouse, one backup, two archived inputs), built once: each
+    test gets a copy (two runs per test cost minutes over the module)."""
+    root = tmp_path_factory.mktemp("two-nights")
+    s = Settings.load(**{name: str(path) for name, path in site_paths(root).items()})
+    (root / "exports").mkdir()
+    run_local([_export(root / "exports" / "a.csv", "A-1", "A-2")], s)
+    run_local([_export(root / "exports" / "b.csv", "B-1", "B-2", "B-3", month="04")], s)
+    return root
+
+
+@pytest.fixture
+def two_nights(_nights_template, site_root, tmp_path) -> Settings:
+    """This test's site after two nights; the two exports (a.csv, b.csv) in tmp_path."""
+    shutil.copytree(_nights_template / "data", site_root / "data", dirs_exist_ok=True)
+    for name in ("a.csv", "b.csv"):
+        shutil.copy2(_nights_template / "exports" / name, tmp_path / name)
+    return Settings.load()
 
 
 def _office(s: Settings) -> dict[str, str]:
@@ -68,8 +84,8 @@ def _office(s: Settings) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("where", ["data", "data/inbox", "data/archive", "data/backups/x", "."])
-def test_a_stage_that_is_holds_or_lies_in_the_office_data_is_refused(tmp_path, site_root, where):
-    s = _two_nights(tmp_path)
+def test_a_stage_that_is_holds_or_lies_in_the_office_data_is_refused(tmp_path, site_root, where, two_nights):
+    s = two_nights
     (Path(s.inbox)).mkdir(parents=True, exist_ok=True)
     _export(Path(s.inbox) / "waiting.csv", "W-1")
     before = _office(s)
@@ -113,8 +129,8 @@ def test_an_edited_inbox_file_never_changes_what_was_archived(tmp_path):
     assert _cases(s.db) == sorted(f"A-{i}" for i in range(18))
 
 
-def test_rebuild_refuses_an_archived_input_that_changed_and_names_it(tmp_path):
-    s = _two_nights(tmp_path)
+def test_rebuild_refuses_an_archived_input_that_changed_and_names_it(tmp_path, two_nights):
+    s = two_nights
     before = _sha(s.db)
     sha_a = _sha(tmp_path / "a.csv")
     obj = Path(s.input_archive) / "objects" / sha_a[:2] / sha_a
@@ -127,8 +143,8 @@ def test_rebuild_refuses_an_archived_input_that_changed_and_names_it(tmp_path):
     assert _sha(s.db) == before
 
 
-def test_a_killed_rebuild_leaves_no_working_folder(tmp_path):
-    s = _two_nights(tmp_path)
+def test_a_killed_rebuild_leaves_no_working_folder(tmp_path, two_nights):
+    s = two_nights
     killed = _tthc("rebuild", env=dict(os.environ, TTHC_KILL_AT="staged"))
     assert killed.returncode == -9
     assert [p.name for p in Path(s.db).parent.glob("tthc-rebuild-*")] != []  # what a kill leaves
@@ -167,9 +183,8 @@ def _held(lock: Path) -> bool:
     return False
 
 
-@pytest.mark.slow
-def test_rebuild_and_restore_wait_for_a_run_and_keep_its_files(tmp_path):
-    s = _two_nights(tmp_path)
+def test_rebuild_and_restore_wait_for_a_run_and_keep_its_files(tmp_path, two_nights):
+    s = two_nights
     run = _paused_run(tmp_path, "c.csv", "C-1")
     rebuilt = _tthc("rebuild")  # waits for the run, then reads the archive the run added c.csv to
     assert run.wait(timeout=120) == EXIT_OK, run.stderr.read() if run.stderr else ""
@@ -184,8 +199,8 @@ def test_rebuild_and_restore_wait_for_a_run_and_keep_its_files(tmp_path):
 
 
 @pytest.mark.parametrize("damage", ["random bytes", "truncated", "not a warehouse"])
-def test_restore_refuses_a_backup_that_is_not_whole(tmp_path, damage):
-    s = _two_nights(tmp_path)
+def test_restore_refuses_a_backup_that_is_not_whole(tmp_path, damage, two_nights):
+    s = two_nights
     (backup,) = Path(s.backups).glob("*.duckdb")
     data = bytearray(backup.read_bytes())
     backup.unlink()  # a hard link to the old warehouse: write a new file, as damage would
@@ -208,8 +223,8 @@ def test_restore_refuses_a_backup_that_is_not_whole(tmp_path, damage):
     assert _cases(s.db) == ["A-1", "A-2", "B-1", "B-2", "B-3"]
 
 
-def test_a_backup_cut_short_by_a_full_disk_never_keeps_a_backups_name(tmp_path, monkeypatch):
-    s = _two_nights(tmp_path)
+def test_a_backup_cut_short_by_a_full_disk_never_keeps_a_backups_name(tmp_path, monkeypatch, two_nights):
+    s = two_nights
     kept = sorted(Path(s.backups).glob("*.duckdb"))
     real_copyfile, real_link = shutil.copyfile, os.link
 
@@ -235,8 +250,8 @@ def test_a_backup_cut_short_by_a_full_disk_never_keeps_a_backups_name(tmp_path, 
     assert _sha(s.db) == published
 
 
-def test_a_run_that_changes_nothing_publishes_nothing(tmp_path):
-    s = _two_nights(tmp_path)
+def test_a_run_that_changes_nothing_publishes_nothing(tmp_path, two_nights):
+    s = two_nights
     bad = tmp_path / "bad.csv"
     bad.write_text("Họ tên;Địa chỉ\nNguyễn Văn A;Nam Định\n", encoding="utf-8")  # no header: rejected
     first = run_local([tmp_path / "b.csv", bad], s)  # b.csv known, bad.csv rejected: recorded once

@@ -42,6 +42,7 @@ def _one_line_error(text: str) -> None:
     assert text.count("Lỗi:") == 1, text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "failure, said",
     [
@@ -68,6 +69,7 @@ def test_a_failure_of_the_machine_is_never_called_a_damaged_warehouse(tmp_path, 
     assert _sha(s.db) == published  # nothing published
 
 
+@pytest.mark.slow
 def test_a_file_duckdb_cannot_open_is_damaged(tmp_path):
     s = Settings.load()
     run_local([_export(tmp_path / "a.csv", "A-1")], s)
@@ -126,6 +128,7 @@ def test_a_setting_is_checked_before_the_run_starts(tmp_path, env, said):
     assert not s.db.exists()
 
 
+@pytest.mark.slow
 def test_a_configuration_file_in_utf16_is_one_line(tmp_path):
     config = tmp_path / "tthc.toml"
     config.write_bytes("[tthc]\nreject_share = 0.3\n".encode("utf-16"))  # Notepad's "Unicode"
@@ -138,6 +141,7 @@ def test_a_configuration_file_in_utf16_is_one_line(tmp_path):
     assert done.returncode == EXIT_OK and "reject_share" in done.stdout and "0.3" in done.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [["--cron", "99 99 * * *"], ["--every", "-1"], ["--every", "nan"], ["--every", "0"]])
 def test_a_wrong_schedule_stops_serve_before_any_server_starts(args):
     s = Settings.load()
@@ -159,6 +163,7 @@ def test_a_period_out_of_reach_is_one_line(period):
     assert "kỳ báo cáo không hợp lệ" in result.output
 
 
+@pytest.mark.slow
 def test_a_lock_that_is_a_broken_link_is_one_sentence(tmp_path):
     s = Settings.load()
     lock = Path(str(s.db) + ".lock")
@@ -172,6 +177,7 @@ def test_a_lock_that_is_a_broken_link_is_one_sentence(tmp_path):
     assert "liên kết hỏng" in done.stderr and "rm" in done.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="Linux /dev/full")
 def test_a_failed_report_write_is_one_line(tmp_path):
     run_local([_export(tmp_path / "a.csv", "A-1")], Settings.load())
