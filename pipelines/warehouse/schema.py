@@ -11,6 +11,7 @@ import csv
 from typing import TYPE_CHECKING
 
 import duckdb
+import pyarrow as pa
 
 from pipelines.resources import SCHEMAS
 from pipelines.sqlfiles import create_objects
@@ -157,9 +158,20 @@ def load_communes(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
         links.extend([u.unit_key, k, i == 0] for i, k in enumerate(u.successors) if k in by_key)
     con.execute("delete from communes")
     con.execute("delete from unit_successors")
-    con.executemany(
-        f"insert into communes ({', '.join(COMMUNE_FIELDS)}) values ({', '.join('?' * len(COMMUNE_FIELDS))})", rows
-    )
-    if links:
-        con.executemany("insert into unit_successors (old_key, new_key, is_default) values (?, ?, ?)", links)
+    # one Arrow insert per table: executemany costs ~3 ms a row here (1.7 s for a province's units)
+    _insert_columns(con, "communes", COMMUNE_FIELDS, rows)
+    _insert_columns(con, "unit_successors", ["old_key", "new_key", "is_default"], links)
     run_file(con, "staging/migrate_unit_keys.sql")
+
+
+def _insert_columns(con: duckdb.DuckDBPyConnection, table: str, names: list[str], rows: list[list[object]]) -> None:
+    """Insert rows (lists in the order of `names`) by column name, through one Arrow table; the
+    table's own column types decide the casts."""
+    if not rows:
+        return
+    data = pa.table({n: [r[i] for r in rows] for i, n in enumerate(names)})
+    con.register("_rows_arrow", data)
+    try:
+        con.execute(f"insert into {table} by name select * from _rows_arrow")
+    finally:
+        con.unregister("_rows_arrow")
