@@ -312,6 +312,50 @@ def export(
 
 
 @app.command()
+def aggregates(
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Thư mục chung của các tỉnh (mặc định data/out/aggregates).")
+    ] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Xuất số liệu tổng hợp theo đơn vị (Biểu 06, chỉ số; không có hồ sơ) cho bản tổng hợp toàn quốc."""
+    from pipelines.cli_national import aggregates_lines
+    from pipelines.outputs.aggregates import export_aggregates
+    from pipelines.outputs.figures import FiguresError
+
+    settings = _settings(config, db=db)
+    try:
+        res = export_aggregates(settings.db, out or Path(settings.out) / "aggregates")
+    except FiguresError as exc:
+        _fail(str(exc), getattr(exc, "exit_code", EXIT_DATA))
+    for line in aggregates_lines(res):
+        typer.echo(line)
+
+
+@app.command()
+def rollup(
+    sources: Annotated[list[Path], typer.Argument(help="Các thư mục số liệu tổng hợp của các tỉnh.")],
+    out_db: Annotated[Path, typer.Option("--db", help="Tệp DuckDB tổng hợp.")] = Path("data/national.duckdb"),
+    config: ConfigOption = None,
+) -> None:
+    """Tổng hợp số liệu theo đơn vị của nhiều tỉnh thành một kho DuckDB (toàn quốc), không cần hồ sơ."""
+    from pipelines.cli_national import rollup_lines
+    from pipelines.outputs.national import RollupError, roll_up
+
+    settings = _settings(config)
+    missing = [s for s in sources if not Path(s).is_dir()]
+    if missing:
+        _fail(f"không có thư mục '{missing[0]}' — no such folder", EXIT_USAGE)
+    try:
+        res = roll_up(list(sources), out_db, settings.storage_version)
+    except RollupError as exc:
+        _fail(str(exc))
+    for line in rollup_lines(res):
+        typer.echo(line)
+
+
+@app.command()
 def restore(
     name: Annotated[str | None, typer.Argument(help="Tên bản sao lưu (mặc định: bản mới nhất).")] = None,
     list_only: Annotated[bool, typer.Option("--list", help="Chỉ liệt kê các bản sao lưu.")] = False,

@@ -8,6 +8,7 @@ again on every run so the warehouse always holds the rules that built it.
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -59,9 +60,7 @@ def load_reference(con: duckdb.DuckDBPyConnection, table: str) -> int:
     with open(SCHEMAS / file, encoding="utf-8", newline="") as fh:
         rows = [[_value(r[src]) for src in columns.values()] for r in csv.DictReader(fh)]
     con.execute(f"delete from {table}")
-    names = ", ".join(columns)
-    marks = ", ".join("?" * len(columns))
-    con.executemany(f"insert into {table} ({names}) values ({marks})", rows)
+    _insert_columns(con, table, list(columns), rows)
     return len(rows)
 
 
@@ -164,7 +163,9 @@ def load_communes(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     run_file(con, "staging/migrate_unit_keys.sql")
 
 
-def _insert_columns(con: duckdb.DuckDBPyConnection, table: str, names: list[str], rows: list[list[object]]) -> None:
+def _insert_columns(
+    con: duckdb.DuckDBPyConnection, table: str, names: list[str], rows: Sequence[Sequence[object]]
+) -> None:
     """Insert rows (lists in the order of `names`) by column name, through one Arrow table; the
     table's own column types decide the casts."""
     if not rows:

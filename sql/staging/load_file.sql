@@ -12,14 +12,14 @@
 -- 1. the files' rows; file_row_number is each row's own position in its staged file (unique
 -- within the file, unlike sheet + row number, which a broken reader could repeat)
 create or replace temp macro incoming(paths) as table
-select
-    r.* exclude (filename),
-    b.sha,
-    b.file,
-    b.snapshot_at,
-    b.file_seq
-from read_parquet(paths, filename = true, file_row_number = true) as r
-inner join load_batch as b on r.filename = b.rows_path;
+    select
+        r.* exclude (filename),
+        b.sha,
+        b.file,
+        b.snapshot_at,
+        b.file_seq
+    from read_parquet(paths, filename = true, file_row_number = true) as r
+    inner join load_batch as b on r.filename = b.rows_path;
 
 -- 2. the same case twice in one file: identical rows collapse, conflicting rows all go to quarantine.
 -- Only ids that occur more than once in a file are fingerprinted (everything but the position in
@@ -91,9 +91,9 @@ from (
 where variants > 1 or copy > 1;
 
 create or replace temp macro incoming_final(paths) as table
-select i.* exclude (file_row_number)
-from incoming(paths) as i
-anti join incoming_dropped as d on i.sha = d.sha and i.file_row_number = d.file_row_number;
+    select i.* exclude (file_row_number)
+    from incoming(paths) as i
+    anti join incoming_dropped as d on i.sha = d.sha and i.file_row_number = d.file_row_number;
 
 -- 3a. the earliest date whose figures these files can change (the incremental rebuild starts there)
 create temp table if not exists touched_since (ts timestamp);
@@ -113,14 +113,14 @@ group by case_id
 having count(*) > 1;
 
 create or replace temp macro incoming_newest(paths) as table
-select f.*
-from incoming_final(paths) as f
-anti join batch_repeats as r on f.case_id = r.case_id
-union all by name
-select f.*
-from incoming_final(paths) as f
-semi join batch_repeats as r on f.case_id = r.case_id
-qualify row_number() over (partition by f.case_id order by f.snapshot_at desc, f.file_seq desc) = 1;
+    select f.*
+    from incoming_final(paths) as f
+    anti join batch_repeats as r on f.case_id = r.case_id
+    union all by name
+    select f.*
+    from incoming_final(paths) as f
+    semi join batch_repeats as r on f.case_id = r.case_id
+    qualify row_number() over (partition by f.case_id order by f.snapshot_at desc, f.file_seq desc) = 1;
 
 delete from cases
 where case_id in (

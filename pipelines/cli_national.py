@@ -1,0 +1,41 @@
+"""`tthc aggregates` and `tthc rollup`: what they print (the work is in outputs/)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipelines.outputs.aggregates import AggregatesExport
+from pipelines.outputs.national import RollupSummary
+
+
+def _n(v: int) -> str:
+    return f"{v:,}".replace(",", ".")
+
+
+def aggregates_lines(res: AggregatesExport) -> list[str]:
+    """The export in a few lines: where, which provinces, how many rows, which rules."""
+    lines = [f"Số liệu tổng hợp theo đơn vị (không có hồ sơ nào) → {res.out}"]
+    lines += [f"  {table}: {_n(n)} dòng" for table, n in res.rows.items()]
+    lines.append(f"  tỉnh (mã hiện nay): {', '.join(res.provinces) or 'không có'}")
+    lines.append(f"  phiên bản mã {res.code_version}, quy tắc {str(res.rules_hash)[:12]}")
+    return lines
+
+
+def rollup_lines(res: RollupSummary) -> list[str]:
+    lines = [
+        f"Tổng hợp {len(res.provinces)} tỉnh, {_n(res.units)} đơn vị, {_n(res.report_rows)} dòng Biểu 06 → {res.db}",
+    ]
+    for code, name, version, rules in res.provinces:
+        lines.append(f"  {code} {name}: phiên bản {version}, quy tắc {rules[:12]}")
+    if res.mixed_rules:
+        lines.append(
+            "  Chú ý: các tỉnh được tính theo quy tắc khác nhau (rules hash khác): số liệu chưa so sánh được "
+            "cho đến khi mọi tỉnh chạy cùng phiên bản — provinces built by different rules"
+        )
+    if res.conflicts:
+        lines.append(
+            f"  Chú ý: {_n(res.conflicts)} dòng có trong số liệu của hơn một tỉnh; lấy bản xuất mới hơn "
+            "(xem bảng rollup_conflicts)"
+        )
+    lines.append(f"Mở: duckdb -readonly {Path(res.db)}")
+    return lines
