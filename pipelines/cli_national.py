@@ -6,6 +6,8 @@ from pathlib import Path
 
 from pipelines.outputs.aggregates import AggregatesExport
 from pipelines.outputs.national import RollupSummary
+from pipelines.pool import Deployed
+from pipelines.rules.text import strip_diacritics
 
 
 def _n(v: int) -> str:
@@ -39,3 +41,16 @@ def rollup_lines(res: RollupSummary) -> list[str]:
         )
     lines.append(f"Mở: duckdb -readonly {Path(res.db)}")
     return lines
+
+
+def queue_name(province: str) -> str:
+    """A province's work queue: its name without diacritics, "ninh-binh"."""
+    return "-".join(strip_diacritics(province).lower().split())
+
+
+def deploy_lines(d: Deployed, api_url: str) -> list[str]:
+    return [
+        f"Đã đăng ký {d.name} trên work pool '{d.work_pool}', hàng đợi '{d.work_queue}' ({api_url})",
+        f"Trên máy của tỉnh: prefect worker start --pool {d.work_pool} --work-queue {d.work_queue}",
+        f"Chạy ngay: prefect deployment run '{d.name}'",
+    ]

@@ -84,6 +84,9 @@ class Settings:
     # DuckDB storage format of the published file: analysts' CLI, JDBC (DBeaver), R and BI drivers
     # are DuckDB 1.4/1.5, which cannot read the 2.0 default (storage version 69)
     storage_version: str = "v1.4.0"
+    # the folder shared with the national roll-up: after each nightly run the province's per-unit
+    # aggregates (no case) are written there (tthc aggregates); "" writes none
+    aggregates_out: str = ""
     sources: dict[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
