@@ -27,8 +27,11 @@ def rollup_lines(res: RollupSummary) -> list[str]:
     lines = [
         f"Tổng hợp {len(res.provinces)} tỉnh, {_n(res.units)} đơn vị, {_n(res.report_rows)} dòng Biểu 06 → {res.db}",
     ]
-    for code, name, version, rules in res.provinces:
+    shown = res.provinces if len(res.provinces) <= 6 else res.provinces[:3]
+    for code, name, version, rules in shown:
         lines.append(f"  {code} {name}: phiên bản {version}, quy tắc {rules[:12]}")
+    if len(shown) < len(res.provinces):
+        lines.append(f"  … và {len(res.provinces) - len(shown)} tỉnh khác (bảng province_exports)")
     if res.mixed_rules:
         lines.append(
             "  Chú ý: các tỉnh được tính theo quy tắc khác nhau (rules hash khác): số liệu chưa so sánh được "

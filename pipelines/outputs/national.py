@@ -50,6 +50,14 @@ def _files(sources: list[Path], table: str) -> list[str]:
     return found
 
 
+def _first_of_each_province(paths: list[str]) -> list[str]:
+    """One file of every province folder (a folder is written whole by one export)."""
+    seen: dict[str, str] = {}
+    for p in paths:
+        seen.setdefault(str(Path(p).parent.parent), p)
+    return list(seen.values())
+
+
 def roll_up(sources: list[Path], db: Path, storage_version: str = "v1.4.0") -> RollupSummary:
     """Build the roll-up of every export found under `sources` into `db` (replaced whole)."""
     report_paths, indicator_paths = _files(sources, "report_form"), _files(sources, "indicators")
@@ -69,7 +77,11 @@ def roll_up(sources: list[Path], db: Path, storage_version: str = "v1.4.0") -> R
         create_objects(con, ["report_form_columns", "indicator_definitions", "tthc_indicator_value"])
         load_reference(con, "report_form_columns")
         load_reference(con, "indicator_definitions")
-        params = {"report_paths": report_paths, "indicator_paths": indicator_paths}
+        params = {
+            "report_paths": report_paths,
+            "indicator_paths": indicator_paths,
+            "first_paths": _first_of_each_province(report_paths),
+        }
         for step in STEPS:
             run_file(con, f"national/{step}", **params)
         summary = RollupSummary(db)
@@ -79,8 +91,8 @@ def roll_up(sources: list[Path], db: Path, storage_version: str = "v1.4.0") -> R
                 "select province_code, province_name, code_version, rules_hash from province_exports"
             ).fetchall()
         ]
-        summary.units = int(con.execute("select count(distinct unit_key) from report_form").fetchone()[0])  # type: ignore[index]
-        summary.report_rows = int(con.execute("select count(*) from report_form").fetchone()[0])  # type: ignore[index]
+        units, rows = con.execute("select count(distinct unit_key), count(*) from report_form").fetchone()  # type: ignore[misc]
+        summary.units, summary.report_rows = int(units), int(rows)
         summary.conflicts = int(con.execute("select count(*) from rollup_conflicts").fetchone()[0])  # type: ignore[index]
         con.execute("checkpoint")
         con.close()

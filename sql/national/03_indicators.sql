@@ -1,11 +1,17 @@
 -- Grain: unit × period × sector × indicator. Key: (unit_key, period, sector, indicator).
--- The provinces' indicator rows (numerator, denominator, value), unchanged; the newer export of
--- a unit wins as in report_form. Parameters: $indicator_paths.
+-- The provinces' indicator rows (numerator, denominator, value), unchanged; a unit exported by
+-- two provinces keeps the newer export's rows, as in report_form (rollup_conflicts).
+-- Parameters: $indicator_paths.
 create or replace table indicators as
-select * exclude (code_version, rules_hash, as_of)
-from read_parquet($indicator_paths, union_by_name = true, hive_partitioning = false)
-qualify
-    row_number() over (
-        partition by unit_key, period, sector, indicator order by as_of desc, province_code asc
-    ) = 1
-order by province_code, unit_key, period_start, period, sector nulls first, indicator;
+select r.* exclude (code_version, rules_hash, as_of)
+from read_parquet($indicator_paths, hive_partitioning = false) as r
+anti join rollup_conflicts as c
+    on r.unit_key = c.unit_key and r.period = c.period and r.sector is not distinct from c.sector
+union all by name
+select r.* exclude (code_version, rules_hash, as_of)
+from read_parquet($indicator_paths, hive_partitioning = false) as r
+semi join rollup_conflicts as c
+    on r.unit_key = c.unit_key and r.period = c.period and r.sector is not distinct from c.sector
+qualify row_number() over (
+    partition by r.unit_key, r.period, r.sector, r.indicator order by r.as_of desc, r.province_code asc
+) = 1;
