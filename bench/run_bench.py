@@ -1,11 +1,16 @@
-"""Benchmark harness (issue 5): the project's ingest against the raw floor, side by side.
+"""Benchmark of what users run (issue 21): whole `tthc` commands against floors measured in the
+same run, peak memory of the whole process tree, written to bench/RESULTS.md.
 
-    .venv/bin/python bench/run_bench.py            # all measurements, writes bench/RESULTS.md
-    .venv/bin/python bench/run_bench.py --quick    # smaller inputs, for trying changes
+    .venv/bin/python bench/run_bench.py             # everything (~30–60 min on 2 cores)
+    .venv/bin/python bench/run_bench.py --quick     # 100k-row inputs, 1M/2M-case warehouses
+    .venv/bin/python bench/run_bench.py --only run_csv_direct,noop
 
-Every measurement runs in its own child process (fresh memory, fresh caches of this process),
-timed by wall clock and measured for peak RSS through a wrapper that reads RUSAGE_CHILDREN.
-Inputs are written by the project's own generator (tools/sample/) into bench/data/.
+Every command runs in a fresh process, as a user types it, from a scratch folder under
+bench/work/ (settings through TTHC_* variables: nothing of data/ is touched). Wall time is the
+command's (interpreter start, imports and any Prefect server included). Memory is sampled every
+20 ms over the command and all its descendants (/proc, resident set summed over the tree), so a
+worker process or a Prefect server counts. Inputs are written by the project's own generator
+(tools/sample/) into bench/data/ once.
 """
 
 from __future__ import annotations
@@ -15,378 +20,477 @@ import json
 import os
 import platform
 import re
+import shutil
+import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-
-# what a measured run keeps (archived inputs, backups, the secret key) goes to bench/work/site, never
-# to the checkout's data/ (the defaults are relative to the working folder); every child inherits it
-for _name, _sub in {"INPUT_ARCHIVE": "inputs", "BACKUPS": "backups", "SECRET_KEY": "secret.key"}.items():
-    os.environ.setdefault(f"TTHC_{_name}", str(ROOT / "bench" / "work" / "site" / _sub))
-os.environ.setdefault("TTHC_INBOX_ARCHIVE", "")
 DATA = ROOT / "bench" / "data"
 WORK = ROOT / "bench" / "work"
 PY = sys.executable
-
-WRAP = (
-    "import resource, subprocess, sys, time, json;"
-    "t = time.perf_counter(); r = subprocess.run(sys.argv[1:], capture_output=True, text=True);"
-    "dt = time.perf_counter() - t;"
-    "print(json.dumps({'seconds': dt, 'rss_mb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,"
-    " 'rc': r.returncode, 'out': r.stdout[-4000:], 'err': r.stderr[-2000:]}))"
-)
+TTHC = str(Path(PY).with_name("tthc"))
+sys.path.insert(0, str(ROOT))
 
 
-def measure(cmd: list[str], env: dict | None = None, repeat: int = 1) -> dict:
-    """Median wall time and max peak RSS of `cmd` over `repeat` runs, each in a fresh process."""
-    runs = []
-    for _ in range(repeat):
-        out = subprocess.run([PY, "-c", WRAP, *cmd], capture_output=True, text=True, env=env or os.environ.copy())
-        res = json.loads(out.stdout.strip().splitlines()[-1])
-        if res["rc"] != 0:
-            raise RuntimeError(f"{cmd} failed: {res['err']}")
-        runs.append(res)
-    runs.sort(key=lambda r: r["seconds"])
-    mid = runs[len(runs) // 2]
-    return {
-        "seconds": round(mid["seconds"], 2),
-        "rss_mb": round(max(r["rss_mb"] for r in runs)),
-        "out": mid["out"],
-        "runs": [round(r["seconds"], 2) for r in runs],
-    }
+# ---------------------------------------------------------------------------------------------
+# measuring a command: wall time and the peak resident memory of its whole process tree
 
 
-def py(code: str) -> list[str]:
-    return [PY, "-c", textwrap.dedent(code)]
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as fh:
+            return [int(p) for p in fh.read().split()]
+    except OSError:
+        return []
 
 
-def ensure_inputs(csv_rows: int, xlsx_rows: int, big_rows: int) -> dict[str, Path]:
+def _tree_rss_kb(root: int) -> int:
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        try:
+            with open(f"/proc/{pid}/statm") as fh:
+                total += int(fh.read().split()[1]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
+        except (OSError, IndexError, ValueError):
+            continue
+        todo += _children(pid)
+    return total
+
+
+def measure(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 3600) -> dict:
+    """Run `cmd` once; wall seconds, peak tree RSS (MB), exit code and the tail of its output."""
+    env = env or os.environ.copy()
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+    )
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
+            done.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, _ = proc.communicate()
+    seconds = time.perf_counter() - t0
+    done.set()
+    sampler.join()
+    return {"seconds": round(seconds, 2), "tree_mb": round(peak[0] / 1024), "rc": proc.returncode, "out": out[-3000:]}
+
+
+def median_of(n: int, fn: Callable[[], dict]) -> dict:
+    runs = sorted((fn() for _ in range(n)), key=lambda r: r["seconds"])
+    mid = dict(runs[len(runs) // 2])
+    mid["runs"] = [r["seconds"] for r in runs]
+    mid["tree_mb"] = max(r["tree_mb"] for r in runs)
+    return mid
+
+
+def work_seconds(out: str) -> float | None:
+    """The run's own time as `tthc run` prints it ("Thời gian: 6,2 s")."""
+    found = re.search(r"Thời gian: ([\d.,]+) s", " ".join(out.split()))
+    return float(found.group(1).replace(".", "").replace(",", ".")) if found else None
+
+
+# ---------------------------------------------------------------------------------------------
+# the environment of a command: a scratch site, never data/
+
+
+def site(name: str, **extra: str) -> dict[str, str]:
+    root = WORK / name
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TTHC_", "PREFECT_"))}
+    env.update(
+        TTHC_CONFIG=str(root / "none.toml"),
+        TTHC_DB=str(root / "warehouse.duckdb"),
+        TTHC_STAGE=str(root / "stage"),
+        TTHC_OUT=str(root / "out"),
+        TTHC_INBOX=str(root / "inbox"),
+        TTHC_BACKUPS=str(root / "backups"),
+        TTHC_INPUT_ARCHIVE=str(root / "archive" / "inputs"),
+        TTHC_INBOX_ARCHIVE="",
+        TTHC_PREFECT_HOME=str(root / "prefect"),
+        TTHC_PREFECT_PORT=str(_free_port()),
+        TTHC_SETTLE_SECONDS="0",
+        TTHC_MAX_FILE_MB="8192",
+        PREFECT_HOME=str(root / "prefect"),
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+    )
+    env.update(extra)
+    return env
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def tthc(*args: str) -> list[str]:
+    return [TTHC, *args]
+
+
+# ---------------------------------------------------------------------------------------------
+# inputs
+
+
+def inputs(quick: bool) -> dict[str, Path]:
+    from tools.sample import write_big_csv, write_big_xlsx
+
     DATA.mkdir(parents=True, exist_ok=True)
-    files = {
+    csv_rows, xlsx_rows, big_rows, year_rows = (
+        (100_000, 20_000, 1_000_000, 600_000) if quick else (1_000_000, 200_000, 10_000_000, 5_000_000)
+    )
+    f = {
         "csv": DATA / f"cases_{csv_rows}.csv",
         "xlsx": DATA / f"cases_{xlsx_rows}.xlsx",
         "big_csv": DATA / f"cases_{big_rows}.csv",
         "inc": DATA / "increment_10000.csv",
+        "year": DATA / f"year_{year_rows}",
     }
-    sys.path.insert(0, str(ROOT))
-    from tools.sample import write_big_csv, write_big_xlsx
+    if not f["csv"].exists():
+        write_big_csv(f["csv"], csv_rows, seed=1)
+    if not f["xlsx"].exists():
+        write_big_xlsx(f["xlsx"], xlsx_rows, seed=2)
+    if not f["big_csv"].exists():
+        write_big_csv(f["big_csv"], big_rows, seed=3)
+    if not f["inc"].exists():
+        write_big_csv(f["inc"], 10_000, seed=4)
+    if not f["year"].exists():
+        _year_files(f["year"], year_rows)
+    return f
 
-    if not files["csv"].exists():
-        write_big_csv(files["csv"], csv_rows, seed=1)
-    if not files["xlsx"].exists():
-        write_big_xlsx(files["xlsx"], xlsx_rows, seed=2)
-    if big_rows and not files["big_csv"].exists():
-        write_big_csv(files["big_csv"], big_rows, seed=3)
-    if not files["inc"].exists():
-        write_big_csv(files["inc"], 10_000, seed=4)
-    return files
+
+def _year_files(folder: Path, rows: int, files: int = 60) -> None:
+    """A large province's year as its offices send it: `files` exports (one per sector and
+    month), cut from one generated export so every case id stays unique."""
+    from tools.sample import write_big_csv
+
+    whole = folder.with_suffix(".csv")
+    write_big_csv(whole, rows, seed=5)
+    tmp = folder.with_name(folder.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    with whole.open(encoding="utf-8-sig", newline="") as src:
+        head = [src.readline() for _ in range(6)]  # title block, blank line, header
+        per = rows // files + 1
+        for i in range(files):
+            with (tmp / f"ho-so-{i + 1:02d}.csv").open("w", encoding="utf-8-sig", newline="") as out:
+                out.writelines(head)
+                for _ in range(per):
+                    line = src.readline()
+                    if not line or not line[0].isdigit():
+                        break
+                    out.write(line)
+    whole.unlink()
+    tmp.rename(folder)
+
+
+# ---------------------------------------------------------------------------------------------
+# floors: the least work anyone could do with the same bytes, in a fresh process
 
 
 def floor_csv(path: Path) -> dict:
-    return measure(
-        py(f"""
-        import time, json
+    code = f"""
         import pyarrow as pa, pyarrow.csv as pc, duckdb
-        t0 = time.perf_counter()
         ro = pc.ReadOptions(skip_rows=5, block_size=1 << 24)
-        names = pc.open_csv('{path}', read_options=ro, parse_options=pc.ParseOptions(delimiter=';', invalid_row_handler=lambda r: 'skip')).schema.names
-        t = pc.read_csv('{path}', read_options=ro, parse_options=pc.ParseOptions(delimiter=';', invalid_row_handler=lambda r: 'skip'),
+        po = pc.ParseOptions(delimiter=';', invalid_row_handler=lambda r: 'skip')
+        names = pc.open_csv({str(path)!r}, read_options=ro, parse_options=po).schema.names
+        t = pc.read_csv({str(path)!r}, read_options=ro, parse_options=po,
                         convert_options=pc.ConvertOptions(column_types={{n: pa.string() for n in names}}))
-        duckdb.sql("select \\"Don vi xu ly\\", count(*) from t group by 1").fetchall()
-        print(json.dumps({{'work_s': time.perf_counter() - t0, 'rows': t.num_rows}}))
-    """),
-        repeat=3,
-    )
+        duckdb.sql('select "Don vi xu ly", count(*) from t group by 1').fetchall()
+    """
+    return median_of(3, lambda: measure([PY, "-c", textwrap.dedent(code)]))
 
 
 def floor_xlsx(path: Path) -> dict:
-    return measure(
-        py(f"""
-        import time, json
+    code = f"""
         import fastexcel, duckdb
-        t0 = time.perf_counter()
-        t = fastexcel.read_excel('{path}').load_sheet(0, header_row=None, dtypes='string').to_arrow()
-        duckdb.sql("select count(*) from t").fetchall()
-        print(json.dumps({{'work_s': time.perf_counter() - t0, 'rows': t.num_rows}}))
-    """),
-        repeat=3,
-    )
+        t = fastexcel.read_excel({str(path)!r}).load_sheet(0, header_row=None, dtypes='string').to_arrow()
+        duckdb.sql('select count(*) from t').fetchall()
+    """
+    return median_of(3, lambda: measure([PY, "-c", textwrap.dedent(code)]))
 
 
-def stage_only(path: Path) -> dict:
-    """Extract + parse + validate to Parquet (the per-file work), with pandera's own share."""
-    return measure(
-        py(f"""
-        import time, json
+# ---------------------------------------------------------------------------------------------
+# a big warehouse made directly in DuckDB (the registry's units of today, three years of dates)
+
+
+def big_warehouse(db: Path, n: int) -> dict:
+    code = f"""
+        import duckdb, time
+        from datetime import datetime
         from pathlib import Path
-        import pipelines.transform.stage as st
-        spent = [0.0]
-        inner = st.row_reasons
-        def timed(frame):
-            t = time.perf_counter(); r = inner(frame); spent[0] += time.perf_counter() - t; return r
-        st.row_reasons = timed
         from pipelines.config import Settings
-        s = Settings.load(config_file=Path('/nonexistent'), stage=Path('{WORK}/stage-only'))
-        t = time.perf_counter(); res = st.stage_file(Path('{path}'), s)
-        print(json.dumps({{'stage_s': time.perf_counter() - t, 'pandera_s': spent[0], 'rows': res.rows_read}}))
-    """),
-        repeat=1,
-    )
-
-
-def run_cmd(path: Path, db: Path, prefect: bool, api_url: str | None = None) -> dict:
-    """The whole command in a fresh process; `work_s` is the run's own time as it prints it
-    ("Thời gian: …"), i.e. without interpreter start, imports and (with Prefect) server start."""
-    env = dict(
-        os.environ, TTHC_DB=str(db), TTHC_STAGE=str(WORK / "stage"), TTHC_CONFIG="/nonexistent", TTHC_MAX_FILE_MB="4096"
-    )
-    if api_url:
-        env["PREFECT_API_URL"] = api_url
-    if db.exists():
-        db.unlink()
-    cmd = [str(Path(PY).parent / "tthc"), "run", str(path)] + ([] if prefect else ["--no-prefect"])
-    res = measure(cmd, env=env)
-    found = re.search(r"Thời gian: ([\d.,]+) s", res["out"].replace("\n", " "))
-    res["work_s"] = float(found.group(1).replace(".", "").replace(",", ".")) if found else None
+        from pipelines.sqlfiles import rules_hash
+        from pipelines.warehouse import build, init_schema, load_communes
+        s = Settings.load(config_file=Path('/nonexistent'))
+        con = duckdb.connect({str(db)!r}, config={{'storage_compatibility_version': s.storage_version}})
+        init_schema(con, s); load_communes(con, s)
+        units = con.execute("select unit_key, commune_code, commune_name from communes "
+                            "where era = '2025' order by unit_key").fetchall()
+        con.execute('''insert into cases by name
+            select 'BENCH-' || i as case_id, (['1.001193','2.000815','1.004859'])[(i % 3) + 1] as procedure_code,
+                (['Đăng ký khai sinh','Chứng thực bản sao','Thay đổi, cải chính hộ tịch'])[(i % 3) + 1] as procedure_name,
+                (['Hộ tịch','Chứng thực','Bảo trợ xã hội','Đất đai','Người có công'])[(i % 5) + 1] as sector,
+                'UBND ' || ($names)[(i % $n) + 1] as agency, ($codes)[(i % $n) + 1] as commune_code,
+                ($names)[(i % $n) + 1] as commune_name, ($keys)[(i % $n) + 1] as unit_key,
+                case when i % 6 = 0 then 'offline' else 'online' end as channel, 'full' as service_level,
+                r as received_at, r + interval 3 day as due_at,
+                case when i % 50 = 0 then null else r + to_minutes((i * 7919) % 6000) end as finished_at,
+                case when i % 50 = 0 then null else r + to_minutes((i * 7919) % 6000 + 600) end as returned_at,
+                case when i % 50 = 0 then 'processing' else 'returned' end as status,
+                i % 10 <> 0 as is_digitized, case when i % 3 = 0 then 20000 else 0 end as fee_amount,
+                case when i % 3 = 0 then i % 4 <> 0 end as is_paid_online, i % 7 <> 0 as has_e_result,
+                null as note, 'ho-so-' || (i % 60) || '.csv' as source_file, sha256((i % 60)::varchar) as source_sha256,
+                'Sheet1' as source_sheet, i as source_row, timestamp '2026-11-06 07:30' as snapshot_at,
+                (i % 60) + 1 as file_seq, timestamp '2026-11-06 08:00' as ingested_at
+            from (select i, timestamp '2023-12-01 07:00' + to_seconds((i * 97) % (3 * 365 * 86400)) as r
+                  from range({n}) t(i))''',
+            {{'codes': [u[1] for u in units], 'names': [u[2] for u in units], 'keys': [u[0] for u in units],
+              'n': len(units)}})
+        con.execute('''insert into runs by name select 'bench' as run_id, now() as started_at, now() as finished_at,
+            'succeeded' as status, timestamp '2026-11-06 08:00' as as_of, 'bench' as code_version,
+            ? as rules_hash, 'full' as build_mode''', [rules_hash()])
+        t = time.perf_counter(); build(con, datetime(2026, 11, 6, 8, 0)); print('rebuild', time.perf_counter() - t)
+        con.execute('checkpoint'); con.close()
+    """
+    db.unlink(missing_ok=True)
+    res = measure([PY, "-c", textwrap.dedent(code)], cwd=ROOT)
+    found = re.search(r"rebuild ([\d.]+)", res["out"])
+    res["rebuild_s"] = round(float(found.group(1)), 2) if found else None
+    res["size_mb"] = round(db.stat().st_size / 2**20) if db.exists() else None
     return res
 
 
-@contextmanager
-def prefect_server() -> Iterator[str]:
-    """A Prefect server started for the measurement (as the nightly service would use one)."""
-    home = WORK / "prefect-home"
-    home.mkdir(parents=True, exist_ok=True)
-    port = 4299
-    env = dict(os.environ, PREFECT_HOME=str(home))
-    proc = subprocess.Popen(
-        [str(Path(PY).parent / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+# ---------------------------------------------------------------------------------------------
+# synthetic provincial aggregates for the national roll-up
+
+
+def national_inputs(folder: Path, provinces: int = 34, units: int = 3321, months: int = 36) -> Path:
+    """Per-unit aggregates as `tthc aggregates` writes them, for every unit of the country and
+    `months` months (4 sector rows a unit and month, 11 indicators), made directly in DuckDB."""
+    import duckdb
+
+    if folder.exists():
+        return folder
+    folder.mkdir(parents=True)
+    tail = "'0.6.0' as code_version, 'bench' as rules_hash, timestamp '2026-12-01 02:00' as as_of"
+    opts = "(format parquet, partition_by (province_code, period), write_partition_columns true)"
+    con = duckdb.connect()
+    con.execute(
+        f"create table u as select i as n, lpad((i % {provinces} + 1)::varchar, 2, '0') as province_code, "
+        f"lpad(i::varchar, 5, '0') || '@2025' as unit_key from range({units}) t(i)"
     )
-    url = f"http://127.0.0.1:{port}/api"
-    try:
-        for _ in range(120):
+    con.execute(
+        "create table p as select strftime(d, '%Y-%m') as period, d::date as period_start, "
+        "(d + interval 1 month - interval 1 day)::date as period_end "
+        f"from range(date '2024-01-01', date '2024-01-01' + interval {months} month, interval 1 month) t(d)"
+    )
+    con.execute(
+        "copy (select u.unit_key, split_part(u.unit_key, '@', 1) as commune_code, 'Đơn vị ' || u.n as commune_name, "
+        "p.period, p.period_start, p.period_end, s.sector, (u.n * 7 + 13) % 300 as received_total, "
+        "(u.n * 5) % 200 as received_online, (u.n * 2) % 100 as received_offline, u.n % 20 as carried_over, "
+        "(u.n * 3) % 250 as resolved_total, (u.n * 3) % 200 as resolved_early, u.n % 40 as resolved_on_time, "
+        "u.n % 10 as resolved_late, u.n % 30 as in_progress_total, u.n % 25 as in_progress_on_time, "
+        "u.n % 5 as in_progress_overdue, 0 as withdrawn_stopped, 0 as refused_at_intake, "
+        "0 as received_channel_unknown, u.province_code, 'Tỉnh ' || u.province_code as province_name, "
+        f"{tail} from u, p, (select unnest([null, 'Hộ tịch', 'Chứng thực', 'Đất đai']) as sector) s) "
+        f"to '{folder.as_posix()}/report_form' {opts}"
+    )
+    indicators = [
+        "early_pct", "on_time_pct", "late_pct", "timely_pct", "online_pct", "digitized_pct", "paid_online_pct",
+        "e_result_pct", "avg_resolution_days", "resolved_online", "resolved_digitized",
+    ]  # fmt: skip
+    con.execute(
+        "copy (select u.unit_key, split_part(u.unit_key, '@', 1) as commune_code, 'Đơn vị ' || u.n as commune_name, "
+        "p.period, p.period_start, p.period_end, null::varchar as sector, i.indicator, "
+        "((u.n * 3) % 200)::double as numerator, ((u.n * 3) % 250 + 1)::double as denominator, 0.0 as value, "
+        f"u.province_code, 'Tỉnh ' || u.province_code as province_name, {tail} "
+        "from u, p, (select unnest($i) as indicator) i) "
+        f"to '{folder.as_posix()}/indicators' {opts}",
+        {"i": indicators},
+    )
+    con.close()
+    return folder
+
+
+# ---------------------------------------------------------------------------------------------
+# a running `tthc serve` (the nightly set-up) for the measurements that need one
+
+
+class Serve:
+    def __init__(self, env: dict[str, str]):
+        self.env = env
+        self.api = f"http://127.0.0.1:{env['TTHC_PREFECT_PORT']}/api"
+        self.proc = subprocess.Popen(
+            tthc("serve", "--cron", "0 3 1 1 *"),
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+
+    def __enter__(self) -> Serve:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(url + "/health", timeout=1) as r:
+                with urllib.request.urlopen(self.api + "/health", timeout=1) as r:
                     if r.status == 200:
-                        break
+                        time.sleep(3)  # the deployment registers after the server answers
+                        return self
             except OSError:
                 time.sleep(0.5)
-        else:
-            raise RuntimeError("the Prefect server did not start")
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        raise RuntimeError("tthc serve did not bring its server up")
+
+    def __exit__(self, *exc: object) -> None:
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
 
 
-def build_10m(db: Path, n: int) -> dict:
-    """A warehouse of n cases made directly in DuckDB (realistic dates and mixes), then a rebuild."""
-    return measure(
-        py(f"""
-        import time, json, duckdb
-        from datetime import datetime
-        from pipelines.warehouse import init_schema, build
-        from pipelines.config import Settings
-        from pipelines.warehouse import load_communes
-        con = duckdb.connect('{db}')
-        init_schema(con)
-        load_communes(con, Settings.load(config_file=None))
-        con.execute('''insert into cases (case_id, procedure_code, procedure_name, sector, agency, commune_code,
-                commune_name, channel, service_level, received_at, due_at, finished_at, returned_at, status,
-                is_digitized, fee_amount, is_paid_online, has_e_result, note, source_file, source_sha256,
-                source_sheet, source_row, snapshot_at, file_seq, ingested_at, unit_key)
-            select
-                '000.' || (i % 7) || '.H40-' || i as case_id, '1.001193', 'Thủ tục đăng ký khai sinh',
-                (['Hộ tịch','Chứng thực','Bảo trợ xã hội','Đất đai','Người có công'])[(i % 5) + 1],
-                'UBND xã', (['13711','13717','13720','13723','13726','13732','13735'])[(i % 7) + 1],
-                (['Mỹ Hà','Mỹ Thắng','Mỹ Trung','Mỹ Tân','Mỹ Phúc','Mỹ Thuận','Mỹ Lộc'])[(i % 7) + 1],
-                case when i % 6 = 0 then 'direct' else 'online' end, 'full',
-                r, r + interval 3 day,
-                case when i % 50 = 0 then null else r + to_minutes((i * 7919) % 6000) end,
-                null, case when i % 50 = 0 then 'processing' else 'returned' end,
-                i % 10 <> 0, case when i % 3 = 0 then 20000 else 0 end, i % 3 = 0, true, null,
-                'bench', 'x', null, i, timestamp '2025-01-06 07:30', 1, timestamp '2025-01-06 08:00',
-                (['13711','13717','13720','13723','13726','13732','13735'])[(i % 7) + 1] || '@2024'
-            from (select i, timestamp '2022-01-01 07:00' + to_seconds((i * 97) % (3 * 365 * 86400)) as r
-                  from range({n}) t(i))''')
-        con.execute('checkpoint')
-        con.execute("set enable_progress_bar = false")
-        new_seq = con.execute('select max(file_seq) + 1 from cases').fetchone()[0]
-        t = time.perf_counter(); build(con, datetime(2025, 1, 6, 8, 0), new_since_seq=new_seq)
-        rebuild = time.perf_counter() - t
-        from pipelines.sqlfiles import run_file
-        t = time.perf_counter(); run_file(con, 'checks/unique_case_ids.sql', since_seq=0).fetchall()
-        unique_all = time.perf_counter() - t
-        rows = con.execute('select count(*) from report_form').fetchone()[0]
-        con.close()
-        print(json.dumps({{'rebuild_s': rebuild, 'unique_all_s': unique_all, 'report_rows': rows}}))
-    """)
-    )
+# ---------------------------------------------------------------------------------------------
+# the measurements
 
 
-def increment(db: Path, inc: Path) -> dict:
-    env = dict(os.environ, TTHC_DB=str(db), TTHC_STAGE=str(WORK / "stage"), TTHC_CONFIG="/nonexistent")
-    res = measure([str(Path(PY).parent / "tthc"), "run", str(inc), "--no-prefect"], env=env)
-    found = re.search(r"Thời gian: ([\d.,]+) s", res["out"].replace("\n", " "))
-    res["work_s"] = float(found.group(1).replace(".", "").replace(",", ".")) if found else None
-    return res
+def measurements(f: dict[str, Path], quick: bool) -> dict[str, Callable[[], dict]]:
+    wh_small, wh_big = (1_000_000, 2_000_000) if quick else (10_000_000, 50_000_000)
 
+    def run(name: str, path: Path, *opts: str, **extra: str) -> dict:
+        env = site(name, **extra)
+        r = measure(tthc("run", str(path), *opts), env=env)
+        r["work_s"] = work_seconds(r["out"])
+        return r
 
-def last_json(out: str) -> dict:
-    for line in reversed(out.strip().splitlines()):
-        if line.startswith("{"):
-            return json.loads(line)
-    return {}
+    def run_serve() -> dict:
+        env = site("serve")
+        with Serve(env):
+            r = measure(tthc("run", str(f["csv"])), env=env)
+        r["work_s"] = work_seconds(r["out"])
+        return r
 
+    def noop() -> dict:
+        env = site("noop")
+        first = measure(tthc("run", str(f["csv"]), "--no-prefect"), env=env)
+        db = Path(env["TTHC_DB"])
+        before = (db.stat().st_ino, db.stat().st_mtime_ns)
+        backups = sorted(os.listdir(env["TTHC_BACKUPS"])) if Path(env["TTHC_BACKUPS"]).is_dir() else []
+        r = median_of(3, lambda: measure(tthc("run", str(f["csv"])), env=env))
+        after = (db.stat().st_ino, db.stat().st_mtime_ns)
+        r["published_again"] = before != after
+        r["backups_changed"] = backups != (
+            sorted(os.listdir(env["TTHC_BACKUPS"])) if Path(env["TTHC_BACKUPS"]).is_dir() else []
+        )
+        r["first_rc"] = first["rc"]
+        return r
 
-def versions() -> dict[str, str]:
-    import importlib.metadata as md
+    def increment(n: int) -> Callable[[], dict]:
+        def go() -> dict:
+            env = site(f"inc{n}")
+            db = Path(env["TTHC_DB"])
+            cached = DATA / f"warehouse_{n}.duckdb"
+            made = {}
+            if not cached.exists():
+                made = big_warehouse(cached, n)
+            shutil.copy2(cached, db)
+            r = measure(tthc("run", str(f["inc"])), env=env)
+            r["work_s"] = work_seconds(r["out"])
+            r["warehouse_mb"] = round(cached.stat().st_size / 2**20)
+            r["made"] = {k: v for k, v in made.items() if k != "out"}
+            return r
 
-    return {p: md.version(p) for p in ("pandas", "pandera", "duckdb", "pyarrow", "fastexcel", "prefect")}
+        return go
+
+    def national() -> dict:
+        src = national_inputs(DATA / "national_aggregates")
+        env = site("national")
+        return median_of(
+            3, lambda: measure(tthc("rollup", str(src), "--db", str(WORK / "national" / "n.duckdb")), env=env)
+        )
+
+    def year_curve() -> dict:
+        files = sorted(f["year"].glob("*.csv"))
+        points = []
+        for k in (6, 15, 30, 60):
+            env = site(f"year{k}")
+            inbox = Path(env["TTHC_INBOX"])
+            inbox.mkdir(parents=True)
+            for p in files[:k]:
+                os.link(p, inbox / p.name)
+            r = measure(tthc("run"), env=env)
+            r["files"], r["work_s"] = k, work_seconds(r["out"])
+            r["rows"] = sum(sum(1 for _ in p.open(encoding="utf-8-sig")) - 6 for p in files[:k])
+            points.append({k2: v for k2, v in r.items() if k2 != "out"})
+        return {"seconds": points[-1]["seconds"], "tree_mb": points[-1]["tree_mb"], "rc": 0, "out": "", "curve": points}
+
+    return {
+        "floor_csv": lambda: floor_csv(f["csv"]),
+        "run_csv_direct": lambda: run("direct", f["csv"], "--no-prefect"),
+        "run_csv": lambda: run("typed", f["csv"]),
+        "run_csv_serve": run_serve,
+        "floor_xlsx": lambda: floor_xlsx(f["xlsx"]),
+        "run_xlsx": lambda: run("xlsx", f["xlsx"]),
+        "run_sample_direct": lambda: median_of(3, lambda: run("sample-d", ROOT / "data" / "sample", "--no-prefect")),
+        "run_sample": lambda: median_of(3, lambda: run("sample", ROOT / "data" / "sample")),
+        "run_big_csv": lambda: run("big", f["big_csv"], "--no-prefect"),
+        "noop": noop,
+        "increment_small": increment(wh_small),
+        "increment_big": increment(wh_big),
+        "national": national,
+        "year": year_curve,
+    }
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--quick", action="store_true", help="100k csv, 20k xlsx, 1M warehouse")
-    ap.add_argument("--skip-10m-csv", action="store_true", help="skip the 10M-row CSV memory check")
-    ap.add_argument("--rewrite", action="store_true", help="rewrite RESULTS.md from its raw figures and NOTES.md")
+    ap.add_argument("--quick", action="store_true", help="small inputs, for trying a change")
+    ap.add_argument("--only", default="", help="comma-separated names of measurements")
+    ap.add_argument("--rewrite", action="store_true", help="RESULTS.md again from bench/work/results.json")
     args = ap.parse_args()
+    raw = WORK / "results.json"
     if args.rewrite:
-        rewrite()
-        return
-    csv_rows, xlsx_rows, wh_rows = (100_000, 20_000, 1_000_000) if args.quick else (1_000_000, 200_000, 10_000_000)
-    big_rows = 0 if (args.quick or args.skip_10m_csv) else 10_000_000
-    WORK.mkdir(parents=True, exist_ok=True)
-    files = ensure_inputs(csv_rows, xlsx_rows, big_rows)
-    r: dict[str, dict] = {}
-    print("floor csv …", flush=True)
-    r["floor_csv"] = floor_csv(files["csv"])
-    print("stage csv …", flush=True)
-    r["stage_csv"] = stage_only(files["csv"])
-    print("tthc run csv (no prefect) …", flush=True)
-    r["run_csv"] = run_cmd(files["csv"], WORK / "csv.duckdb", False)
-    print("tthc run csv (prefect, temporary server) …", flush=True)
-    r["run_csv_prefect"] = run_cmd(files["csv"], WORK / "csvp.duckdb", True)
-    print("tthc run csv (prefect, running server) …", flush=True)
-    with prefect_server() as url:
-        r["run_csv_prefect_server"] = run_cmd(files["csv"], WORK / "csvs.duckdb", True, api_url=url)
-    print("floor xlsx …", flush=True)
-    r["floor_xlsx"] = floor_xlsx(files["xlsx"])
-    print("stage xlsx …", flush=True)
-    r["stage_xlsx"] = stage_only(files["xlsx"])
-    if big_rows:
-        print("tthc run 10M csv (memory) …", flush=True)
-        r["run_big_csv"] = run_cmd(files["big_csv"], WORK / "big.duckdb", False)
-    print(f"warehouse of {wh_rows:,} cases …", flush=True)
-    db = WORK / "wh.duckdb"
-    for p in (db, db.with_name(db.name + ".wal")):
-        p.unlink(missing_ok=True)
-    r["build_wh"] = build_10m(db, wh_rows)
-    print("nightly increment …", flush=True)
-    r["increment"] = increment(db, files["inc"])
-    write_results(r, csv_rows, xlsx_rows, wh_rows, big_rows)
+        r = json.loads(raw.read_text(encoding="utf-8"))
+    else:
+        WORK.mkdir(parents=True, exist_ok=True)
+        files = inputs(args.quick)
+        todo = measurements(files, args.quick)
+        names = [n for n in args.only.split(",") if n] or list(todo)
+        r = json.loads(raw.read_text(encoding="utf-8")) if args.only and raw.exists() else {}
+        r["_meta"] = {"quick": args.quick, "when": time.strftime("%Y-%m-%d %H:%M"), "load": os.getloadavg()[0]}
+        for name in names:
+            print(f"{name} …", flush=True)
+            r[name] = todo[name]()
+            if r[name].get("rc") not in (0, None):
+                print(f"  exit {r[name]['rc']}: {r[name]['out'][-800:]}", flush=True)
+            raw.write_text(json.dumps(r, indent=1, ensure_ascii=False), encoding="utf-8")
+    write_results(r)
 
 
-def rewrite() -> None:
-    """RESULTS.md again from its own raw figures (after editing bench/NOTES.md): no re-measuring."""
-    text = (ROOT / "bench" / "RESULTS.md").read_text(encoding="utf-8")
-    raw = json.loads(text[text.index("```json") + 7 : text.rindex("```")])
-    r = {
-        k: {kk: vv for kk, vv in v.items() if kk != "detail"} | {"out": json.dumps(v["detail"])} for k, v in raw.items()
-    }
-    sizes = re.search(r"\(([\d,]+) rows\) \|", text), re.search(r"XLSX floor.*?\(([\d,]+) rows\)", text)
-    wh = re.search(r"over ([\d,]+) cases", text)
-    n = lambda m: int(m.group(1).replace(",", ""))
-    write_results(r, n(sizes[0]), n(sizes[1]), n(wh), 10_000_000 if "run_big_csv" in r else 0)
+def write_results(r: dict) -> None:
+    from bench.results import render
 
-
-def write_results(r: dict, csv_rows: int, xlsx_rows: int, wh_rows: int, big_rows: int) -> None:
-    d = {k: last_json(v["out"]) for k, v in r.items()}
-    fc_work, fx_work = d["floor_csv"].get("work_s", 0), d["floor_xlsx"].get("work_s", 0)
-    fc, fx = r["floor_csv"]["seconds"], r["floor_xlsx"]["seconds"]
-    st_csv, st_xlsx, wh = d["stage_csv"], d["stage_xlsx"], d["build_wh"]
-    run, pref, serv = r["run_csv"], r["run_csv_prefect"], r["run_csv_prefect_server"]
-    yes = lambda ok: "yes" if ok else "no"
-    lines = [
-        "# Benchmark results",
-        "",
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-        + ", ".join(f"{k} {v}" for k, v in versions().items())
-        + ".",
-        "Command: `.venv/bin/python bench/run_bench.py`" + (" --quick" if csv_rows < 1_000_000 else "") + ". "
-        "Every measurement is a fresh process: *whole* is its wall time (interpreter start and imports "
-        "included), *work* the time of the work itself, measured inside it (for `tthc run`, the "
-        "`Thời gian` it prints: hashing, extract, parse, validate, stage, load, rebuild, checks, publish). "
-        "Floors: median of 3.",
-        "",
-        "| measurement | work s | whole s | rows/s (work) | peak RSS MB | ratio | target | met |",
-        "|---|---|---|---|---|---|---|---|",
-        f"| CSV floor: pyarrow all-text read + one DuckDB group-by ({csv_rows:,} rows) | {fc_work:.2f} | {fc} | "
-        f"{csv_rows / max(fc_work, 1e-9):,.0f} | {r['floor_csv']['rss_mb']} | 1 | | |",
-        f"| CSV stage only: extract + parse + validate → Parquet | {st_csv.get('stage_s', 0):.2f} | "
-        f"{r['stage_csv']['seconds']} | {csv_rows / max(st_csv.get('stage_s', 1), 1e-9):,.0f} | "
-        f"{r['stage_csv']['rss_mb']} | {st_csv.get('stage_s', 0) / fc_work:.1f}× | | |",
-        f"| of which pandera row rules | {st_csv.get('pandera_s', 0):.2f} | | | | "
-        f"{100 * st_csv.get('pandera_s', 0) / max(st_csv.get('stage_s', 1), 1e-9):.0f} % of stage | must not dominate "
-        f"| {yes(st_csv.get('pandera_s', 0) < 0.5 * st_csv.get('stage_s', 1))} |",
-        f"| `tthc run --no-prefect` CSV: data work | {run['work_s']} | {run['seconds']} | "
-        f"{csv_rows / max(run['work_s'] or 1, 1e-9):,.0f} | {run['rss_mb']} | {(run['work_s'] or 0) / fc_work:.1f}× "
-        f"(whole {run['seconds'] / fc:.1f}×) | ≤ 2× floor | {yes((run['work_s'] or 99) <= 2 * fc_work)} |",
-        f"| `tthc run` CSV, Prefect temporary server (whole command) | {pref['work_s']} | {pref['seconds']} | | "
-        f"{pref['rss_mb']} | floor + {pref['seconds'] - fc:.1f} s | ≤ floor + 10 s | {yes(pref['seconds'] <= fc + 10)} |",
-        f"| `tthc run` CSV, Prefect server already running (whole command) | {serv['work_s']} | {serv['seconds']} | | "
-        f"{serv['rss_mb']} | floor + {serv['seconds'] - fc:.1f} s | ≤ floor + 10 s | {yes(serv['seconds'] <= fc + 10)} |",
-        f"| peak RSS of `tthc run` on the CSV | | | | {run['rss_mb']} | | ≤ 1536 MB | {yes(run['rss_mb'] <= 1536)} |",
-        f"| XLSX floor: fastexcel → Arrow + one DuckDB query ({xlsx_rows:,} rows) | {fx_work:.2f} | {fx} | "
-        f"{xlsx_rows / max(fx_work, 1e-9):,.0f} | {r['floor_xlsx']['rss_mb']} | 1 | | |",
-        f"| XLSX ingest: extract + parse + validate → Parquet | {st_xlsx.get('stage_s', 0):.2f} | "
-        f"{r['stage_xlsx']['seconds']} | {xlsx_rows / max(st_xlsx.get('stage_s', 1), 1e-9):,.0f} | "
-        f"{r['stage_xlsx']['rss_mb']} | {st_xlsx.get('stage_s', 0) / fx_work:.2f}× (whole "
-        f"{r['stage_xlsx']['seconds'] / fx:.2f}×) | ≤ 1.3× | {yes(st_xlsx.get('stage_s', 0) <= 1.3 * fx_work)} |",
-    ]
-    if big_rows:
-        b = r["run_big_csv"]
-        lines.append(
-            f"| `tthc run --no-prefect` {big_rows:,}-row CSV | {b['work_s']} | {b['seconds']} | "
-            f"{big_rows / max(b['work_s'] or b['seconds'], 1e-9):,.0f} | {b['rss_mb']} | | RSS ≤ 1536 MB "
-            f"| {yes(b['rss_mb'] <= 1536)} |"
-        )
-    inc = r["increment"]
-    lines += [
-        f"| rebuild report_form + indicators + identity checks over {wh_rows:,} cases | {wh.get('rebuild_s', 0):.2f} "
-        f"| | | {r['build_wh']['rss_mb']} | | ≤ 5 s | {yes(wh.get('rebuild_s', 99) <= 5)} |",
-        f"| (not in a nightly run) uniqueness scan of all {wh_rows:,} case ids | {wh.get('unique_all_s', 0):.2f} | | | | "
-        "| | |",
-        f"| nightly increment: 10,000-row file onto the {wh_rows:,}-case warehouse | {inc.get('work_s')} | "
-        f"{inc['seconds']} | | {inc['rss_mb']} | | ≤ 15 s end to end | {yes(inc['seconds'] <= 15)} |",
-        "",
-    ]
-    notes = ROOT / "bench" / "NOTES.md"  # the reading of the figures, written by hand
-    if notes.exists():
-        lines += [notes.read_text(encoding="utf-8").rstrip(), ""]
-    lines += [
-        "Raw figures:",
-        "",
-        "```json",
-        json.dumps(
-            {k: {kk: vv for kk, vv in v.items() if kk != "out"} | {"detail": d[k]} for k, v in r.items()},
-            indent=1,
-            ensure_ascii=False,
-        ),
-        "```",
-        "",
-    ]
-    (ROOT / "bench" / "RESULTS.md").write_text("\n".join(lines), encoding="utf-8")
-    print("\n".join(lines[:24]))
+    text = render(r, platform.machine(), os.cpu_count() or 0, platform.python_version())
+    (ROOT / "bench" / "RESULTS.md").write_text(text, encoding="utf-8")
+    print(text)
 
 
 if __name__ == "__main__":

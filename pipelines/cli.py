@@ -397,6 +397,95 @@ def export(
 
 
 @app.command()
+def aggregates(
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Thư mục chung của các tỉnh (mặc định data/out/aggregates).")
+    ] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Xuất số liệu tổng hợp theo đơn vị (Biểu 06, chỉ số; không có hồ sơ) cho bản tổng hợp toàn quốc."""
+    from pipelines.cli_national import aggregates_lines
+    from pipelines.outputs.aggregates import export_aggregates
+    from pipelines.outputs.figures import FiguresError
+
+    settings = _settings(config, db=db)
+    try:
+        res = export_aggregates(settings.db, out or Path(settings.out) / "aggregates")
+    except FiguresError as exc:
+        _fail(str(exc), getattr(exc, "exit_code", EXIT_DATA))
+    for line in aggregates_lines(res):
+        typer.echo(line)
+
+
+@app.command()
+def rollup(
+    sources: Annotated[list[Path], typer.Argument(help="Các thư mục số liệu tổng hợp của các tỉnh.")],
+    out_db: Annotated[Path, typer.Option("--db", help="Tệp DuckDB tổng hợp.")] = Path("data/national.duckdb"),
+    config: ConfigOption = None,
+) -> None:
+    """Tổng hợp số liệu theo đơn vị của nhiều tỉnh thành một kho DuckDB (toàn quốc), không cần hồ sơ."""
+    from pipelines.cli_national import rollup_lines
+    from pipelines.outputs.national import RollupError, roll_up
+
+    settings = _settings(config)
+    missing = [s for s in sources if not Path(s).is_dir()]
+    if missing:
+        _fail(f"không có thư mục '{missing[0]}' — no such folder", EXIT_USAGE)
+    try:
+        res = roll_up(list(sources), out_db, settings.storage_version)
+    except RollupError as exc:
+        _fail(str(exc))
+    for line in rollup_lines(res):
+        typer.echo(line)
+
+
+@app.command()
+def deploy(
+    pool: Annotated[str, typer.Option("--pool", help="Work pool (kiểu process) của máy chủ Prefect.")] = "tthc",
+    queue: Annotated[
+        str | None, typer.Option("--queue", help="Hàng đợi của máy tỉnh này (mặc định: tên tỉnh không dấu).")
+    ] = None,
+    name: Annotated[str | None, typer.Option("--name", help="Tên deployment (mặc định: tên hàng đợi).")] = None,
+    cron: Annotated[str, typer.Option("--cron", help="Lịch chạy theo giờ địa phương.")] = "0 2 * * *",
+    national: Annotated[
+        list[Path] | None,
+        typer.Option("--national", help="Triển khai bản tổng hợp toàn quốc từ các thư mục số liệu tổng hợp này."),
+    ] = None,
+    national_db: Annotated[Path, typer.Option("--national-db", help="Tệp DuckDB tổng hợp.")] = Path(
+        "data/national.duckdb"
+    ),
+    config: ConfigOption = None,
+) -> None:
+    """Đăng ký lần chạy hằng đêm của tỉnh (theo tệp cấu hình) vào work pool của máy chủ Prefect;
+    các worker (prefect worker start --pool … --work-queue …) trên máy của tỉnh sẽ chạy."""
+    from pipelines.cli_national import deploy_lines, queue_name
+    from pipelines.prefect_server import find_server, healthy
+
+    settings = _settings(config)
+    server = find_server(settings)
+    if server is None or not healthy(server.api_url):
+        _fail(
+            "cần một máy chủ Prefect đang chạy (PREFECT_API_URL, hoặc tthc serve trên máy này) — no Prefect server",
+            EXIT_ENVIRONMENT,
+        )
+    assert server is not None
+    os.environ["PREFECT_API_URL"] = server.api_url
+    from pipelines.pool import deploy_national, deploy_province
+
+    q = queue or queue_name(settings.province)
+    if national:
+        done = deploy_national(list(national), national_db, pool, q, name or "toan-quoc", cron, settings.timezone)
+    else:
+        cfg = Path(config or os.environ.get("TTHC_CONFIG", "tthc.toml"))
+        if not cfg.is_file():
+            _fail(f"cần tệp cấu hình của tỉnh ('{cfg}' không có): các lần chạy trên worker đọc nó", EXIT_USAGE)
+        done = deploy_province(cfg, pool, q, name, cron, settings.timezone)
+    for line in deploy_lines(done, server.api_url):
+        typer.echo(line)
+
+
+@app.command()
 def restore(
     name: Annotated[str | None, typer.Argument(help="Tên bản sao lưu (mặc định: bản mới nhất).")] = None,
     list_only: Annotated[bool, typer.Option("--list", help="Chỉ liệt kê các bản sao lưu.")] = False,

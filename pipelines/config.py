@@ -128,6 +128,9 @@ class Settings:
     # files that are reports (a one-stop system's Biểu 06, the portal's 766 figures), not case
     # exports: read as reports even when their content is not recognised (`tthc run --report FILE`)
     report_files: list[str] = field(default_factory=list)
+    # the folder shared with the national roll-up: after each nightly run the province's per-unit
+    # aggregates (no case) are written there (tthc aggregates); "" writes none
+    aggregates_out: str = ""
     sources: dict[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod

@@ -191,7 +191,35 @@ def tthc_nightly() -> RunSummary:
     if Path(settings.db).exists():
         sheets_task.submit(settings, current_quarter(settings)).result()  # a worker thread: see _tthc_run
         dashboard_task.submit(settings).result()
+        if settings.aggregates_out:
+            aggregates_task.submit(settings).result()
     return summary
+
+
+@task(name="write-aggregates", retries=1, retry_delay_seconds=5)
+def aggregates_task(settings: Settings) -> list[str]:
+    """The province's per-unit aggregates into the folder the national roll-up reads."""
+    from pipelines.outputs.aggregates import export_aggregates
+
+    return export_aggregates(settings.db, Path(settings.aggregates_out)).provinces
+
+
+@flow(name="tthc-national", log_prints=True)
+def tthc_national(sources: list[str], db: str) -> int:
+    """The national roll-up of the provinces' aggregates folders (outputs/national.py); returns
+    the number of units rolled up."""
+    from pipelines.outputs.national import roll_up
+
+    settings = Settings.load()
+    summary = roll_up([Path(s) for s in sources], Path(db), settings.storage_version)
+    get_run_logger().info(
+        "Tổng hợp %d tỉnh, %d đơn vị → %s%s",
+        len(summary.provinces),
+        summary.units,
+        db,
+        " (các tỉnh tính theo quy tắc khác nhau)" if summary.mixed_rules else "",
+    )
+    return summary.units
 
 
 DEPLOYMENT = "tthc-nightly"

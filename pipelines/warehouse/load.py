@@ -103,7 +103,9 @@ def _load_rows(
     if not rows_paths:
         return
     run_file(con, "staging/load_file.sql", rows_paths=rows_paths, run_id=run_id, ingested_at=now)
-    finals = dict(con.execute("select sha, count(*) from incoming_final group by sha").fetchall())
+    finals = dict(
+        con.execute("select sha, count(*) from incoming_final($p) group by sha", {"p": rows_paths}).fetchall()
+    )
     groups = {
         sha: (int(conflict), int(dup))
         for sha, conflict, dup in con.execute(

@@ -14,13 +14,13 @@ this project, or before the setting changed) is rewritten once in the pinned one
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
+from pipelines.clone import clone_file
 from pipelines.crashpoints import checkpoint
 from pipelines.warehouse.access import set_aside_wal
 from pipelines.warehouse.backups import keep_backup
@@ -77,7 +77,7 @@ def building(
     for stale in (work, work.with_name(work.name + ".wal"), work.with_name(work.name + ".old")):
         stale.unlink(missing_ok=True)
     if db.exists():
-        shutil.copy2(db, work)
+        clone_file(db, work)  # a reflink where the filesystem has them, else a kernel copy
         if not same_format(storage_version(work), version):
             old = work.with_name(work.name + ".old")
             os.replace(work, old)

@@ -8,9 +8,11 @@ warehouse always holds the rules that built it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import duckdb
+import pyarrow as pa
 
 from pipelines.rules.calendar import write_calendar
 from pipelines.rules.vocab import _read_csv
@@ -120,9 +122,7 @@ def load_reference(con: duckdb.DuckDBPyConnection, table: str) -> int:
     # _read_csv refuses a row with more or fewer fields than the header (an unquoted comma)
     rows = [[_value(r[src]) for src in columns.values()] for r in _read_csv(file)]
     con.execute(f"delete from {table}")
-    names = ", ".join(columns)
-    marks = ", ".join("?" * len(columns))
-    con.executemany(f"insert into {table} ({names}) values ({marks})", rows)
+    _insert_columns(con, table, list(columns), rows)
     return len(rows)
 
 
@@ -223,9 +223,22 @@ def load_communes(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
         links.extend([u.unit_key, k, i == 0] for i, k in enumerate(u.successors) if k in by_key)
     con.execute("delete from communes")
     con.execute("delete from unit_successors")
-    con.executemany(
-        f"insert into communes ({', '.join(COMMUNE_FIELDS)}) values ({', '.join('?' * len(COMMUNE_FIELDS))})", rows
-    )
-    if links:
-        con.executemany("insert into unit_successors (old_key, new_key, is_default) values (?, ?, ?)", links)
+    # one Arrow insert per table: executemany costs ~3 ms a row here (1.7 s for a province's units)
+    _insert_columns(con, "communes", COMMUNE_FIELDS, rows)
+    _insert_columns(con, "unit_successors", ["old_key", "new_key", "is_default"], links)
     run_file(con, "staging/migrate_unit_keys.sql")
+
+
+def _insert_columns(
+    con: duckdb.DuckDBPyConnection, table: str, names: list[str], rows: Sequence[Sequence[object]]
+) -> None:
+    """Insert rows (lists in the order of `names`) by column name, through one Arrow table; the
+    table's own column types decide the casts."""
+    if not rows:
+        return
+    data = pa.table({n: [r[i] for r in rows] for i, n in enumerate(names)})
+    con.register("_rows_arrow", data)
+    try:
+        con.execute(f"insert into {table} by name select * from _rows_arrow")
+    finally:
+        con.unregister("_rows_arrow")

@@ -67,10 +67,6 @@ create or replace macro indicators_of(counts) as table
         l.indicator,
         l.numerator,
         l.denominator,
-        case d.kind
-            when 'pct' then tthc_pct(l.numerator, l.denominator)
-            when 'days' then case when l.denominator > 0 then round(l.numerator / l.denominator, 2) end
-            else l.numerator
-        end as value
+        tthc_indicator_value(d.kind, l.numerator, l.denominator) as value
     from long as l
     left join indicator_definitions as d using (indicator);
