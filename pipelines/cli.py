@@ -11,65 +11,28 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
+from pipelines.cli_common import (
+    EXIT_DATA,
+    EXIT_ENVIRONMENT,
+    EXIT_OK,
+    EXIT_USAGE,
+    ConfigOption,
+    DbOption,
+    PeriodOption,
+    UnitsOption,
+    app,
+    console,
+    err,
+    fail,
+    load_settings,
+    period_of,
+    units_mode,
+)
 from pipelines.cli_output import Stopped, environment_message, on_sigterm, print_summary, say, stop_now
 
-app = typer.Typer(
-    help="tthc-analytics: hồ sơ TTHC từ cổng dịch vụ công → kho DuckDB → Biểu 06, chỉ số, báo cáo.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
-console = Console()
-
-
-@app.callback()
-def _root() -> None:
-    """tthc-analytics."""
-    from pipelines.children import supervise
-
-    supervise()  # every process started below this command ends with it
-
-
-err = Console(stderr=True)
-
-DbOption = Annotated[Path | None, typer.Option("--db", help="Tệp kho DuckDB (mặc định data/warehouse.duckdb).")]
-ConfigOption = Annotated[Path | None, typer.Option("--config", help="Tệp cấu hình TOML (mặc định tthc.toml).")]
-
-
-# exit codes (README, "Nightly operation"): monitoring tells data problems from a broken machine
-EXIT_OK = 0  # every file loaded or already loaded; the command did what was asked
-EXIT_DATA = 1  # some files rejected for their content, or a request the data cannot answer
-EXIT_USAGE = 2  # a wrong option, setting or configuration file
-EXIT_ENVIRONMENT = 3  # the machine failed: disk, permissions, lock, damaged warehouse, server
-
-
-def _fail(message: str, code: int = EXIT_DATA) -> None:
-    err.print(f"[bold red]Lỗi:[/] {message}")
-    raise typer.Exit(code)
-
-
-def _settings(config: Path | None, scope: bool = False, **overrides: object):
-    """The settings, checked whole before anything starts: a wrong value, and with `scope` an
-    unknown province, district or unit, is one line and exit 2."""
-    from pipelines.config import Settings, SettingsError
-
-    if config is not None and not Path(config).is_file():
-        _fail(f"không tìm thấy tệp cấu hình '{config}' (--config) — no such configuration file", EXIT_USAGE)
-    try:
-        settings = Settings.load(config, **overrides)
-    except SettingsError as exc:
-        _fail(str(exc), EXIT_USAGE)
-    if scope:
-        from pipelines.reference.communes import ScopeError, scope_summary
-
-        try:
-            scope_summary(settings)
-        except ScopeError as exc:
-            _fail(f"cài đặt phạm vi không hợp lệ: {exc}", EXIT_USAGE)
-    return settings
+__all__ = ["EXIT_DATA", "EXIT_ENVIRONMENT", "EXIT_OK", "EXIT_USAGE", "app", "main"]
 
 
 @app.command()
@@ -91,11 +54,11 @@ def run(
     """Nạp các tệp xuất, tính lại chỉ số, công bố kho dữ liệu và in tóm tắt."""
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "CRITICAL")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    settings = _settings(config, scope=True, db=db, unit=unit)
+    settings = load_settings(config, scope=True, db=db, unit=unit)
     from pipelines.reference.communes import given_units_problem
 
     if problem := given_units_problem(settings):  # a typo would load a whole file under no unit
-        _fail(problem, EXIT_USAGE)
+        fail(problem, EXIT_USAGE)
     if report:  # read as reports whatever their content (setting report_files)
         settings.report_files, paths = [*settings.report_files, *map(str, report)], [*(paths or []), *report]
     targets = [str(p) for p in (paths or [settings.inbox])]
@@ -103,7 +66,7 @@ def run(
         settings.inbox.mkdir(parents=True, exist_ok=True)
     missing = [p for p in targets if not (Path(p).exists() or Path(p).is_symlink())]
     if missing:
-        _fail(f"không tìm thấy '{missing[0]}' — no such file or folder", EXIT_USAGE)
+        fail(f"không tìm thấy '{missing[0]}' — no such file or folder", EXIT_USAGE)
     started = time.perf_counter()
     try:
         with console.status("Đang nạp và tính chỉ số…", spinner="dots") if console.is_terminal else nullcontext():
@@ -117,51 +80,15 @@ def run(
                 local_clock(settings)  # Prefect's log lines in the deployment's time (with --verbose)
                 summary = run_with_prefect(targets, settings)
     except FileNotFoundError as exc:
-        _fail(str(exc), EXIT_USAGE)
+        fail(str(exc), EXIT_USAGE)
     except Exception as exc:  # the data never raises (bad files are rejected): this is the machine
-        _fail(environment_message(exc), EXIT_ENVIRONMENT)
+        fail(environment_message(exc), EXIT_ENVIRONMENT)
     summary.seconds = round(time.perf_counter() - started, 1)
     print_summary(summary)
     if summary.status != "succeeded":
         raise typer.Exit(EXIT_ENVIRONMENT)
     if summary.count("rejected"):
         raise typer.Exit(EXIT_DATA)
-
-
-UnitsOption = Annotated[
-    str | None,
-    typer.Option(
-        "--units",
-        help="recorded (2024): đơn vị ghi trên hồ sơ; current (2025): gộp về đơn vị hiện nay. Mặc định theo kỳ: "
-        "kỳ trước 01/07/2025 theo đơn vị thời đó, kỳ sau hoặc qua mốc này theo đơn vị hiện nay.",
-    ),
-]
-PeriodOption = Annotated[
-    str,
-    typer.Option(
-        "--period",
-        "-p",
-        help="Kỳ báo cáo: 2024Q1, 2024Q1@nd09, 2024-03, 2024H1, 2024, 2024-01-01..2024-03-25, 01/01/2024-25/03/2024.",
-    ),
-]
-
-
-def _units_mode(units: str | None) -> str | None:
-    if units is None:
-        return None
-    modes = {"recorded": "recorded", "2024": "recorded", "current": "current", "2025": "current"}
-    if units.lower() not in modes:
-        _fail("--units chỉ nhận recorded (2024) hoặc current (2025)")
-    return modes[units.lower()]
-
-
-def _period(text: str):
-    from pipelines.rules.periods import PeriodError, parse_period
-
-    try:
-        return parse_period(text)
-    except PeriodError as exc:
-        _fail(str(exc))
 
 
 @app.command()
@@ -186,14 +113,14 @@ def report(
     from pipelines.outputs.signing import Signing
 
     if fmt not in ("md", "docx"):
-        _fail("--format chỉ nhận md hoặc docx")
-    mode = _units_mode(units)
-    p = _period(period)
-    settings = _settings(config, db=db)
+        fail("--format chỉ nhận md hoặc docx")
+    mode = units_mode(units)
+    p = period_of(period)
+    settings = load_settings(config, db=db)
     try:
         figures, score = load_report(settings.db, commune, p, mode)
     except FiguresError as exc:
-        _fail(str(exc), getattr(exc, "exit_code", EXIT_DATA))
+        fail(str(exc), getattr(exc, "exit_code", EXIT_DATA))
     text = render_markdown(figures, score)
     if fmt == "md":
         if out:
@@ -207,7 +134,7 @@ def report(
     try:
         write_docx(figures, target, Signing.from_settings(settings), score)
     except OSError as exc:
-        _fail(f"không ghi được {target} ({exc.strerror or exc}) — cannot write the report", EXIT_ENVIRONMENT)
+        fail(f"không ghi được {target} ({exc.strerror or exc}) — cannot write the report", EXIT_ENVIRONMENT)
     console.print(f"Đã ghi {target}")
 
 
@@ -223,9 +150,9 @@ def doi_chieu(
     """Đối chiếu Biểu 06 của hệ thống khác với số liệu của kho: từng ô, lý do, các hồ sơ liên quan."""
     from pipelines.outputs.doi_chieu import doi_chieu as reconcile
 
-    p, mode, settings = _period(period), _units_mode(units), _settings(config, db=db)
+    p, mode, settings = period_of(period), units_mode(units), load_settings(config, db=db)
     if problem := reconcile(settings.db, unit, p, mode, out or settings.out, console):
-        _fail(*problem)
+        fail(*problem)
 
 
 @app.command()
@@ -241,15 +168,15 @@ def sheets(
     from pipelines.outputs.sheets import write_sheets
     from pipelines.outputs.signing import Signing
 
-    p = _period(period)
-    settings = _settings(config, db=db)
+    p = period_of(period)
+    settings = load_settings(config, db=db)
     skipped: list[str] = []
     try:
         paths = write_sheets(
             settings.db, p, commune or None, out or settings.out, Signing.from_settings(settings), skipped
         )
     except FiguresError as exc:
-        _fail(str(exc), getattr(exc, "exit_code", EXIT_DATA))
+        fail(str(exc), getattr(exc, "exit_code", EXIT_DATA))
     for line in [f"Đã ghi {path}" for path in paths] + [f"Không ghi: {p}" for p in skipped] + [f"{len(paths)} tệp."]:
         say(line)
     if skipped:
@@ -272,9 +199,11 @@ def diem766(
     from pipelines.outputs.figures import FiguresError
 
     try:
-        typer.echo(show(_settings(config, db=db).db, unit, _period(period), _units_mode(units), fmt, cases), nl=False)
+        typer.echo(
+            show(load_settings(config, db=db).db, unit, period_of(period), units_mode(units), fmt, cases), nl=False
+        )
     except FiguresError as exc:
-        _fail(str(exc), getattr(exc, "exit_code", EXIT_DATA))
+        fail(str(exc), getattr(exc, "exit_code", EXIT_DATA))
 
 
 @app.command()
@@ -291,18 +220,18 @@ def quality(
     from pipelines.outputs.quality import quality_report, render_text
 
     if fmt not in ("text", "md", "json"):
-        _fail("--format chỉ nhận text, md hoặc json")
-    settings = _settings(config, db=db)
+        fail("--format chỉ nhận text, md hoặc json")
+    settings = load_settings(config, db=db)
     try:
         con = connect(settings.db)
     except FiguresError as exc:
-        _fail(str(exc), getattr(exc, "exit_code", EXIT_DATA))
+        fail(str(exc), getattr(exc, "exit_code", EXIT_DATA))
     try:
         report = quality_report(con, run_id)
     finally:
         con.close()
     if report["run_id"] is None and run_id != "latest":
-        _fail(f"không có lần chạy '{run_id}'")
+        fail(f"không có lần chạy '{run_id}'")
     if fmt == "json":
         typer.echo(_json.dumps(report, ensure_ascii=False, indent=2, default=str))
     else:
@@ -321,54 +250,7 @@ def dashboard(
     """Bảng điều hành cho lãnh đạo: trang tỉnh, trang từng đơn vị, bản tóm tắt A4 (PDF); mở được khi không có mạng."""
     from pipelines.cli_dashboard import dashboard as body
 
-    raise typer.Exit(body(_settings(config, db=db), period, out, pdf, browser))
-
-
-@app.command()
-def serve(
-    cron: Annotated[str, typer.Option("--cron", help="Lịch chạy (cron), giờ Việt Nam.")] = "0 2 * * *",
-    every: Annotated[
-        float | None, typer.Option("--every", help="Chạy mỗi N giây thay cho --cron (để thử lịch).")
-    ] = None,
-    config: ConfigOption = None,
-) -> None:
-    """Chạy định kỳ (mặc định 2 giờ sáng, giờ Asia/Ho_Chi_Minh): nạp hộp thư đến, tính lại, công bố,
-    ghi bảng tính quý. Không có PREFECT_API_URL thì tự khởi động máy chủ Prefect (lịch, giao diện
-    http://127.0.0.1:4200) và dừng nó khi dừng."""
-    from pipelines.prefect_server import ServerError
-    from pipelines.service import ensure_inbox, schedule_problem, serve_forever
-
-    if config:
-        os.environ["TTHC_CONFIG"] = str(config)
-    settings = _settings(config, scope=True)
-    problem = schedule_problem(cron, every, settings.timezone)  # before any server starts
-    if problem:
-        _fail(problem, EXIT_USAGE)
-    ensure_inbox(settings)
-    when = f"mỗi {every:g} giây" if every else f"theo lịch '{cron}' ({settings.timezone})"
-    say(f"Phục vụ luồng hằng đêm {when}; hộp thư đến {settings.inbox}; Ctrl+C để dừng.")
-    try:
-        serve_forever(settings, cron, every, echo=say)
-    except ServerError as exc:
-        _fail(str(exc), 2)
-    say("Đã dừng tthc serve.")
-
-
-@app.command()
-def status(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text hoặc json.")] = "text",
-    db: DbOption = None,
-    config: ConfigOption = None,
-) -> None:
-    """Lần chạy đêm qua có chạy không? Máy chủ Prefect, lần chạy gần nhất và kế tiếp, hộp thư đến, kho dữ liệu.
-    Mã thoát 0: ổn; 1: lần chạy gần nhất lỗi hoặc quá giờ; 2: không hỏi được máy chủ."""
-    from pipelines.status import collect, render
-
-    if fmt not in ("text", "json"):
-        _fail("--format chỉ nhận text hoặc json")
-    st = collect(_settings(config, db=db))
-    typer.echo(st.to_json() if fmt == "json" else render(st), nl=fmt == "json")
-    raise typer.Exit(st.exit_code)
+    raise typer.Exit(body(load_settings(config, db=db), period, out, pdf, browser))
 
 
 @app.command()
@@ -385,171 +267,20 @@ def export(
     from pipelines.outputs.figures import FiguresError
 
     if fmt != "parquet":
-        _fail("--format chỉ nhận parquet")
-    settings = _settings(config, db=db)
+        fail("--format chỉ nhận parquet")
+    settings = load_settings(config, db=db)
     target = out or Path(settings.out) / "parquet"
     try:
         written = export_parquet(settings.db, target)
     except FiguresError as exc:
-        _fail(str(exc), getattr(exc, "exit_code", EXIT_DATA))
+        fail(str(exc), getattr(exc, "exit_code", EXIT_DATA))
     for name, n in written.items():
         console.print(f"{name}: {n:,} dòng → {target / name}".replace(",", "."))
 
 
-@app.command()
-def aggregates(
-    out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Thư mục chung của các tỉnh (mặc định data/out/aggregates).")
-    ] = None,
-    db: DbOption = None,
-    config: ConfigOption = None,
-) -> None:
-    """Xuất số liệu tổng hợp theo đơn vị (Biểu 06, chỉ số; không có hồ sơ) cho bản tổng hợp toàn quốc."""
-    from pipelines.cli_national import aggregates_lines
-    from pipelines.outputs.aggregates import export_aggregates
-    from pipelines.outputs.figures import FiguresError
-
-    settings = _settings(config, db=db)
-    try:
-        res = export_aggregates(settings.db, out or Path(settings.out) / "aggregates")
-    except FiguresError as exc:
-        _fail(str(exc), getattr(exc, "exit_code", EXIT_DATA))
-    for line in aggregates_lines(res):
-        typer.echo(line)
-
-
-@app.command()
-def rollup(
-    sources: Annotated[list[Path], typer.Argument(help="Các thư mục số liệu tổng hợp của các tỉnh.")],
-    out_db: Annotated[Path, typer.Option("--db", help="Tệp DuckDB tổng hợp.")] = Path("data/national.duckdb"),
-    config: ConfigOption = None,
-) -> None:
-    """Tổng hợp số liệu theo đơn vị của nhiều tỉnh thành một kho DuckDB (toàn quốc), không cần hồ sơ."""
-    from pipelines.cli_national import rollup_lines
-    from pipelines.outputs.national import RollupError, roll_up
-
-    settings = _settings(config)
-    missing = [s for s in sources if not Path(s).is_dir()]
-    if missing:
-        _fail(f"không có thư mục '{missing[0]}' — no such folder", EXIT_USAGE)
-    try:
-        res = roll_up(list(sources), out_db, settings.storage_version)
-    except RollupError as exc:
-        _fail(str(exc))
-    for line in rollup_lines(res):
-        typer.echo(line)
-
-
-@app.command()
-def deploy(
-    pool: Annotated[str, typer.Option("--pool", help="Work pool (kiểu process) của máy chủ Prefect.")] = "tthc",
-    queue: Annotated[
-        str | None, typer.Option("--queue", help="Hàng đợi của máy tỉnh này (mặc định: tên tỉnh không dấu).")
-    ] = None,
-    name: Annotated[str | None, typer.Option("--name", help="Tên deployment (mặc định: tên hàng đợi).")] = None,
-    cron: Annotated[str, typer.Option("--cron", help="Lịch chạy theo giờ địa phương.")] = "0 2 * * *",
-    national: Annotated[
-        list[Path] | None,
-        typer.Option("--national", help="Triển khai bản tổng hợp toàn quốc từ các thư mục số liệu tổng hợp này."),
-    ] = None,
-    national_db: Annotated[Path, typer.Option("--national-db", help="Tệp DuckDB tổng hợp.")] = Path(
-        "data/national.duckdb"
-    ),
-    config: ConfigOption = None,
-) -> None:
-    """Đăng ký lần chạy hằng đêm của tỉnh (theo tệp cấu hình) vào work pool của máy chủ Prefect;
-    các worker (prefect worker start --pool … --work-queue …) trên máy của tỉnh sẽ chạy."""
-    from pipelines.cli_national import deploy_lines, queue_name
-    from pipelines.prefect_server import find_server, healthy
-
-    settings = _settings(config)
-    server = find_server(settings)
-    if server is None or not healthy(server.api_url):
-        _fail(
-            "cần một máy chủ Prefect đang chạy (PREFECT_API_URL, hoặc tthc serve trên máy này) — no Prefect server",
-            EXIT_ENVIRONMENT,
-        )
-    assert server is not None
-    os.environ["PREFECT_API_URL"] = server.api_url
-    from pipelines.pool import deploy_national, deploy_province
-
-    q = queue or queue_name(settings.province)
-    if national:
-        done = deploy_national(list(national), national_db, pool, q, name or "toan-quoc", cron, settings.timezone)
-    else:
-        cfg = Path(config or os.environ.get("TTHC_CONFIG", "tthc.toml"))
-        if not cfg.is_file():
-            _fail(f"cần tệp cấu hình của tỉnh ('{cfg}' không có): các lần chạy trên worker đọc nó", EXIT_USAGE)
-        done = deploy_province(cfg, pool, q, name, cron, settings.timezone)
-    for line in deploy_lines(done, server.api_url):
-        typer.echo(line)
-
-
-@app.command()
-def restore(
-    name: Annotated[str | None, typer.Argument(help="Tên bản sao lưu (mặc định: bản mới nhất).")] = None,
-    list_only: Annotated[bool, typer.Option("--list", help="Chỉ liệt kê các bản sao lưu.")] = False,
-    db: DbOption = None,
-    config: ConfigOption = None,
-) -> None:
-    """Đặt lại một bản kho dữ liệu đã công bố trước đây (bản hiện tại được giữ làm sao lưu)."""
-    from pipelines.recovery import RecoveryError, backup_lines
-    from pipelines.recovery import restore as do_restore
-
-    settings = _settings(config, db=db)
-    if list_only:
-        lines = backup_lines(settings)
-        for line in lines:
-            console.print(line, highlight=False, soft_wrap=True)  # one backup, one line (grep, monitoring)
-        console.print(f"{len(lines)} bản sao lưu trong {settings.backups}")
-        return
-    try:
-        source, kept = do_restore(settings, name)
-    except RecoveryError as exc:
-        _fail(str(exc), EXIT_ENVIRONMENT)
-    except Exception as exc:  # the run lock held too long, a full disk: the machine
-        _fail(environment_message(exc), EXIT_ENVIRONMENT)
-    console.print(f"Đã đặt lại {settings.db} từ {source.name}")
-    if kept:
-        console.print(f"Bản vừa thay được giữ tại {kept}")
-
-
-@app.command()
-def rebuild(
-    db: DbOption = None,
-    config: ConfigOption = None,
-) -> None:
-    """Dựng lại kho dữ liệu chỉ từ kho lưu tệp nhập (mọi tệp đã nạp), thay cho bản hiện tại."""
-    from pipelines.recovery import RecoveryError
-    from pipelines.recovery import rebuild as do_rebuild
-
-    settings = _settings(config, scope=True, db=db)
-    try:
-        summary, kept = do_rebuild(settings)
-    except RecoveryError as exc:
-        _fail(str(exc), EXIT_ENVIRONMENT)
-    except Exception as exc:  # the run lock held too long, a full disk, memory: the machine
-        _fail(environment_message(exc), EXIT_ENVIRONMENT)
-    print_summary(summary)
-    if kept:
-        console.print(f"Bản vừa thay được giữ tại {kept}")
-    if summary.status != "succeeded":
-        raise typer.Exit(EXIT_ENVIRONMENT)
-
-
-@app.command("config")
-def show_config(config: ConfigOption = None) -> None:
-    """In các giá trị cấu hình đang dùng và nguồn của từng giá trị (mặc định, tệp, biến môi trường)."""
-    settings = _settings(config)
-    width = max(len(k) for k in settings.sources)
-    for key, source in settings.sources.items():
-        typer.echo(f"{key:<{width}} = {getattr(settings, key)}    # {source}")
-    from pipelines.reference.communes import ScopeError, scope_summary
-
-    try:
-        typer.echo(f"\nPhạm vi (scope): {scope_summary(settings)}")
-    except ScopeError as exc:
-        _fail(f"cài đặt phạm vi không hợp lệ: {exc}", EXIT_USAGE)
+# the other commands register on the same app when their modules are imported (after these, so
+# `tthc --help` lists the daily commands first)
+from pipelines import cli_national, cli_operate  # noqa: E402, F401
 
 
 def main() -> None:

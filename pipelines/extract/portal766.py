@@ -1,7 +1,7 @@
 """Read the portal's 766 figures per unit from a saved response of Cổng DVCQG's dashboard API.
 
 `POST https://dichvucong.gov.vn/api/v1/reporting/evaluation/<group>` answers in two shapes (github
-ChippedTopaz/qd766, docs/QD766_DATA_MODEL.md §7 and its tests/fixtures/*/month-all.json):
+ChippedTopaz/qd766/docs/QD766_DATA_MODEL.md §7 and ChippedTopaz/qd766/tests/fixtures/*/month-all.json):
 - A: data.overview + data.evaluation[], each unit with metrics[] {code, numerator, denominator,
   ratio, score, maxScore} (dossier-digitized, transparency, handling-satisfaction);
 - B: data.parent + data.children[], each unit with the fields of its tree (dvc-progress-tree:
