@@ -75,10 +75,10 @@ def run(
 
                 summary = run_local([Path(p) for p in targets], settings)
             else:
-                from pipelines.service import local_clock, run_with_prefect
+                from pipelines.service import local_clock, run_command
 
                 local_clock(settings)  # Prefect's log lines in the deployment's time (with --verbose)
-                summary = run_with_prefect(targets, settings)
+                summary = run_command(targets, settings)
     except FileNotFoundError as exc:
         fail(str(exc), EXIT_USAGE)
     except Exception as exc:  # the data never raises (bad files are rejected): this is the machine

@@ -6,7 +6,7 @@ function under test and Prefect only adds retries, parallelism, logs and schedul
 
 from __future__ import annotations
 
-import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,23 +15,11 @@ from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTa
 
 from pipelines.children import watch_parent
 from pipelines.config import Settings
-from pipelines.handover import RunSummary, StagedFile, file_in_words
+from pipelines.handover import RunSummary, StagedFile
 from pipelines.inbox import safe_fingerprint
 from pipelines.rules.periods import quarter_of
-from pipelines.run import (
-    already_loaded,
-    discover_for,
-    for_run,
-    local_now,
-    new_run_id,
-    publish,
-    run_lock,
-    shown_names,
-    split_known,
-    unreadable_files,
-)
-from pipelines.transform.stage import stage_file
-from pipelines.transform.stage_many import SMALL_BYTES, stage_group
+from pipelines.run import Fingerprint, discover_for, local_now, publish, run_lock, run_steps
+from pipelines.transform.stage_many import stage_items
 
 # a process-pool task worker, or a flow run started by `tthc serve`, ends with the tthc process
 # that started it (children.py)
@@ -39,25 +27,17 @@ watch_parent()
 
 
 @task(name="fingerprint", retries=2, retry_delay_seconds=2)
-def fingerprint_task(path: str) -> tuple[str | None, bool, str | None]:
+def fingerprint_task(path: str) -> Fingerprint:
     """Hash a file's bytes; False when it changed while read (still arriving: the next run takes
     it); a reason when it cannot be read (the run goes on without it)."""
     return safe_fingerprint(Path(path))
 
 
 @task(name="extract-validate", retries=2, retry_delay_seconds=2)
-def stage_task(path: str, sha256: str, settings: Settings) -> StagedFile:
-    """Extract, parse and validate one file into Parquet; bad input comes back as 'rejected'."""
-    return stage_file(Path(path), settings, sha256)
-
-
-@task(name="extract-validate-small", retries=2, retry_delay_seconds=2)
-def stage_group_task(items: list[tuple[str, str]], settings: Settings) -> list[StagedFile]:
-    """Stage a group of small files through one parse and one validation (stage_many.py)."""
-    if len(items) == 1:
-        return [stage_file(Path(items[0][0]), settings, items[0][1])]
-    done = stage_group(items, settings)
-    return [done[p] for p, _ in items]
+def stage_task(items: list[tuple[str, str]], settings: Settings) -> list[StagedFile]:
+    """Extract, parse and validate one group of the plan (a big file, or small files together)
+    into Parquet; bad input comes back as 'rejected'."""
+    return stage_items(items, settings)
 
 
 @task(name="load-build-publish")
@@ -65,9 +45,33 @@ def publish_task(
     staged: list[StagedFile], skipped: list[str], settings: Settings, run_id: str, started: str
 ) -> RunSummary:
     """The single writer: load every staged file, rebuild, check, publish atomically."""
-    from datetime import datetime
-
     return publish(staged, skipped, settings, run_id, datetime.fromisoformat(started))
+
+
+class PrefectSteps:
+    """The steps of run.run_steps as Prefect tasks: files hashed and staged in parallel by the
+    flow's task runner, each with retries, every step in the run's history on the server."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+
+    def fingerprint(self, paths: list[Path]) -> list[Fingerprint]:
+        return [f.result() for f in fingerprint_task.map([str(p) for p in paths])] if paths else []
+
+    def stage(self, plan: list[list[tuple[str, str]]], settings: Settings) -> list[list[StagedFile]]:
+        futures = [stage_task.submit(group, settings) for group in plan]
+        return [f.result() for f in futures]
+
+    def publish(
+        self, staged: list[StagedFile], skipped: list[str], settings: Settings, run_id: str, started: datetime
+    ) -> RunSummary:
+        # submitted, not called: in the flow's own (main) thread a SIGTERM (tthc serve stopping) would
+        # interrupt DuckDB mid-query and the task would fail with a traceback; in a worker thread the
+        # load and publish finish or never start, and the flow ends quietly
+        return publish_task.submit(staged, skipped, settings, run_id, started.isoformat()).result()
+
+    def say(self, text: str) -> None:
+        (get_run_logger().warning if text.startswith("Từ chối") else get_run_logger().info)("%s", text)
 
 
 @flow(name="tthc-run", log_prints=True)
@@ -75,49 +79,7 @@ def tthc_run(paths: list[str], settings: Settings | None = None) -> RunSummary:
     """Ingest the given exports, rebuild the indicators and publish the warehouse."""
     settings = settings or Settings.load()
     with run_lock(settings):
-        return _tthc_run(paths, settings)
-
-
-def _tthc_run(paths: list[str], settings: Settings) -> RunSummary:
-    logger = get_run_logger()
-    t0 = time.perf_counter()
-    run_id, started = new_run_id(settings), local_now(settings)
-    settings = for_run(settings, run_id)
-    found = discover_for([Path(p) for p in paths], settings)
-    prints = [f.result() for f in fingerprint_task.map([str(p) for p in found.files])] if found.files else []
-    stable = [(str(p), sha) for p, (sha, ok, bad) in zip(found.files, prints, strict=True) if ok and sha and not bad]
-    changing = [str(p) for p, (_, ok, bad) in zip(found.files, prints, strict=True) if not ok and not bad]
-    unreadable = found.unreadable + [(p, bad) for p, (_, _, bad) in zip(found.files, prints, strict=True) if bad]
-    todo, skipped = split_known([p for p, _ in stable], [s for _, s in stable], already_loaded(settings.db))
-    logger.info(
-        "%d tệp: %d mới, %d đã nạp trước đó, %d đang chép dở",
-        len(found.files) + len(found.waiting),
-        len(todo),
-        len(skipped),
-        len(found.waiting) + len(changing),
-    )
-    small = [(p, sha) for p, sha in todo if Path(p).stat().st_size <= SMALL_BYTES]
-    futures = {p: stage_task.submit(p, sha, settings) for p, sha in todo if (p, sha) not in small}
-    # small files in a few groups (one per worker), each through one parse and one validation
-    workers = max(1, min(settings.workers, len(small) // 2 or 1))
-    groups = [stage_group_task.submit(small[i::workers], settings) for i in range(workers) if small[i::workers]]
-    by_path = {p: f.result() for p, f in futures.items()}
-    for g in groups:
-        by_path.update((s.path, s) for s in g.result())
-    staged = [by_path[p] for p, _ in todo] + unreadable_files(unreadable, settings)
-    for s in staged:
-        if s.status == "rejected":
-            logger.warning("Từ chối tệp %s: %s", s.name, s.message)
-    # submitted, not called: in the flow's own (main) thread a SIGTERM (tthc serve stopping) would
-    # interrupt DuckDB mid-query and the task would fail with a traceback; in a worker thread the
-    # load and publish finish or never start, and the flow ends quietly
-    summary = publish_task.submit(staged, skipped, settings, run_id, started.isoformat()).result()
-    summary.waiting = shown_names([*found.waiting, *changing], settings)
-    summary.seconds = round(time.perf_counter() - t0, 2)
-    for f in summary.files:
-        logger.info("%s", file_in_words(f))
-    logger.info("%s", summary.in_words())
-    return summary
+        return run_steps([Path(p) for p in paths], settings, PrefectSteps(max(1, settings.workers)))
 
 
 PROCESS_POOL_BYTES = 200 * 2**20
@@ -189,7 +151,7 @@ def tthc_nightly() -> RunSummary:
     settings.inbox.mkdir(parents=True, exist_ok=True)
     summary = tthc_run.fn([str(settings.inbox)], settings)
     if Path(settings.db).exists():
-        sheets_task.submit(settings, current_quarter(settings)).result()  # a worker thread: see _tthc_run
+        sheets_task.submit(settings, current_quarter(settings)).result()  # a worker thread: see PrefectSteps.publish
         dashboard_task.submit(settings).result()
         if settings.aggregates_out:
             aggregates_task.submit(settings).result()

@@ -1,6 +1,8 @@
-"""The steps of a run as plain functions; flows.py wraps them in Prefect tasks.
+"""The steps of a run as plain functions, and their sequence written once (`run_steps`).
 
-discover → skip known → stage each file (parallel-safe) → load all + rebuild + check → publish.
+discover → fingerprint → skip known → stage (groups, parallel-safe) → load all + rebuild + check →
+publish. `Direct` runs the steps in this process (no server up, tests, rebuild); flows.py hands
+`run_steps` a `Steps` whose methods are Prefect tasks (retries, parallel workers, the run's history).
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -23,14 +26,14 @@ import duckdb
 from pipelines import __version__
 from pipelines.config import Settings, duckdb_memory_limit
 from pipelines.crashpoints import checkpoint
-from pipelines.handover import EnvironmentFailure, FileOutcome, RunSummary, StagedFile
+from pipelines.handover import EnvironmentFailure, FileOutcome, RunSummary, StagedFile, file_in_words
 from pipelines.inbox import Discovery, archive, discover, safe_fingerprint, unreadable_key
 from pipelines.inputs_archive import keep_inputs
 from pipelines.reference.catalogue import load_catalogue
 from pipelines.reference.communes import Registry
 from pipelines.rules.vocab import column_source_notes, flag_notes, missing_column_notes
 from pipelines.transform.scrub import Scrubber, display_name, display_path
-from pipelines.transform.stage_many import stage_files
+from pipelines.transform.stage_many import stage_items, stage_plan
 from pipelines.warehouse import (
     build,
     building,
@@ -55,15 +58,19 @@ def discover_for(paths: list[Path], settings: Settings) -> Discovery:
     return discover(paths, settings.inbox, settings.settle_seconds)
 
 
-def fingerprints(paths: list[Path]) -> tuple[list[str], list[str], list[str], list[tuple[Path, str]]]:
+Fingerprint = tuple[str | None, bool, str | None]  # sha256, stable while read, why unreadable
+
+
+def sort_fingerprints(
+    paths: list[Path], prints: list[Fingerprint]
+) -> tuple[list[str], list[str], list[str], list[tuple[Path, str]]]:
     """(paths, sha256) of the files that did not change while read, the paths that did, and the
     files that could not be read at all (path, reason)."""
     files: list[str] = []
     shas: list[str] = []
     changing: list[str] = []
     unreadable: list[tuple[Path, str]] = []
-    for p in paths:
-        sha, stable, problem = safe_fingerprint(p)
+    for p, (sha, stable, problem) in zip(paths, prints, strict=True):
         if problem:
             unreadable.append((Path(p), problem))
         elif stable and sha:
@@ -351,23 +358,76 @@ def remove_run_folder(folder: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def run_local(paths: list[Path], settings: Settings) -> RunSummary:
-    """The whole run without Prefect (tests, benchmarks, debugging)."""
-    with run_lock(settings):
-        return run_unlocked(paths, settings)
+class Steps(Protocol):
+    """How the work of a run is carried out: in this process (`Direct`) or as Prefect tasks
+    (flows.PrefectSteps). The sequence is `run_steps`, the same for both."""
+
+    workers: int
+
+    def fingerprint(self, paths: list[Path]) -> list[Fingerprint]: ...
+    def stage(self, plan: list[list[tuple[str, str]]], settings: Settings) -> list[list[StagedFile]]: ...
+    def publish(
+        self, staged: list[StagedFile], skipped: list[str], settings: Settings, run_id: str, started: datetime
+    ) -> RunSummary: ...
+    def say(self, text: str) -> None: ...
 
 
-def run_unlocked(paths: list[Path], settings: Settings) -> RunSummary:
-    """The steps of a run; the caller holds the run lock (run_local, tthc rebuild)."""
+class Direct:
+    """The steps one after another in this process: no server, no task bookkeeping."""
+
+    workers = 1
+
+    def __init__(self, say: Callable[[str], None] | None = None):
+        self._say = say
+
+    def fingerprint(self, paths: list[Path]) -> list[Fingerprint]:
+        return [safe_fingerprint(p) for p in paths]
+
+    def stage(self, plan: list[list[tuple[str, str]]], settings: Settings) -> list[list[StagedFile]]:
+        return [stage_items(group, settings) for group in plan]
+
+    def publish(
+        self, staged: list[StagedFile], skipped: list[str], settings: Settings, run_id: str, started: datetime
+    ) -> RunSummary:
+        return publish(staged, skipped, settings, run_id, started)
+
+    def say(self, text: str) -> None:
+        if self._say:
+            self._say(text)
+
+
+def run_steps(paths: list[Path], settings: Settings, steps: Steps) -> RunSummary:
+    """The one sequence of a run; the caller holds the run lock."""
     t0 = time.perf_counter()
     run_id, started = new_run_id(settings), local_now(settings)
     settings = for_run(settings, run_id)
     found = discover_for(paths, settings)
-    files, shas, changing, unreadable = fingerprints(found.files)
+    files, shas, changing, unreadable = sort_fingerprints(found.files, steps.fingerprint(found.files))
     todo, skipped = split_known(files, shas, already_loaded(settings.db))
-    staged = stage_files(todo, settings)  # small files in groups: one parse and validation for many
-    staged += unreadable_files(found.unreadable + unreadable, settings)
-    summary = publish(staged, skipped, settings, run_id, started)
+    steps.say(
+        f"{len(found.files) + len(found.waiting)} tệp: {len(todo)} mới, {len(skipped)} đã nạp trước đó, "
+        f"{len(found.waiting) + len(changing)} đang chép dở"
+    )
+    by_path = {s.path: s for group in steps.stage(stage_plan(todo, steps.workers), settings) for s in group}
+    staged = [by_path[p] for p, _ in todo] + unreadable_files(found.unreadable + unreadable, settings)
+    for s in staged:
+        if s.status == "rejected":
+            steps.say(f"Từ chối tệp {s.name}: {s.message}")
+    summary = steps.publish(staged, skipped, settings, run_id, started)
     summary.waiting = shown_names([*found.waiting, *changing], settings)
     summary.seconds = round(time.perf_counter() - t0, 2)
+    for f in summary.files:
+        steps.say(file_in_words(f))
+    steps.say(summary.in_words())
     return summary
+
+
+def run_local(paths: list[Path], settings: Settings) -> RunSummary:
+    """The whole run in this process (`tthc run` with no Prefect server up, tests, benchmarks)."""
+    with run_lock(settings):
+        return run_steps(paths, settings, Direct())
+
+
+def run_unlocked(paths: list[Path], settings: Settings) -> RunSummary:
+    """The run in this process; the caller holds the run lock (tthc rebuild)."""
+    return run_steps(paths, settings, Direct())

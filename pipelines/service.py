@@ -61,23 +61,30 @@ def prefect_api(server: Server, settings: Settings) -> Iterator[None]:
         yield
 
 
-def run_with_prefect(targets: list[str], settings: Settings) -> RunSummary:
-    """The run as a Prefect flow against the server that is up, or a temporary one of its own."""
+DIRECT = (
+    "chạy trực tiếp, không qua Prefect (không có máy chủ Prefect nào đang chạy; lịch chạy và lịch sử "
+    "các lần chạy nằm ở máy chủ của tthc serve)"
+)
+
+
+def run_command(targets: list[str], settings: Settings) -> RunSummary:
+    """`tthc run`: as a Prefect flow on the server that is up (tthc serve's, a configured one, one on
+    prefect_port), so the run is in its history; with none up, the same steps in this process at
+    once (a temporary server cost ~15 s before any work; README "Decisions")."""
     server = find_server(settings)
     if server is not None and server.source == "configured" and not healthy(server.api_url):
         raise ServerError(
             f"không kết nối được máy chủ Prefect {server.api_url} (PREFECT_API_URL) — "
             "the configured Prefect server does not answer"
         )
-    temporary = None
     if server is None:
-        temporary = server = start_server(settings, free_port(), scheduler=False, source="temporary")
-    try:
-        with prefect_api(server, settings):
-            summary = _in_worker_thread(targets, settings)
-    finally:
-        if temporary is not None:
-            stop_server(temporary)
+        from pipelines.run import run_local
+
+        summary = run_local([Path(t) for t in targets], settings)
+        summary.orchestration = DIRECT
+        return summary
+    with prefect_api(server, settings):
+        summary = _in_worker_thread(targets, settings)
     summary.orchestration = server.describe()
     return summary
 

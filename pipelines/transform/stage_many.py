@@ -46,20 +46,21 @@ SMALL_BYTES = 512 * 1024  # a file this small is staged with others
 GROUP_ROWS = 100_000  # rows parsed and validated at once (a group of small files stays far below)
 
 
-def stage_files(items: list[tuple[str, str]], settings: Settings) -> list[StagedFile]:
-    """Stage each (path, sha256), in order; small files in groups, the others one by one."""
-    out: dict[str, StagedFile] = {}
-    small: list[tuple[str, str]] = []
-    for path, sha in items:
-        if os.stat(path).st_size <= SMALL_BYTES:
-            small.append((path, sha))
-        else:
-            out[path] = stage_file(Path(path), settings, sha)
-    if len(small) == 1:
-        out[small[0][0]] = stage_file(Path(small[0][0]), settings, small[0][1])
-    elif small:
-        out.update(stage_group(small, settings))
-    return [out[p] for p, _ in items]
+def stage_plan(items: list[tuple[str, str]], groups: int) -> list[list[tuple[str, str]]]:
+    """The staging work of a run: each big file alone, the small ones in at most `groups` groups
+    (one per worker that can take them), each group through one parse and one validation."""
+    big = [[(p, sha)] for p, sha in items if os.stat(p).st_size > SMALL_BYTES]
+    small = [(p, sha) for p, sha in items if os.stat(p).st_size <= SMALL_BYTES]
+    n = max(1, min(groups, len(small) // 2 or 1))
+    return big + [small[i::n] for i in range(n) if small[i::n]]
+
+
+def stage_items(items: list[tuple[str, str]], settings: Settings) -> list[StagedFile]:
+    """Stage one group of the plan, in its order: a lone file by itself, several together."""
+    if len(items) == 1:
+        return [stage_file(Path(items[0][0]), settings, items[0][1])]
+    done = stage_group(items, settings)
+    return [done[p] for p, _ in items]
 
 
 class _Pending:

@@ -43,7 +43,7 @@ def test_stage_task_is_a_plain_function(tmp_path, settings):
     path.write_text(
         HEADER + "\nHS-1;Khai sinh;UBND xã Mỹ Tân;2;05/01/2024;09/01/2024;08/01/2024;10\n", encoding="utf-8"
     )
-    staged = stage_task.fn(str(path), "0" * 64, settings)
+    staged = stage_task.fn([(str(path), "0" * 64)], settings)[0]
     assert staged.status == "staged" and staged.rows_valid == 1
 
 
@@ -141,3 +141,73 @@ def test_flow_on_two_local_worker_processes(tmp_path, settings, prefect_harness,
         ("f1.csv", "loaded", 1),
         ("f2.csv", "loaded", 1),
     ]
+
+
+def _mixed_inbox(folder):
+    """Three small exports (staged as one group), the same bytes twice, a broken workbook."""
+    folder.mkdir()
+    rows = {
+        "a.csv": "A-1;Khai sinh;UBND xã Mỹ Tân;Trực tuyến;05/01/2024 08:00;09/01/2024;08/01/2024 10:00;Đã trả kết quả",
+        "b.csv": "B-1;Khai tử;UBND xã Mỹ Hà;Trực tiếp;06/01/2024 08:00;09/01/2024;;Đang xử lý",
+        "c.csv": "C-1;Chứng thực;UBND xã Mỹ Tân;Trực tiếp;31/02/2024 08:00;09/01/2024;;Đang xử lý",
+    }
+    for name, row in rows.items():
+        (folder / name).write_text(HEADER + "\n" + row + "\n", encoding="utf-8")
+    (folder / "a-copy.csv").write_bytes((folder / "a.csv").read_bytes())
+    (folder / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+
+
+def _outcomes(summary):
+    return sorted((f.name, f.status, f.read, f.loaded, f.quarantined, f.duplicate) for f in summary.files)
+
+
+@pytest.mark.slow  # the Prefect test backend
+def test_the_flow_and_the_direct_run_are_one_sequence(tmp_path, settings, prefect_harness):
+    """run.run_steps is the one sequence: through Prefect's tasks and in this process, the same
+    inputs give the same outcome for every file and the same cases."""
+    from dataclasses import replace
+
+    from pipelines.run import run_local
+
+    _mixed_inbox(tmp_path / "in")
+    direct = replace(settings, db=tmp_path / "direct.duckdb", stage=tmp_path / "stage-direct")
+    by_flow = run_flow([str(tmp_path / "in")], settings)
+    by_hand = run_local([tmp_path / "in"], direct)
+    assert _outcomes(by_flow) == _outcomes(by_hand)
+    statuses = {name: status for name, status, *_ in _outcomes(by_hand)}
+    assert statuses["broken.xlsx"] == "rejected" and sorted(statuses.values()).count("skipped") == 1
+    cases = []
+    for db in (settings.db, direct.db):
+        con = duckdb.connect(str(db), read_only=True)
+        cases.append(con.execute("select case_id, status, received_at from cases order by case_id").fetchall())
+        con.close()
+    assert cases[0] == cases[1] and [c[0] for c in cases[0]] == ["A-1", "B-1"]  # C-1: 31/02 quarantined
+
+
+def test_tthc_run_with_no_server_up_runs_at_once_and_says_so(tmp_path):
+    """As a user types it with no Prefect server up: no server is started (none of the command's
+    children is one), the run is published and one line says it ran directly."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.site import site_env
+
+    (tmp_path / "a.csv").write_text(
+        HEADER
+        + "\nA-1;Khai sinh;UBND xã Mỹ Tân;Trực tuyến;05/01/2024 08:00;09/01/2024;08/01/2024 10:00;Đã trả kết quả\n",
+        encoding="utf-8",
+    )
+    from pipelines.prefect_server import free_port
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "TTHC_"))}
+    env.update(site_env(tmp_path), TTHC_PREFECT_PORT=str(free_port()))
+    tthc = str(Path(sys.executable).with_name("tthc"))
+    done = subprocess.run([tthc, "run", str(tmp_path / "a.csv")], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Prefect: chạy trực tiếp, không qua Prefect (không có máy chủ Prefect nào đang chạy" in done.stdout
+    assert not list(Path(env["TTHC_PREFECT_HOME"]).glob("server-*.log"))  # no server was started
+    con = duckdb.connect(env["TTHC_DB"], read_only=True)
+    assert con.execute("select case_id from cases").fetchall() == [("A-1",)]
+    con.close()

@@ -25,7 +25,7 @@ from openpyxl import Workbook, load_workbook
 
 from pipelines.config import Settings
 
-pytestmark = pytest.mark.slow  # a run through Prefect's temporary server, then five more commands
+pytestmark = pytest.mark.slow  # a run as typed (no server up: in the command), then five more commands
 
 TTHC = str(Path(sys.executable).with_name("tthc"))
 NAMES = ["Nguyễn Văn Bình", "Trần Thị Hoa", "Lê Thị Cúc", "Phạm Văn Đức"]

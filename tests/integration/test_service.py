@@ -175,8 +175,8 @@ def test_kill_9_of_serve_leaves_no_process(site):
 
 
 def test_kill_9_of_run_leaves_no_process(site):
-    """tthc run with no server up starts a temporary one; killed, it leaves neither that server
-    nor its process-pool workers behind."""
+    """tthc run through a Prefect server it started (as tthc serve does), killed: it leaves neither
+    that server nor its process-pool workers behind."""
     d = site["dir"]
     for i in range(3):
         (d / f"f{i}.csv").write_text(HEADER + "\n" + ROW.format(id=f"K-{i}") + "\n", encoding="utf-8")
@@ -186,10 +186,13 @@ def test_kill_9_of_run_leaves_no_process(site):
         import pipelines.flows as flows
         from pipelines.children import supervise
         from pipelines.config import Settings
-        from pipelines.service import run_with_prefect
+        from pipelines.prefect_server import start_server
+        from pipelines.service import run_command
         supervise()
+        settings = Settings.load()
+        start_server(settings, settings.prefect_port, scheduler=False, source="local")
         flows.PROCESS_POOL_BYTES = 0
-        run_with_prefect({[str(d / f"f{i}.csv") for i in range(3)]!r}, Settings.load())
+        run_command({[str(d / f"f{i}.csv") for i in range(3)]!r}, settings)
     """),
         encoding="utf-8",
     )
@@ -198,7 +201,7 @@ def test_kill_9_of_run_leaves_no_process(site):
         [sys.executable, str(driver)], cwd=d, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        # the temporary server and at least one pool worker
+        # the server and at least one pool worker
         kids = _wait(lambda: (k := descendants(proc.pid)) and len(k) >= 3 and k, 90, "server and workers started")
     finally:
         proc.kill()
