@@ -29,11 +29,9 @@ from pipelines.crashpoints import checkpoint
 from pipelines.handover import EnvironmentFailure, FileOutcome, RunSummary, StagedFile, file_in_words
 from pipelines.inbox import Discovery, archive, discover, safe_fingerprint, unreadable_key
 from pipelines.inputs_archive import keep_inputs
-from pipelines.reference.catalogue import load_catalogue
 from pipelines.reference.communes import Registry
 from pipelines.rules.vocab import column_source_notes, flag_notes, missing_column_notes
 from pipelines.transform.scrub import Scrubber, display_name, display_path
-from pipelines.transform.stage_many import stage_items, stage_plan
 from pipelines.warehouse import (
     build,
     building,
@@ -172,6 +170,8 @@ def publish(
         summary.files.extend(_outcome(s, {"read": s.rows_read}) for s in staged)
         _finish(staged, skipped, settings, summary, now)
         return summary
+    from pipelines.reference.catalogue import load_catalogue  # here: a run with nothing new never needs it
+
     # every input the new warehouse will hold is archived before it is published (tthc rebuild)
     keep_inputs(
         [(Path(s.path), s.sha256, s.name) for s in staged if s.status == "staged"], settings.input_archive, now.date()
@@ -384,6 +384,10 @@ class Direct:
         return [safe_fingerprint(p) for p in paths]
 
     def stage(self, plan: list[list[tuple[str, str]]], settings: Settings) -> list[list[StagedFile]]:
+        if not plan:
+            return []
+        from pipelines.transform.stage_many import stage_items  # pandas + pandera: only with files to read
+
         return [stage_items(group, settings) for group in plan]
 
     def publish(
@@ -394,6 +398,16 @@ class Direct:
     def say(self, text: str) -> None:
         if self._say:
             self._say(text)
+
+
+def plan_of(todo: list[tuple[str, str]], workers: int) -> list[list[tuple[str, str]]]:
+    """The staging groups; with nothing to stage, no staging code is imported (a no-op run is
+    mostly interpreter start, and pandas + pandera cost ~0.5 s to import)."""
+    if not todo:
+        return []
+    from pipelines.transform.stage_many import stage_plan
+
+    return stage_plan(todo, workers)
 
 
 def run_steps(paths: list[Path], settings: Settings, steps: Steps) -> RunSummary:
@@ -408,7 +422,7 @@ def run_steps(paths: list[Path], settings: Settings, steps: Steps) -> RunSummary
         f"{len(found.files) + len(found.waiting)} tệp: {len(todo)} mới, {len(skipped)} đã nạp trước đó, "
         f"{len(found.waiting) + len(changing)} đang chép dở"
     )
-    by_path = {s.path: s for group in steps.stage(stage_plan(todo, steps.workers), settings) for s in group}
+    by_path = {s.path: s for group in steps.stage(plan_of(todo, steps.workers), settings) for s in group}
     staged = [by_path[p] for p, _ in todo] + unreadable_files(found.unreadable + unreadable, settings)
     for s in staged:
         if s.status == "rejected":

@@ -22,7 +22,6 @@ from pipelines.prefect_server import (
     ServerError,
     clear_state,
     find_server,
-    free_port,
     healthy,
     prefect_home,
     read_state,

@@ -51,7 +51,10 @@ with conflicting as (
     select *
     from incoming($rows_paths)
     semi join (
-        select sha, case_id from incoming_groups
+        select
+            sha,
+            case_id
+        from incoming_groups
         where variants > 1
     ) as g using (sha, case_id)
 )
