@@ -100,7 +100,9 @@ EXAMPLES = {
     "date '2026-08-01', 'period_end': date '2026-08-31'}], null, unit := '13684@2025')",
     "score766_cases_between": "select count(*) > 0 from score766_cases_between(date '2026-08-01', "
     "date '2026-08-31', units := 'current', unit := '13684@2025')",
-    "due_checks_between": "select count(*) >= 0 from due_checks_between(date '2026-08-01', date '2026-08-31')",
+    # the sample's generated due times break the statute for some cases; each row listed is one that does
+    "due_checks_between": "select count(*) > 0 and bool_and(due_at > statutory_max_due_at) "
+    "from due_checks_between(date '2026-08-01', date '2026-08-31')",
     "classified_as": "select count(*) filter (where k.resolved) > 0 from classified_as([{'period': 'q', "
     "'period_start': date '2024-01-01', 'period_end': date '2024-03-31'}], null, [{'model': 'm', 'convention': "
     "'tandan_06a', 'reading': null::varchar, 'known_at': null::timestamp, 'unit_key': null::varchar}])",
