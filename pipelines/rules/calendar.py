@@ -145,7 +145,7 @@ def write_calendar(con: duckdb.DuckDBPyConnection) -> None:
     """Replace `working_days` and `statutory_times` with the rule files' rows (the tables and the
     macro tthc_procedure_key must exist: sql/sources/working_days.sql, statutory_times.sql)."""
     # through Arrow: executemany cost ~1 s a call for these ~1,100 rows (every run and every parse)
-    days = list(zip(*working_day_rows(), strict=True)) or [[], [], [], [], []]
+    days: list[tuple[object, ...]] = list(zip(*working_day_rows(), strict=True)) or [()] * 5
     working_days = pa.table(
         {
             "day": pa.array(days[0], pa.date32()),
