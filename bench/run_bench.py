@@ -101,8 +101,10 @@ def median_of(n: int, fn: Callable[[], dict]) -> dict:
 
 
 def work_seconds(out: str) -> float | None:
-    """The run's own time as `tthc run` prints it ("Thời gian: 6,2 s")."""
-    found = re.search(r"Thời gian: ([\d.,]+) s", " ".join(out.split()))
+    """The run's own time as `tthc run` prints it: "Thời gian: 6,2 s" on a terminal, "…; 6,2 s; kho dữ
+    liệu …" in the one-line summary of a log."""
+    flat = " ".join(out.split())
+    found = re.search(r"Thời gian: ([\d.,]+) s", flat) or re.search(r"; ([\d.,]+) s; kho dữ liệu", flat)
     return float(found.group(1).replace(".", "").replace(",", ".")) if found else None
 
 
