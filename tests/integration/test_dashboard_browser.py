@@ -44,6 +44,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -51,7 +52,8 @@ import pytest
 
 from pipelines.config import Settings
 from pipelines.outputs.dashboard import write_dashboard
-from pipelines.outputs.dashboard.browser import Browser, find_chromium
+from pipelines.outputs.dashboard.browser import Browser, PageVisit, find_chromium
+from pipelines.outputs.dashboard.write import Written
 from pipelines.rules.periods import parse_period
 from pipelines.run import run_local
 
@@ -127,20 +129,23 @@ def _assert_clean(visit) -> None:
     assert visit.charts >= 1
 
 
-def test_pages_show_the_units_figures_and_print_a_one_page_brief(built, tmp_path_factory):
+@dataclass
+class Pages:
+    """What a reader sees of the dashboard of Tháng 11 năm 2026, visited once for the tests below."""
+
+    written: Written
+    province: PageVisit
+    unit: PageVisit
+    unit_opened: str  # Thiên Trường's page with its month table opened
+    order: list[str]  # the province table's units after a click on the on-time rate's header
+
+
+@pytest.fixture(scope="module")
+def pages(built, tmp_path_factory) -> Pages:
     _chromium()
-    s, tmp = built
+    s, _ = built
     written = write_dashboard(s, NOVEMBER)
     folder = written.folder
-    assert written.pdf_skipped is None
-    names = sorted(p.name for p in folder.iterdir())
-    assert names == [
-        "13684_thien-truong.html",
-        "13684_thien-truong.pdf",
-        "13693_dong-a.html",
-        "13693_dong-a.pdf",
-        "index.html",
-    ]
     keep = artefacts(tmp_path_factory)
     with Browser() as b:
         tab = b.open(folder / "index.html")
@@ -155,6 +160,29 @@ def test_pages_show_the_units_figures_and_print_a_one_page_brief(built, tmp_path
         tab.goto(folder / "index.html")
         tab.evaluate("document.querySelectorAll('#units th')[6].click()")
         order = tab.evaluate("[...document.querySelectorAll('#units tbody tr')].map(r => r.dataset.unit)")
+    return Pages(written, province, unit, unit_opened, order)
+
+
+def _printed(pdf: Path) -> str:
+    """The brief as pdftotext reads it, after checking it is one A4 page."""
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Pages:\s+1$", info, re.M)
+    assert re.search(r"^Page size:.* pts \(A4\)$", info, re.M), info
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_pages_show_the_units_figures_and_print_a_one_page_brief(pages):
+    folder = pages.written.folder
+    assert pages.written.pdf_skipped is None
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == [
+        "13684_thien-truong.html",
+        "13684_thien-truong.pdf",
+        "13693_dong-a.html",
+        "13693_dong-a.pdf",
+        "index.html",
+    ]
+    province, unit = pages.province, pages.unit
     for visit in (province, unit):
         _assert_clean(visit)
         assert not any(p in visit.text for p in PERSONAL)
@@ -162,23 +190,39 @@ def test_pages_show_the_units_figures_and_print_a_one_page_brief(built, tmp_path
     rows = {line.split("\t")[1]: line.split("\t") for line in province.text.splitlines() if line.count("\t") >= 8}
     assert rows["phường Đông A"][0] == "1" and rows["phường Đông A"][6] == "100 %"
     assert rows["phường Thiên Trường"][0] == "2" and rows["phường Thiên Trường"][2:7] == ["5", "3", "1", "1", "60 %"]
-    assert rows["phường Thiên Trường"][8] == "24,6" and rows["phường Đông A"][8] == "36"
-    assert order == ["13684@2025", "13693@2025"]  # ascending on-time rate: 60 % before 100 %
+    assert pages.order == ["13684@2025", "13693@2025"]  # ascending on-time rate: 60 % before 100 %
     assert "Tháng 11 năm 2026" in province.text
     assert re.search(r"Tệp đã nạp\s+1\b", province.text)
     assert re.search(r"Đơn vị có số liệu trong kỳ\s+2/129", province.text)
-    # the 766 ranking: Đông A (36) above Thiên Trường (24,6), the median of the two 30,3
-    ranked = province.text[
-        province.text.index("Xếp hạng theo điểm Bộ chỉ số 766") : province.text.index("Xếp hạng theo tỷ lệ")
-    ]
-    assert re.search(r"phường Đông A\s+36\s+phường Thiên Trường\s+24,6\s+trung vị 30,3", ranked)
-    # the unit: Biểu 06, its rate and rank, the cases to act on, the series rolled up across the reform
+    # the unit: Biểu 06, its rate and rank, the series rolled up across the reform, data quality
     text = unit.text
     assert "UBND phường Thiên Trường" in text
-    assert re.search(r"Điểm Bộ chỉ số 766\s+24,6/42\s+hạng 2/2 đơn vị", text)
     assert re.search(r"Tỷ lệ đúng hạn\s+60 %\s+hạng 2/2 đơn vị", text)
     assert re.search(r"Đã giải quyết\s+3\s+trước hạn 1 · đúng hạn 1 · quá hạn 1", text)
     assert re.search(r"Đang giải quyết quá hạn\s+1\s+đang giải quyết 2", text)
+    assert "xã Mỹ Tân" in text and "xã Mỹ Trung" in text  # the units rolled up before 01/07/2025
+    assert "1 dòng của đơn vị bị cách ly" in text and "Ngày tiếp nhận không đọc được" in text
+    may = next(line for line in pages.unit_opened.splitlines() if line.startswith("05/2025\t"))
+    assert may.split("\t") == ["05/2025", "2", "2", "1", "0", "1", "0", "50 %", "cộng các đơn vị cũ"]
+    # the one-page brief, printed from the same page, with the unit's points as text
+    printed = _printed(folder / "13684_thien-truong.pdf")
+    assert "UBND phường Thiên Trường" in printed and "60 %" in printed and "TT-04" in printed
+    assert re.search(r"Điểm Bộ chỉ số 766\s+Tỷ lệ đúng hạn.*\n\s*24,6/42\s+60 %\s.*\n\s*hạng 2/2 đơn vị", printed)
+    assert not any(p in printed for p in PERSONAL)
+
+
+def test_766_points_rank_and_groups_when_the_warehouse_has_them(pages):
+    """The figures of the module's docstring, read from the warehouse's score766_between and
+    score766_cases_between as the pages show them."""
+    province, text = pages.province.text, pages.unit.text
+    rows = {line.split("\t")[1]: line.split("\t") for line in province.splitlines() if line.count("\t") >= 8}
+    assert rows["phường Thiên Trường"][8] == "24,6" and rows["phường Đông A"][8] == "36"
+    # the 766 ranking: Đông A (36) above Thiên Trường (24,6), the median of the two 30,3
+    ranked = province[province.index("Xếp hạng theo điểm Bộ chỉ số 766") : province.index("Xếp hạng theo tỷ lệ")]
+    assert re.search(r"phường Đông A\s+36\s+phường Thiên Trường\s+24,6\s+trung vị 30,3", ranked)
+    assert "chưa có số liệu" not in ranked
+    # the unit: its points over the maxima of its known metrics, its rank as the sheets rank it
+    assert re.search(r"Điểm Bộ chỉ số 766\s+24,6/42\s+hạng 2/2 đơn vị", text)
     # what to fix: the three metrics that lost most, with their cases and what each is worth
     todo = text[text.index("Việc cần làm") : text.index("Diễn biến theo tháng")]
     assert re.findall(r"^(.+) — mất (.+) điểm \(đạt (.+), tỷ lệ (.+)\)$", todo, re.M) == [
@@ -206,23 +250,16 @@ def test_pages_show_the_units_figures_and_print_a_one_page_brief(built, tmp_path
     assert "TT-03\tTỷ lệ hài lòng trong tiếp nhận, giải quyết TTHC\tKết thúc xử lý sau hạn\t1,33" in cost
     assert "TT-05\tTỷ lệ hồ sơ thực hiện số hóa hồ sơ\tChưa số hóa hồ sơ\t0,8" in cost
     assert len(re.findall(r"^TT-0\d\t", cost, re.M)) == 9 and "DA-0" not in cost
-    assert "xã Mỹ Tân" in text and "xã Mỹ Trung" in text  # the units rolled up before 01/07/2025
-    assert "1 dòng của đơn vị bị cách ly" in text and "Ngày tiếp nhận không đọc được" in text
-    may = next(line for line in unit_opened.splitlines() if line.startswith("05/2025\t"))
-    assert may.split("\t") == ["05/2025", "2", "2", "1", "0", "1", "0", "50 %", "cộng các đơn vị cũ"]
-    # the one-page brief, printed from the same page
-    pdf = folder / "13684_thien-truong.pdf"
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-    assert re.search(r"^Pages:\s+1$", info, re.M)
-    printed = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    assert "UBND phường Thiên Trường" in printed and "60 %" in printed and "TT-04" in printed
-    assert re.search(r"Điểm Bộ chỉ số 766\s+Tỷ lệ đúng hạn.*\n\s*24,6/42\s+60 %\s.*\n\s*hạng 2/2 đơn vị", printed)
+    # Đông A lost nothing: its page says so, no case of Thiên Trường on it
+    dong_a = pages.written.folder / "13693_dong-a.html"
+    assert "Không có hồ sơ nào làm mất điểm trong kỳ." in dong_a.read_text(encoding="utf-8")
+    # the brief: the three things to fix and the groups, the long notes left to the screen
+    printed = _printed(pages.written.folder / "13684_thien-truong.pdf")
     assert re.search(r"1\. Tiến độ giải quyết .* mất 8 điểm", printed) and "quá 12 ngày (gỡ lại 4 điểm)" in printed
     assert re.search(r"3\. Thanh toán trực tuyến .* mất 3 điểm", printed)
     assert re.search(r"Tiến độ giải quyết\s+12 / 20 \(trung vị 16\)", printed)
     assert re.search(r"Số hóa hồ sơ\s+5,6 / 10 \(trung vị 7,8\)", printed)
     assert "14 chỉ số chưa có số liệu" in printed and "PAKN" not in printed  # the long notes stay on screen
-    assert not any(p in printed for p in PERSONAL)
 
 
 def test_a_warehouse_written_before_the_766_score_says_so_never_a_number(built, tmp_path):

@@ -4,8 +4,9 @@ Read from the warehouse's contract macros `score766_between(start_date, end_date
 (one row per unit × metric, with the metric's and group's labels from schemas/score766_*.csv) and
 `score766_cases_between` (one row per case × metric it costs, with the reason in words and what
 fixing it is worth), as of the page's last run and with the page's units. Units are ranked as the
-sheets rank them (pipelines.outputs.score766: over the metrics known for every unit listed), so a
-chair reads the same rank on the page and in the sheet. A warehouse written by a version before
+sheets rank them (pipelines.outputs.score766.ranking: over the metrics known for every unit
+listed), so a chair reads the same rank on the page and in the sheet of a closed period (an open
+one is judged as of the last run, as the page's Biểu 06). A warehouse written by a version before
 the 766 score has no such macros: `load_scores` gives None and the pages say "chưa có số liệu" with
 the reason, never a number made up in their place.
 """
@@ -18,7 +19,7 @@ from statistics import median
 
 import duckdb
 
-from pipelines.outputs.score766 import _ranking
+from pipelines.outputs.score766 import ranking
 from pipelines.rules.periods import Period
 from pipelines.rules.score766 import groups
 
@@ -136,7 +137,7 @@ def load_scores(
         f"note from {TABLE} where unit_key is not null order by unit_key, group_position, metric_code"
     ).fetchall():
         scores.units.setdefault(key, UnitScore(key)).metrics.append(Metric(*values))
-    for total in _ranking(con, TABLE):
+    for total in ranking(con, TABLE):
         scores.units[total.unit_key].rank = total.rank
     for key, *values in con.execute(
         "select unit_key, case_id, metric_code, coalesce(reason_text, reason), points_worth, case_points_worth, "

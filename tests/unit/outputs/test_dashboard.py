@@ -95,7 +95,7 @@ def test_scores_sum_known_points_per_group_and_give_group_medians():
     assert s.group_labels["MDSH"] == "Số hóa hồ sơ"  # from schemas/score766_groups.csv
 
 
-def test_the_766_score_is_read_from_the_warehouse_and_none_from_an_older_one(con):
+def test_a_warehouse_without_the_766_macros_gives_no_scores(con):
     """A warehouse of today has the 766 macros (an empty one scores no unit); one written before
     them gives None, which the pages write as "chưa có số liệu" with the reason."""
     assert available(con)
