@@ -36,7 +36,7 @@ min(max, max × rate / threshold), rounded to 2 decimals):
   worth 6 - 3 = 3); 5.4 (2) and 4.2 (0,8) come after.
 
 Screenshots of the province page and of Thiên Trường's page are kept as artefacts
-(`TTHC_ARTEFACTS`, else the session's pytest folder).
+(`DASHBOARD_ARTEFACTS`, else the session's pytest folder).
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def _chromium() -> None:
 
 
 def artefacts(tmp_path_factory) -> Path:
-    folder = Path(os.environ.get("TTHC_ARTEFACTS") or tmp_path_factory.getbasetemp() / "artefacts")
+    folder = Path(os.environ.get("DASHBOARD_ARTEFACTS") or tmp_path_factory.getbasetemp() / "artefacts")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
