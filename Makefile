@@ -54,7 +54,7 @@ bench:  ## the benchmark harness (writes bench/RESULTS.md; minutes)
 	$(PY) bench/run_bench.py
 
 screenshots:  ## docs/img/dashboard_*.png, taken by the browser test of `tthc dashboard` on the sample
-	TTHC_ARTEFACTS=docs/img $(PY) -m pytest -n0 -q tests/integration/test_dashboard_sample.py
+	DASHBOARD_ARTEFACTS=$(CURDIR)/docs/img $(PY) -m pytest -n0 -q tests/integration/test_dashboard_sample.py
 
 bench-dashboard:  ## the dashboard for 130 units × 36 months (writes bench/DASHBOARD.md)
 	$(PY) bench/dashboard_bench.py

@@ -181,7 +181,7 @@ def _trend(con: duckdb.DuckDBPyConnection, unit_key: str, period: Period, units:
     return [(p.label, *(got.get(p.label) or (None, 0.0))) for p in months]
 
 
-def _ranking(con: duckdb.DuckDBPyConnection, table: str) -> list[UnitTotal]:
+def ranking(con: duckdb.DuckDBPyConnection, table: str) -> list[UnitTotal]:
     """Every unit with a case in the period, ranked by its points over the metrics known for all of
     them (a unit whose export lacks a column is not ranked down for it)."""
     rows = con.execute(f"select unit_key, unit_name, metric_code, points, max_points from {table}").fetchall()
@@ -258,7 +258,7 @@ def load_score766(con: duckdb.DuckDBPyConnection, target: Target, period: Period
         result.cases = _cases(con, unit.unit_key, period, units)
     result.due_checks = _due_checks(con, unit.unit_key, period, units)
     if detail:
-        result.ranking = _ranking(con, table)
+        result.ranking = ranking(con, table)
         result.trend = _trend(con, unit.unit_key, period, units)
     return result
 

@@ -1,6 +1,6 @@
 """`tthc run data/sample`, then `tthc dashboard`: the pages and briefs of today's four units, each
 opened in headless Chromium, and the screenshots the README shows (`make screenshots` writes them
-to docs/img through TTHC_ARTEFACTS; otherwise they stay in the session's pytest folder)."""
+to docs/img through DASHBOARD_ARTEFACTS; otherwise they stay in the session's pytest folder)."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ from pipelines import __version__
 from pipelines.outputs.dashboard import svg
 from pipelines.outputs.dashboard.cases import CaseList
 from pipelines.outputs.dashboard.data import RATE, Dashboard, UnitFigures
-from pipelines.outputs.dashboard.score766 import MISSING, UnitScore
+from pipelines.outputs.dashboard.score766 import MISSING, Case, UnitScore
 from pipelines.outputs.sheets.form import FORM_NOTES
 from pipelines.outputs.sheets.names import sector_key, slug
 from pipelines.outputs.vnformat import UNKNOWN, vn_int, vn_num, vn_pct
@@ -157,9 +157,20 @@ def province_page(d: Dashboard, timezone: str) -> str:
     )
 
 
+def _case_text(c: Case) -> str:
+    """The reason, the procedure and days late, and what fixing this one case gives back."""
+    parts = [c.reason]
+    if c.procedure:
+        parts.append(c.procedure)
+    if c.days_late:
+        parts.append(f"quá {vn_int(c.days_late)} ngày")
+    return " · ".join(parts) + f" (gỡ lại {vn_num(c.worth)} điểm)"
+
+
 def _todo(d: Dashboard, u: UnitFigures, lists: list[CaseList]) -> list[dict]:
-    """The three things to fix: the 766 metrics that cost most points with their cases when the
-    warehouse has the score; the cases Biểu 06 counts as late or overdue otherwise."""
+    """The three things to fix: the 766 metrics that cost most points with their cases (most worth
+    fixing first) when the warehouse has the score; the cases Biểu 06 counts as late or overdue
+    otherwise."""
     score = d.scores.units.get(u.unit.unit_key) if d.scores else None
     if score and d.scores:
         groups = d.scores.group_labels
@@ -167,10 +178,13 @@ def _todo(d: Dashboard, u: UnitFigures, lists: list[CaseList]) -> list[dict]:
         worst = sorted((m for m in score.metrics if m.lost > 0), key=lambda m: -m.lost)[:3]
         return [
             {
-                "title": f"{groups.get(m.group_code, m.group_code)} – {d.scores.metric_label(m.metric_code)}",
+                "title": f"{groups.get(m.group_code, m.group_code)} – {m.label}",
                 "detail": f"mất {vn_num(m.lost)} điểm (đạt {vn_num(m.points)}/{vn_num(m.max_points)}, "
                 f"tỷ lệ {vn_pct(m.rate_pct)})",
-                "cases": [{"id": c, "text": reason} for c, metric, reason in cases if metric == m.metric_code][:10],
+                "cases": [
+                    {"id": c.case_id, "text": _case_text(c)}
+                    for c in sorted((c for c in cases if c.metric_code == m.metric_code), key=lambda c: -c.worth)
+                ][:10],
             }
             for m in worst
         ]
@@ -210,13 +224,13 @@ def unit_page(d: Dashboard, u: UnitFigures, lists: list[CaseList], quality: dict
     if score and d.scores:
         medians, labels = d.scores.group_medians(), d.scores.group_labels
         group_chart = svg.group_bars(
-            [(labels.get(g, g), pts, top, medians.get(g)) for g, (pts, top) in sorted(score.groups().items())],
+            [
+                (labels.get(g, g), pts, known_top if pts is not None else top, medians.get(g))
+                for g, (pts, known_top, top) in score.groups().items()
+            ],
             f"Điểm theo nhóm chỉ số 766 của {u.unit.full_name}",
         )
-        unknown = (
-            "; ".join(f"{d.scores.metric_label(m.metric_code)} ({m.note or 'không tính được'})" for m in score.unknown)
-            or None
-        )
+        unknown = "; ".join(f"{m.label} ({m.note or 'không tính được'})" for m in score.unknown) or None
     points = f"{vn_num(score.points)}/{vn_num(score.max_known)}" if score and score.points is not None else UNKNOWN
     olds = d.predecessors.get(key, [])
     rollup = None
@@ -225,13 +239,15 @@ def unit_page(d: Dashboard, u: UnitFigures, lists: list[CaseList], quality: dict
     months = [p.month.short_vi for p in u.series]
     cases_766 = []
     if d.scores:
-        lost = {m.metric_code: m.lost for m in (score.metrics if score else [])}
+        labels = {m.metric_code: m.label for m in (score.metrics if score else [])}
         cases_766 = [
-            {"id": c, "metric": d.scores.metric_label(m), "reason": r}
-            for c, m, r in sorted(
-                d.scores.cases.get(key, []),
-                key=lambda x: -lost.get(x[1], 0.0),
-            )[:30]
+            {
+                "id": c.case_id,
+                "metric": labels.get(c.metric_code, c.metric_code),
+                "reason": c.reason,
+                "worth": vn_num(c.worth),
+            }
+            for c in d.scores.cases.get(key, [])[:30]
         ]
     return (
         _env()
@@ -243,7 +259,9 @@ def unit_page(d: Dashboard, u: UnitFigures, lists: list[CaseList], quality: dict
             note=u.target.note,
             points=points,
             points_known=points != UNKNOWN,
-            points_rank=(f"hạng {rank766[key]}/{len(rank766)} đơn vị" if key in rank766 else MISSING)
+            points_rank=(
+                f"hạng {rank766[key]}/{len(rank766)} đơn vị" if key in rank766 else "không xếp hạng (chưa có điểm)"
+            )
             if d.scores
             else MISSING,
             rate=vn_pct(ind.get(RATE)),

@@ -1,4 +1,4 @@
-"""The dashboard's parts without a browser: charts as SVG, ranks, months, the 766 seam, numbers."""
+"""The dashboard's parts without a browser: charts as SVG, ranks, months, the 766 score's sums, numbers."""
 
 from __future__ import annotations
 
@@ -65,26 +65,43 @@ def test_ranks_share_a_place_on_ties_and_skip_units_without_a_value():
     assert _rank({"a": 90.0, "b": 95.0, "c": 90.0, "d": None, "e": 80.0}) == {"b": 1, "a": 2, "c": 2, "e": 4}
 
 
-def test_scores_rank_by_known_points_and_give_group_medians():
+def test_scores_sum_known_points_per_group_and_give_group_medians():
+    """a: 12 + 3,5 = 15,5 of the 26 its known metrics weigh (CKMB unknown); groups over the maxima of
+    the known metrics; medians over the units with points in the group: TDGQ (12, 20) → 16, MDSH
+    (3,5, 6) → 4,75; c has none."""
+
     def unit(key: str, tdgq: float | None, mdsh: float | None) -> UnitScore:
+        def m(group: str, code: str, top: float, pts: float | None) -> Metric:
+            return Metric(group, code, code, None, top, pts, None if pts is None else top - pts, None)
+
         return UnitScore(
             key,
             [
-                Metric("TDGQ", "TIEN_DO", None, 20.0, tdgq, None),
-                Metric("MDSH", "ORIGINAL_RESULT_AVAILABLE", None, 6.0, mdsh, None),
-                Metric("CKMB", "CONG_KHAI", None, 18.0, None, "không tính được"),
+                m("CKMB", "DOSSIER_SYNC", 6.0, None),
+                m("TDGQ", "TIEN_DO", 20.0, tdgq),
+                m("MDSH", "ORIGINAL_RESULT_AVAILABLE", 6.0, mdsh),
+                m("MDSH", "SO_HOA_GIAY_TO_GIAI_QUYET", 4.0, None),
             ],
         )
 
     s = Scores({"a": unit("a", 12.0, 3.5), "b": unit("b", 20.0, 6.0), "c": unit("c", None, None)}, {})
-    assert s.units["a"].points == 15.5 and s.units["a"].max_known == 26.0
-    assert s.units["c"].points is None and [m.metric_code for m in s.units["a"].unknown] == ["CONG_KHAI"]
-    assert s.rank() == {"b": 1, "a": 2}
+    a = s.units["a"]
+    assert (a.points, a.max_known) == (15.5, 26.0)
+    assert [m.metric_code for m in a.unknown] == ["DOSSIER_SYNC", "SO_HOA_GIAY_TO_GIAI_QUYET"]
+    assert a.groups() == {"CKMB": (None, 0.0, 6.0), "TDGQ": (12.0, 20.0, 20.0), "MDSH": (3.5, 6.0, 10.0)}
+    assert s.units["c"].points is None and s.units["c"].max_known is None
     assert s.group_medians() == {"TDGQ": 16.0, "MDSH": 4.75}
-    assert s.units["a"].metrics[0].lost == 8.0 and s.units["a"].metrics[2].lost == 0.0
+    assert a.metrics[1].lost == 8.0 and a.metrics[0].lost == 0.0
+    assert s.group_labels["MDSH"] == "Số hóa hồ sơ"  # from schemas/score766_groups.csv
 
 
 def test_a_warehouse_without_the_766_macros_gives_no_scores(con):
+    """A warehouse of today has the 766 macros (an empty one scores no unit); one written before
+    them gives None, which the pages write as "chưa có số liệu" with the reason."""
+    assert available(con)
+    empty = load_scores(con, parse_period("2026-11"))
+    assert empty is not None and empty.units == {} and empty.cases == {}
+    con.execute("drop macro table score766_between")
     assert not available(con)
     assert load_scores(con, parse_period("2026-11")) is None
 
