@@ -126,7 +126,7 @@ create or replace macro reconcile766_choice(start_date, end_date, unit := null) 
         inner join models as m
             on
                 t.unit_key = m.unit_key and t.cell = m.metric_code
-                and (m.model = 'score766' or m.known_at = t.known_at)
+                and (m.model = 'score766' or t.known_at = m.known_at)
         where m.denominator > 0 and (t.t_num is not null or t.t_den is not null)
     ),
 
@@ -172,7 +172,7 @@ create or replace macro reconcile766_choice(start_date, end_date, unit := null) 
             ch.c.numerator as m_num,
             ch.c.denominator as m_den,
             ch.c.reproduces,
-            coalesce(ch.c.den_short, ch.c.num_short) as missing_cases
+            coalesce(ch.c.den_short, ch.c.num_short)::bigint as missing_cases
         from theirs as t
         left join s0 as s on t.unit_key = s.unit_key and t.cell = s.metric_code
         left join score766_metrics as m on t.cell = m.metric_code
@@ -180,26 +180,47 @@ create or replace macro reconcile766_choice(start_date, end_date, unit := null) 
         left join chosen as ch on t.unit_key = ch.unit_key and t.cell = ch.cell
     ),
 
+    -- one row per measure the portal's response gives (mpos orders them)
     measured as (
         select
-            c.*,
-            x.measure,
-            x.mpos,
-            x.theirs,
-            x.ours,
-            x.m_value
-        from cells as c
-        cross join
-            unnest([
-                { 'measure': 'numerator', 'mpos': 1, 'theirs': c.t_num, 'ours': c.numerator, 'm_value': c.m_num },
-                {
-                    'measure': 'denominator', 'mpos': 2, 'theirs': c.t_den, 'ours': c.denominator,
-                    'm_value': c.m_den
-                },
-                { 'measure': 'rate_pct', 'mpos': 3, 'theirs': c.t_rate, 'ours': c.rate_pct, 'm_value': null },
-                { 'measure': 'points', 'mpos': 4, 'theirs': c.t_points, 'ours': c.points, 'm_value': null }
-            ]) as u (x)
-        where list_contains(c.measures, x.measure)
+            *,
+            'numerator' as measure,
+            1 as mpos,
+            t_num as theirs,
+            numerator as ours,
+            m_num as m_value
+        from cells
+        where list_contains(measures, 'numerator')
+        union all
+        select
+            *,
+            'denominator' as measure,
+            2 as mpos,
+            t_den as theirs,
+            denominator as ours,
+            m_den as m_value
+        from cells
+        where list_contains(measures, 'denominator')
+        union all
+        select
+            *,
+            'rate_pct' as measure,
+            3 as mpos,
+            t_rate as theirs,
+            rate_pct as ours,
+            null as m_value
+        from cells
+        where list_contains(measures, 'rate_pct')
+        union all
+        select
+            *,
+            'points' as measure,
+            4 as mpos,
+            t_points as theirs,
+            points as ours,
+            null as m_value
+        from cells
+        where list_contains(measures, 'points')
     ),
 
     words as (
@@ -210,7 +231,8 @@ create or replace macro reconcile766_choice(start_date, end_date, unit := null) 
                 when measure = 'denominator' then 'mẫu số'
             end as measure_word,
             'chỉ các hồ sơ đã có lúc Cổng DVCQG lấy số liệu ('
-            || strftime(model_known_at, '%d/%m/%Y %H:%M') || '), hồ sơ chưa xong xét hạn tại lúc đó' as export_words,
+            || strftime(model_known_at, '%d/%m/%Y %H:%M')
+            || '), hồ sơ chưa xong xét hạn tại lúc đó' as export_words,
             -- their rate and points as the 766 formula gives them on their own numerator and denominator
             abs(tthc_pct(t_num, t_den) - t_rate) <= 0.01 as rate_holds,
             abs(tthc_points766(coalesce(t_max, max_points), threshold_pct, t_num, t_den) - t_points) <= 0.01
@@ -246,11 +268,81 @@ create or replace macro reconcile766_choice(start_date, end_date, unit := null) 
             *,
             case
                 when model = 'score766+export' and reproduces then export_words
-                when model = 'score766+export' then export_words || '; thiếu ' || missing_cases
-                    || ' hồ sơ trong các tệp đã nạp'
+                when model = 'score766+export'
+                    then export_words || '; thiếu ' || missing_cases || ' hồ sơ trong các tệp đã nạp'
                 else 'thiếu ' || missing_cases || ' hồ sơ trong các tệp đã nạp'
             end as count_words
         from counted
+    ),
+
+    -- the cases our score counts otherwise at their time, per metric: in our denominator and not in
+    -- theirs (received after their time), in our numerator and not in theirs or the other way round
+    -- (received after, or open then and judged on time then)
+    metric_flags as (
+        select
+            k.unit_key,
+            m.metric_code as cell,
+            k.case_id,
+            k.received_at,
+            k.end_at,
+            k.due_at,
+            t.known_at,
+            case m.metric_code
+                when 'TIEN_DO' then k.progress_counted
+                when 'DOSSIER_RECEIVING_SATISFACTION' then k.progress_counted
+                when 'ONLINE_DOSSIER' then k.online_counted
+                when 'ONLINE_PAYMENT_DOSSIER' then k.payment_counted
+                when 'ORIGINAL_RESULT_AVAILABLE' then k.e_result_counted
+                when 'SO_HOA_GIAY_TO_GIAI_QUYET' then k.digitised_counted
+                else false
+            end as counted,
+            case m.metric_code
+                when 'TIEN_DO' then k.progress_on_time
+                when 'DOSSIER_RECEIVING_SATISFACTION' then k.progress_on_time
+                when 'ONLINE_DOSSIER' then k.online
+                when 'ONLINE_PAYMENT_DOSSIER' then k.paid_online
+                when 'ORIGINAL_RESULT_AVAILABLE' then k.e_result
+                when 'SO_HOA_GIAY_TO_GIAI_QUYET' then k.digitised
+                else false
+            end as in_numerator,
+            m.metric_code in ('TIEN_DO', 'DOSSIER_RECEIVING_SATISFACTION')
+            and coalesce(a.progress_on_time <> k.progress_on_time, false) as judged_otherwise
+        from k0 as k
+        inner join times as t on k.unit_key = t.unit_key
+        cross join score766_metrics as m
+        left join k_at as a
+            on k.case_id = a.case_id and a.period = 'export@' || strftime(t.known_at, '%Y-%m-%d %H:%M:%S')
+    ),
+
+    moved as (
+        select
+            unit_key,
+            cell,
+            case_id,
+            known_at,
+            received_at > known_at as in_denominator,
+            (received_at > known_at and coalesce(in_numerator, false))
+            or (received_at <= known_at and judged_otherwise) as in_numerator,
+            case
+                when received_at > known_at
+                    then
+                        'tiếp nhận ' || strftime(received_at, '%d/%m/%Y %H:%M')
+                        || ', sau lúc Cổng DVCQG lấy số liệu (' || strftime(known_at, '%d/%m/%Y %H:%M')
+                        || '): kho tính vào mẫu số'
+                        || case when in_numerator then ' và tử số' else '' end
+                when end_at > known_at
+                    then
+                        'kết thúc xử lý ' || strftime(end_at, '%d/%m/%Y %H:%M')
+                        || ', sau lúc Cổng DVCQG lấy số liệu (' || strftime(known_at, '%d/%m/%Y %H:%M')
+                        || '), hẹn trả ' || strftime(due_at, '%d/%m/%Y %H:%M')
+                        || ': lúc đó còn trong hạn, kho tính trễ hạn'
+                else
+                    'chưa xong, hẹn trả ' || strftime(due_at, '%d/%m/%Y %H:%M')
+                    || ': lúc Cổng DVCQG lấy số liệu (' || strftime(known_at, '%d/%m/%Y %H:%M')
+                    || ') còn trong hạn, kho tính quá hạn'
+            end as why
+        from metric_flags
+        where counted and (received_at > known_at or judged_otherwise)
     )
 
     select
@@ -308,53 +400,12 @@ create or replace macro reconcile766_choice(start_date, end_date, unit := null) 
         h.case_id,
         h.why
     from explained as e
-    left join (
-        -- the cases our score counts otherwise at their time, in the metrics that time explains
-        select
-            k.unit_key,
-            m.metric_code as cell,
-            k.case_id,
-            k.received_at,
-            t.known_at,
-            case
-                when k.received_at > t.known_at
-                    then
-                        'tiếp nhận ' || strftime(k.received_at, '%d/%m/%Y %H:%M')
-                        || ', sau lúc Cổng DVCQG lấy số liệu (' || strftime(t.known_at, '%d/%m/%Y %H:%M')
-                        || '): kho tính vào mẫu số' || case when k.progress_on_time then ' và tử số' else '' end
-                when k.end_at > t.known_at
-                    then
-                        'kết thúc xử lý ' || strftime(k.end_at, '%d/%m/%Y %H:%M') || ', sau lúc Cổng DVCQG lấy số liệu ('
-                        || strftime(t.known_at, '%d/%m/%Y %H:%M') || '), hẹn trả '
-                        || strftime(k.due_at, '%d/%m/%Y %H:%M') || ': lúc đó còn trong hạn, kho tính trễ hạn'
-                else
-                    'chưa xong, hẹn trả ' || strftime(k.due_at, '%d/%m/%Y %H:%M') || ': lúc Cổng DVCQG lấy số liệu ('
-                    || strftime(t.known_at, '%d/%m/%Y %H:%M') || ') còn trong hạn, kho tính quá hạn'
-            end as why
-        from k0 as k
-        inner join times as t on k.unit_key = t.unit_key
-        cross join score766_metrics as m
-        left join k_at as a on k.case_id = a.case_id and a.period = 'export@' || strftime(t.known_at, '%Y-%m-%d %H:%M:%S')
-        where
-            -- in the metric (as score766_scored counts it), and counted otherwise at their time
-            case m.metric_code
-                when 'TIEN_DO' then k.progress_counted
-                when 'DOSSIER_RECEIVING_SATISFACTION' then k.progress_counted
-                when 'ONLINE_DOSSIER' then k.online_counted
-                when 'ONLINE_PAYMENT_DOSSIER' then k.payment_counted
-                when 'ORIGINAL_RESULT_AVAILABLE' then k.e_result_counted
-                when 'SO_HOA_GIAY_TO_GIAI_QUYET' then k.digitised_counted
-                else false
-            end
-            and (
-                k.received_at > t.known_at
-                or (
-                    m.metric_code in ('TIEN_DO', 'DOSSIER_RECEIVING_SATISFACTION')
-                    and a.progress_on_time is distinct from k.progress_on_time
-                )
-            )
-    ) as h
+    left join moved as h
         on
             e.unit_key = h.unit_key and e.cell = h.cell and e.known_at = h.known_at
             and e.model = 'score766+export' and e.kind in ('model', 'missing')
-            and e.ours <> e.m_value;
+            and e.ours <> e.m_value
+            and (
+                (e.measure = 'denominator' and h.in_denominator)
+                or (e.measure = 'numerator' and h.in_numerator)
+            );

@@ -60,11 +60,11 @@ create or replace macro reconcile_cases_between(start_date, end_date, unit := nu
     union all
 
     -- the 766 side: the cases our score counts otherwise as they stood when the portal took its
-    -- figures (reconcile766_choice), once per metric
+    -- figures (reconcile766_choice), in the cell <metric>.numerator or <metric>.denominator
     select distinct
         unit_key,
         '766' as form,
-        cell,
+        cell || '.' || measure as cell,
         case_id,
         why
     from reconcile766_choice(start_date, end_date, unit := unit)
