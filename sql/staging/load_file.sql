@@ -47,13 +47,18 @@ semi join repeated using (sha, case_id)
 group by sha, case_id;
 
 insert into quarantine by name
-with conflicting as (
+with conflicting_keys as (
+    select
+        sha,
+        case_id
+    from incoming_groups
+    where variants > 1
+),
+
+conflicting as (
     select *
     from incoming($rows_paths)
-    semi join (
-        select sha, case_id from incoming_groups
-        where variants > 1
-    ) as g using (sha, case_id)
+    semi join conflicting_keys using (sha, case_id)
 )
 
 select

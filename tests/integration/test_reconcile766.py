@@ -388,3 +388,49 @@ def test_a_unit_without_case_data_is_not_a_100_percent_difference(reconciled):
     for ours, theirs, difference, explained, explanation in got.values():
         assert (ours, difference, explained, explanation) == (None, None, False, "chưa có số liệu từ tệp xuất hồ sơ")
         assert theirs is not None
+
+
+def test_doi_chieu_shows_the_766_figures_and_their_cases(reconciled, tmp_path):
+    from typer.testing import CliRunner
+
+    from pipelines.cli import app
+
+    db, _ = reconciled
+    result = CliRunner().invoke(
+        app, ["doi-chieu", "--unit", "Mỹ Lộc", "--period", "Tháng 9 năm 2026", "--db", str(db), "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        "766 2.1 Tiến độ: mẫu số H40.ML-L: tiếp nhận 29/09/2026 14:00, sau lúc Cổng DVCQG lấy số liệu" in result.output
+    )
+    assert "766 2.1 Tiến độ: tử số H40.ML-F: chưa xong, hẹn trả 30/09/2026 10:00" in result.output
+    assert "Số liệu 766 của Cổng DVCQG chênh lệch ở 8/8 số liệu." in result.output
+    [book] = list(tmp_path.glob("doi-chieu_13708_*.xlsx"))
+    wb = openpyxl.load_workbook(book)
+    table = [r for r in wb["Đối chiếu"].iter_rows(values_only=True) if r[0] == "2.1"]
+    # Tiến độ: numerator, denominator, rate, points, each as the portal and we have them
+    assert [(r[1], r[2], r[3], r[4]) for r in table] == [
+        ("Tiến độ: tử số", 3, 4, 1),
+        ("Tiến độ: mẫu số", 7, 6, -1),
+        ("Tiến độ: tỷ lệ", 42.86, 66.67, 23.81),
+        ("Tiến độ: điểm", points(20, 100, *OURS), points(20, 100, *AT_TAKEN), 4.76),
+    ]
+    listed = {(r[2], r[3]) for r in wb["Đối chiếu – hồ sơ"].iter_rows(values_only=True) if r[3]}
+    assert {("Tiến độ: mẫu số", "H40.ML-L"), ("Tiến độ: tử số", "H40.ML-F")} <= listed
+
+
+def test_report_section_iii_2_says_khop_for_the_766_figures(reconciled):
+    from pipelines.outputs.figures import connect, find_unit, load_figures
+    from pipelines.outputs.report import render_markdown
+    from pipelines.rules.periods import parse_period
+
+    db, _ = reconciled
+    p = parse_period("Tháng 9 năm 2026")
+    con = connect(db)
+    try:
+        matching = render_markdown(load_figures(con, find_unit(con, "Thiên Trường", p), p))
+        unexplained = render_markdown(load_figures(con, find_unit(con, "Nam Định", p), p))
+    finally:
+        con.close()
+    assert "Số liệu 766 của Cổng DVCQG: khớp." in matching
+    assert "Chưa giải thích được: 2.1 Tiến độ: mẫu số 6 (kho dữ liệu 7)" in unexplained
