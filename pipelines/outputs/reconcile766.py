@@ -59,6 +59,13 @@ def load_766(
 ) -> tuple[list[Row766], list[Case766]]:
     """The unit's 766 rows (metric order, then numerator, denominator, rate, points) and the cases
     behind them; empty when no 766 figures of the portal were loaded for the unit and period."""
+    loaded = con.execute(
+        "select count(*) from portal_figures where form = '766' and unit_key = ? "
+        "and period_start = ?::date and period_end = ?::date",
+        [unit_key, start, end],
+    ).fetchall()[0][0]
+    if not loaded:  # the sheets of every unit ask: nothing is computed when the portal's figures are absent
+        return [], []
     labels = {code: (number, label) for code, number, label in con.execute(_LABELS).fetchall()}
     found = con.execute(
         "select cell, measure, ours, theirs, difference, explained, explanation, cases "

@@ -227,6 +227,8 @@ def reconciled(tmp_path_factory) -> tuple[Path, dict]:
         TAKEN,
     )
     satisfaction(inbox, [("UBND Phường Thiên Trường", *OURS), ("UBND Phường Mỹ Lộc", *AT_TAKEN)], TAKEN)
+    # a JSON file that is no 766 response, dropped beside them
+    (inbox / "cau_hinh.json").write_text('{"theme": "dark", "data": {"items": []}}', encoding="utf-8")
     s = Settings.load(
         config_file=tmp / "none.toml",
         db=tmp / "w.duckdb",
@@ -270,7 +272,9 @@ def test_every_file_is_read_as_what_it_is(reconciled):
         "766_tien-do_2026-09.json": "loaded",
         "766_tien-do_my-loc_2026-09.json": "loaded",
         "766_hai-long_2026-09.json": "loaded",
+        "cau_hinh.json": "rejected",
     }
+    assert "không phải phản hồi chỉ số 766 của Cổng DVCQG" in (outcomes["cau_hinh.json"].message or "")
 
 
 def test_one_row_per_unit_form_and_cell(reconciled):
