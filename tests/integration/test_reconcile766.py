@@ -26,6 +26,8 @@ before the end of the month, or the time the figures are taken; a refused case n
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -421,6 +423,21 @@ def test_doi_chieu_shows_the_766_figures_and_their_cases(reconciled, tmp_path):
     ]
     listed = {(r[2], r[3]) for r in wb["Đối chiếu – hồ sơ"].iter_rows(values_only=True) if r[3]}
     assert {("Tiến độ: mẫu số", "H40.ML-L"), ("Tiến độ: tử số", "H40.ML-F")} <= listed
+    soffice = shutil.which("soffice")
+    if not soffice:
+        pytest.skip("soffice (LibreOffice) không có trên máy này")
+    profile = f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}"
+    subprocess.run(
+        [soffice, profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(book)],
+        check=True,
+        timeout=180,
+        capture_output=True,
+    )
+    text = subprocess.run(
+        ["pdftotext", str(book.with_suffix(".pdf")), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "SỐ LIỆU 766 CỦA CỔNG DVCQG BÊN CẠNH ĐIỂM 766 TÍNH TỪ TỆP XUẤT HỒ SƠ" in text
+    assert "H40.ML-F" in text
 
 
 def test_report_section_iii_2_says_khop_for_the_766_figures(reconciled):
