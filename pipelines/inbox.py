@@ -25,7 +25,8 @@ from pipelines.inputs_archive import file_sha256
 
 __all__ = ["Discovery", "archive", "check_file", "discover", "file_sha256", "fingerprint", "safe_fingerprint"]
 
-EXPORT_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".txt", ".tsv", ".htm", ".html", ".ods"}
+# .json: the portal's 766 dashboard responses public tools save (read by content, extract/reports.py)
+EXPORT_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".txt", ".tsv", ".htm", ".html", ".ods", ".json"}
 # files people put in an export folder by mistake (the signed report, a scan, a zipped export): taken
 # like an export so the run lists each one as "not an export" with its reason, as when named
 DOCUMENT_SUFFIXES = {".pdf", ".doc", ".docx", ".odt", ".rtf", ".xlsb", ".zip", ".rar", ".7z", ".jpg", ".jpeg", ".png"}

@@ -96,10 +96,14 @@ def read_portal766(path: Path, doc: Any) -> Portal766Report:
             "số liệu 766 không ghi kỳ: không tìm thấy timeType/year/quarter/month hay fromDate/toDate trong tệp, "
             "cũng không có kỳ trong tên tệp (vd. 766_2026-08.json, 766_2026Q3.json) — the response has no period"
         )
+    # the shape names the endpoint (its tree, or its metric codes): the newest response wins per unit,
+    # period and endpoint, so a month's progress and digitisation responses are both kept
     if "parent" in data:
-        figures, shape = _tree(data), "parent/children"
+        tree, figures = _tree(data)
+        shape = f"parent/children {tree}"
     else:
-        figures, shape = _metrics(data), "overview/evaluation"
+        figures = _metrics(data)
+        shape = "overview/evaluation " + "+".join(sorted({f.cell for f in figures}))
     if not figures:
         raise FileRejected("phản hồi 766 không có số liệu đơn vị nào — no unit figures in the response")
     stamp = next((doc.get(k) for k in _TIME_KEYS if isinstance(doc, dict) and isinstance(doc.get(k), str)), None)
@@ -117,7 +121,7 @@ def _units(data: dict[str, Any]) -> list[dict[str, Any]]:
     return units
 
 
-def _tree(data: dict[str, Any]) -> list[Figure766]:
+def _tree(data: dict[str, Any]) -> tuple[str, list[Figure766]]:
     units = _units(data)
     present = {k for u in units for k in u}
     fields = portal766_fields()
@@ -134,7 +138,7 @@ def _tree(data: dict[str, Any]) -> list[Figure766]:
         for f in fields:
             if f.tree == tree and f.field in u:
                 out.append(_figure(u, f.cell, f.measure, u[f.field]))
-    return out
+    return tree, out
 
 
 def _metrics(data: dict[str, Any]) -> list[Figure766]:

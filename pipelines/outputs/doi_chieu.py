@@ -60,7 +60,8 @@ def doi_chieu(
 
 
 def print_reconciliation(rec: Reconciliation, console: Console) -> None:
-    console.print(f"[bold]Đối chiếu Biểu 06 — {rec.unit.official_name} — {rec.period.title_vi}[/]")
+    what = "số liệu 766" if rec.rows766 and not rec.rows else "Biểu 06"
+    console.print(f"[bold]Đối chiếu {what} — {rec.unit.official_name} — {rec.period.title_vi}[/]")
     if rec.reports:
         console.print("Hệ thống khác: " + rec.source())
     for report in rec.reports:
@@ -85,10 +86,23 @@ def print_reconciliation(rec: Reconciliation, console: Console) -> None:
             )
             table.add_row(f"({r.number})", r.header, vn_int(r.ours), vn_int(r.theirs), diff, r.explanation)
         console.print(table)
-    if rec.cases:
+    if rec.rows766:
+        console.print("[bold]Số liệu 766 của Cổng DVCQG[/]")
+        t766 = Table(show_lines=False)
+        for name, justify in (("Chỉ số", "center"), ("Số liệu", "left"), ("Kho", "right"), ("Cổng DVCQG", "right")):
+            t766.add_column(name, justify=justify)  # type: ignore[arg-type]
+        t766.add_column("Chênh lệch", justify="right")
+        t766.add_column("Giải thích", justify="left")
+        for m in rec.rows766:
+            ours = m.show(m.ours) or "chưa có số liệu"
+            t766.add_row(m.number, m.header, ours, m.show(m.theirs), m.show(m.difference, True), m.explanation)
+        console.print(t766)
+    if rec.cases or rec.cases766:
         console.print("[bold]Các hồ sơ được đếm khác nhau[/]")
         for c in rec.cases:
             console.print(f"  ({c.number}) {c.case_id}: {c.why}", soft_wrap=True)  # one line per case, greppable
+        for c766 in rec.cases766:
+            console.print(f"  766 {c766.number} {c766.header} {c766.case_id}: {c766.why}", soft_wrap=True)
     if not rec.rows and rec.other_periods:
         console.print("Đã nạp báo cáo của đơn vị cho kỳ: " + ", ".join(rec.other_periods), soft_wrap=True)
     console.print("III.2. TTHC chênh lệch giữa các hệ thống: " + rec.paragraph(), soft_wrap=True)

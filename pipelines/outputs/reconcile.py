@@ -14,6 +14,7 @@ from datetime import datetime
 import duckdb
 
 from pipelines.outputs.figures import Target, UnitRef
+from pipelines.outputs.reconcile766 import Case766, Row766, load_766, sentence_766
 from pipelines.outputs.vnformat import vn_int
 from pipelines.rules.indicators import FormColumn, form_columns
 from pipelines.rules.periods import Period
@@ -53,10 +54,12 @@ class Reconciliation:
     cases: list[CaseRow]
     reports: list[dict] = field(default_factory=list)  # source_file, system, exported_at, findings
     other_periods: list[str] = field(default_factory=list)  # periods of the unit's reports loaded
+    rows766: list[Row766] = field(default_factory=list)  # the portal's 766 figures beside our score
+    cases766: list[Case766] = field(default_factory=list)
 
     @property
     def has_report(self) -> bool:
-        return bool(self.rows)
+        return bool(self.rows) or bool(self.rows766)
 
     @property
     def matches(self) -> bool:
@@ -76,8 +79,14 @@ class Reconciliation:
         return "; ".join(parts)
 
     def paragraph(self) -> str:
-        """Section III.2 of the report: khớp, or the differences and their reasons in one paragraph."""
-        if not self.has_report:
+        """Section III.2 of the report: khớp, or the differences and their reasons in one paragraph
+        (Biểu 06, then a sentence for the portal's 766 figures when they were loaded)."""
+        if not self.rows and self.rows766:
+            return sentence_766(self.rows766)
+        return " ".join(filter(None, [self._bieu06_paragraph(), sentence_766(self.rows766)]))
+
+    def _bieu06_paragraph(self) -> str:
+        if not self.rows:
             return f"Số liệu giữa các hệ thống: {NO_REPORT}."
         if self.no_case_data:
             return f"Số liệu giữa các hệ thống: chưa có số liệu từ tệp xuất hồ sơ để đối chiếu với {self.source()}."
@@ -119,13 +128,14 @@ def load_reconciliation(con: duckdb.DuckDBPyConnection, target: Target | UnitRef
             [unit.unit_key, period.start, period.end],
         ).fetchall()
     ]
+    rows766, cases766 = load_766(con, unit.unit_key, period.start, period.end)
     if not reports:
         others = con.execute(
             "select distinct strftime(period_start, '%d/%m/%Y') || '–' || strftime(period_end, '%d/%m/%Y') "
             "from portal_reports where unit_key = ? and is_current and form = 'bieu06' order by 1",
             [unit.unit_key],
         ).fetchall()
-        return Reconciliation(unit, period, [], [], [], [o[0] for o in others])
+        return Reconciliation(unit, period, [], [], [], [o[0] for o in others], rows766, cases766)
     columns = {c.column: c for c in form_columns()}
     rows = con.execute(
         "select cell, ours, theirs, difference, explained, explanation, cases "
@@ -140,12 +150,12 @@ def load_reconciliation(con: duckdb.DuckDBPyConnection, target: Target | UnitRef
     if any(r.cases for r in cells):
         found = con.execute(
             "select cell, case_id, why from reconcile_cases_between(?::date, ?::date, unit := ?) "
-            "order by cell, case_id",
+            "where form = 'bieu06' order by cell, case_id",
             [period.start, period.end, unit.unit_key],
         ).fetchall()
         case_rows = [CaseRow(c, columns[c].number, _label(columns[c]), i, w) for c, i, w in found]
         case_rows.sort(key=lambda r: (r.number or 99, r.case_id))
-    return Reconciliation(unit, period, cells, case_rows, reports)
+    return Reconciliation(unit, period, cells, case_rows, reports, [], rows766, cases766)
 
 
 def _label(column: FormColumn) -> str:

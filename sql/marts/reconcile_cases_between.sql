@@ -3,7 +3,8 @@
 -- differently from us in each cell reconcile_between explains (cases we do not hold cannot be
 -- listed); why says, in Vietnamese, each step that moved the case: the convention (with the case's
 -- status and dates), its filing and received dates across the period boundary, its reception or
--- end after their export time.
+-- end after their export time. For the portal's 766 figures (form 766): the cases received after the
+-- time the portal's figures were taken, or judged on time then and late now.
 create or replace macro reconcile_cases_between(start_date, end_date, unit := null) as table
     with hits as (
         select * from reconcile_choice(start_date, end_date, unit := unit)
@@ -54,4 +55,17 @@ create or replace macro reconcile_cases_between(start_date, end_date, unit := nu
     from hits as h
     inner join cases as c on h.case_id = c.case_id
     left join statuses as st on c.status = st.status
-    where h.h0 <> h.h3;
+    where h.h0 <> h.h3
+
+    union all
+
+    -- the 766 side: the cases our score counts otherwise as they stood when the portal took its
+    -- figures (reconcile766_choice), in the cell <metric>.numerator or <metric>.denominator
+    select distinct
+        unit_key,
+        '766' as form,
+        cell || '.' || measure as cell,
+        case_id,
+        why
+    from reconcile766_choice(start_date, end_date, unit := unit)
+    where case_id is not null;

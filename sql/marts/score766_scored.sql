@@ -108,8 +108,7 @@ create or replace macro score766_scored(classified) as table
             *,
             case when denominator > 0 then round(100.0 * numerator / denominator, 2) end as rate_pct,
             case
-                when formula_kind = 'ratio' and denominator > 0
-                    then round(least(max_points, max_points * numerator / denominator / (threshold_pct / 100.0)), 2)
+                when formula_kind = 'ratio' then tthc_points766(max_points, threshold_pct, numerator, denominator)
             end as points
         from every_metric
     )

@@ -114,6 +114,12 @@ EXAMPLES = {
     "reconcile_choice": "select count(*) = 0 from reconcile_choice(date '2024-01-01', date '2024-03-31')",
     "reconcile_between": "select count(*) = 0 from reconcile_between(date '2024-01-01', date '2024-03-31')",
     "reconcile_cases_between": "select count(*) = 0 from reconcile_cases_between(date '2024-01-01', date '2024-03-31')",
+    "reconcile766_choice": "select count(*) = 0 from reconcile766_choice(date '2026-08-01', date '2026-08-31')",
+    # 20 × 4/7 = 11.43; 6 × (4/7) / 90 % = 3.81; a denominator of 0 gives no points, never 0
+    "tthc_points766": "select tthc_points766(20, 100, 4, 7) = 11.43 and tthc_points766(6, 90, 4, 7) = 3.81 "
+    "and tthc_points766(20, 100, 0, 0) is null",
+    "tthc_indicator_value": "select tthc_indicator_value('pct', 345, 353) = 97.73 "
+    "and tthc_indicator_value('days', 7, 2) = 3.5 and tthc_indicator_value('count', 5, null) = 5",
 }
 
 

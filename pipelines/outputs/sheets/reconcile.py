@@ -1,5 +1,6 @@
-"""The "Đối chiếu" tabs: their Biểu 06 beside ours, cell by cell with the explanation, and the
-cases behind each explained difference on a second tab (outputs/reconcile.py)."""
+"""The "Đối chiếu" tabs: their Biểu 06 beside ours, cell by cell with the explanation, then the
+portal's 766 figures beside our 766 score, and the cases behind each explained difference on a
+second tab (outputs/reconcile.py, outputs/reconcile766.py)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from pipelines.outputs.sheets.style import (
 )
 
 FMT_DIFF = "+#,##0;-#,##0;0"  # a difference with its sign: +23, -6, 0
+FMT_DEC = "#,##0.00"  # a 766 rate (per cent, 0–100) or points: 66,67 and 13,33 in a Vietnamese locale
+FMT_DEC_DIFF = "+#,##0.00;-#,##0.00;0"
 SHEET_RECONCILE = "Đối chiếu"
 SHEET_RECONCILE_CASES = "Đối chiếu – hồ sơ"
 HEADERS = ["Cột", "Chỉ tiêu", "Kho dữ liệu (tệp xuất hồ sơ)", "Hệ thống khác", "Chênh lệch (khác − kho)"]
@@ -51,7 +54,9 @@ def reconcile_sheet(ws: Worksheet, rec: Reconciliation) -> None:
         _text(ws, head, c, label, bold=True, align=CENTER, border=True).fill = HEADER_FILL
     row = head + 1
     if not rec.rows:
-        _merge_text(ws, row, 1, row, len(HEADERS), "Chưa có báo cáo của hệ thống khác để đối chiếu.", italic=True)
+        _merge_text(
+            ws, row, 1, row, len(HEADERS), "Chưa có báo cáo Biểu 06 của hệ thống khác để đối chiếu.", italic=True
+        )
         _box(ws, [row], range(1, len(HEADERS) + 1))
         row += 1
     for r in rec.rows:
@@ -63,10 +68,34 @@ def reconcile_sheet(ws: Worksheet, rec: Reconciliation) -> None:
         _text(ws, row, 6, r.explanation, border=True)
         _number(ws, row, 7, r.cases or 0, FMT_COUNT)
         row += 1
+    row = _rows_766(ws, rec, row)
     _text(ws, row + 1, 1, "Kết luận (mục III.2 của báo cáo): " + rec.paragraph(), bold=True)
     _widths(ws, [7, 34, 16, 14, 14, 90, 12])
     ws.freeze_panes = ws.cell(head + 1, 1)
     _print_setup(ws, f"{head}:{head}")
+
+
+def _rows_766(ws: Worksheet, rec: Reconciliation, row: int) -> int:
+    """The portal's 766 figures below the Biểu 06 table (the row after them)."""
+    if not rec.rows766:
+        return row
+    _text(ws, row + 1, 1, "SỐ LIỆU 766 CỦA CỔNG DVCQG BÊN CẠNH ĐIỂM 766 TÍNH TỪ TỆP XUẤT HỒ SƠ", bold=True)
+    head = row + 2
+    labels = ["Chỉ số", "Số liệu", "Kho dữ liệu (tệp xuất hồ sơ)", "Cổng DVCQG", "Chênh lệch (Cổng − kho)"]
+    for c, label in enumerate(labels + HEADERS[5:], start=1):
+        _text(ws, head, c, label, bold=True, align=CENTER, border=True).fill = HEADER_FILL
+    row = head + 1
+    for r in rec.rows766:
+        fmt = {"rate_pct": FMT_DEC, "points": FMT_DEC}.get(r.measure, FMT_COUNT)
+        _text(ws, row, 1, r.number, align=CENTER, border=True)
+        _text(ws, row, 2, r.header, border=True)
+        _number(ws, row, 3, r.ours, fmt)
+        _number(ws, row, 4, r.theirs, fmt)
+        _number(ws, row, 5, r.difference, FMT_DEC_DIFF if fmt == FMT_DEC else FMT_DIFF)
+        _text(ws, row, 6, r.explanation, border=True)
+        _number(ws, row, 7, r.cases or 0, FMT_COUNT)
+        row += 1
+    return row
 
 
 def reconcile_cases_sheet(ws: Worksheet, rec: Reconciliation) -> None:
@@ -87,7 +116,7 @@ def reconcile_cases_sheet(ws: Worksheet, rec: Reconciliation) -> None:
     for c, label in enumerate(headers, start=1):
         _text(ws, head, c, label, bold=True, align=CENTER, border=True).fill = HEADER_FILL
     row = head + 1
-    if not rec.cases:
+    if not rec.cases and not rec.cases766:
         _merge_text(ws, row, 1, row, len(headers), "Không có hồ sơ nào cần liệt kê.", italic=True)
         _box(ws, [row], range(1, len(headers) + 1))
     for i, case in enumerate(rec.cases, start=1):
@@ -96,6 +125,13 @@ def reconcile_cases_sheet(ws: Worksheet, rec: Reconciliation) -> None:
         _text(ws, row, 3, case.header, border=True)
         _text(ws, row, 4, case.case_id, border=True)
         _text(ws, row, 5, case.why, border=True)
+        row += 1
+    for i, c766 in enumerate(rec.cases766, start=len(rec.cases) + 1):
+        _number(ws, row, 1, i, "0").alignment = CENTER
+        _text(ws, row, 2, f"766 {c766.number}", align=CENTER, border=True)
+        _text(ws, row, 3, c766.header, border=True)
+        _text(ws, row, 4, c766.case_id, border=True)
+        _text(ws, row, 5, c766.why, border=True)
         row += 1
     _widths(ws, [6, 7, 30, 28, 110])
     ws.freeze_panes = ws.cell(head + 1, 1)
