@@ -18,7 +18,8 @@ from pipelines.config import Settings
 from pipelines.handover import RunSummary, StagedFile
 from pipelines.inbox import safe_fingerprint
 from pipelines.rules.periods import quarter_of
-from pipelines.run import Fingerprint, discover_for, local_now, publish, run_lock, run_steps
+from pipelines.run import Fingerprint, discover_for, local_now, publish, run_steps
+from pipelines.run_guard import run_lock
 from pipelines.transform.stage_many import stage_items
 
 # a process-pool task worker, or a flow run started by `tthc serve`, ends with the tthc process

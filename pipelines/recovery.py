@@ -25,7 +25,8 @@ from zoneinfo import ZoneInfo
 from pipelines.config import Settings
 from pipelines.handover import RunSummary
 from pipelines.inputs_archive import archived_inputs, object_path, verify
-from pipelines.run import run_lock, run_unlocked
+from pipelines.run import run_unlocked
+from pipelines.run_guard import run_lock
 from pipelines.warehouse.access import set_aside_wal
 from pipelines.warehouse.backups import check_warehouse, keep_backup, list_backups
 

@@ -21,7 +21,8 @@ from typer.testing import CliRunner
 from pipelines.cli import EXIT_DATA, EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE, app
 from pipelines.config import Settings, SettingsError
 from pipelines.handover import EnvironmentFailure
-from pipelines.run import run_local, run_lock
+from pipelines.run import run_local
+from pipelines.run_guard import run_lock
 
 HEADER = "Mã hồ sơ;Tên thủ tục;Cơ quan giải quyết;Kênh nộp;Ngày tiếp nhận;Ngày hẹn trả;Ngày có kết quả;Trạng thái"
 ROW = "{id};Khai sinh;UBND xã Mỹ Tân;Trực tuyến;0{d}/01/2024 08:00;09/01/2024;08/01/2024 10:00;Đã trả kết quả"
@@ -247,7 +248,7 @@ def test_a_symlinked_warehouse_is_locked_and_replaced_where_it_lives(tmp_path):
     con.close()
     through_real = Settings.load(config_file=tmp_path / "none.toml", db=real_dir / "w.duckdb", lock_wait_seconds=0)
     with run_lock(s):  # a run through the link holds the lock of the real file
-        from pipelines.run import RunLocked
+        from pipelines.run_guard import RunLocked
 
         with pytest.raises(RunLocked), run_lock(through_real):
             pass
