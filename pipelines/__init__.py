@@ -3,4 +3,4 @@
 The version is defined here only (pyproject.toml reads it); runs record it in runs.code_version.
 """
 
-__version__ = "0.5.0"
+__version__ = "0.6.0"
