@@ -7,9 +7,11 @@ size, and returns a small summary (`StagedFile`) that a Prefect task can pass on
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import re
+import threading
 import time
 from datetime import datetime
 from functools import lru_cache
@@ -42,7 +44,6 @@ from pipelines.transform.batching import coalesce, prefetch
 from pipelines.transform.parse import BatchParser
 from pipelines.transform.quarantine import QUARANTINE_SCHEMA, examples, malformed_table, quarantine_table
 from pipelines.transform.scrub import Scrubber, display_name, display_path
-from pipelines.transform.validate import row_reasons
 
 # what the load adds to a staged row (sql/staging/load_file.sql): which file, when, in what order
 LOADED_BY_WAREHOUSE = ("source_file", "source_sha256", "snapshot_at", "file_seq", "ingested_at")
@@ -212,7 +213,7 @@ class _Writer:
 
     def add(self, raw: pa.Table, parser: BatchParser, canonical: list[str]) -> None:
         typed = parser.parse(raw)
-        bad = row_reasons(typed.select(_check_columns()).to_pandas())  # position in typed -> reasons
+        bad = _row_reasons(typed.select(_check_columns()).to_pandas())  # position in typed -> reasons
         self.add_parsed(raw, typed, bad, canonical)
 
     def add_parsed(self, raw: pa.Table, typed: pa.Table, bad: dict[int, list[str]], canonical: list[str]) -> None:
@@ -269,6 +270,21 @@ class _Writer:
         self.q_path.unlink(missing_ok=True)
 
 
+VALIDATION = "pipelines.transform.validate"  # pandas + pandera: ~0.9 s of imports
+
+
+def _warm_validation() -> None:
+    """Import the row rules in a thread while the first batch is read: a workbook is read by its
+    worker process for seconds (the import then costs no time of its own), a CSV by pyarrow's
+    threads. Imported at the top, they delayed the start of every read."""
+    threading.Thread(target=importlib.import_module, args=(VALIDATION,), daemon=True, name="tthc-import").start()
+
+
+def _row_reasons(frame):
+    """The pandera row rules of a batch (transform/validate.py), imported on first use."""
+    return importlib.import_module(VALIDATION).row_reasons(frame)
+
+
 def _stage(
     path: Path,
     settings: Settings,
@@ -279,6 +295,7 @@ def _stage(
     budget: Budget,
 ) -> None:
     info, batches = open_export(path, file_limits(settings), budget, unit=unit_hint(path, settings))
+    _warm_validation()
     result.kind, result.encoding = info.kind, info.encoding
     result.personal_columns = info.personal_columns
     canonical = column_map().names()

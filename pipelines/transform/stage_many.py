@@ -30,6 +30,8 @@ from pipelines.transform.reports import is_named_report
 from pipelines.transform.scrub import Scrubber
 from pipelines.transform.stage import (
     _check_columns,
+    _row_reasons,
+    _warm_validation,
     _Writer,
     failed,
     file_limits,
@@ -40,7 +42,6 @@ from pipelines.transform.stage import (
     staging_paths,
     unit_hint,
 )
-from pipelines.transform.validate import row_reasons
 
 SMALL_BYTES = 512 * 1024  # a file this small is staged with others
 GROUP_ROWS = 100_000  # rows parsed and validated at once (a group of small files stays far below)
@@ -73,6 +74,7 @@ def stage_group(items: list[tuple[str, str]], settings: Settings) -> dict[str, S
     """Stage small files through one parser: read each, parse and validate them all at once,
     write each back. A file that needs its own pass (a CSV read exactly again) goes alone."""
     results: dict[str, StagedFile] = {}
+    _warm_validation()
     fit_address_space()
     scrubber = Scrubber.from_settings(settings)
     parser = BatchParser(Registry.from_settings(settings), scrubber, duckdb_memory_limit(settings))
@@ -121,7 +123,7 @@ def _write_group(
     tables = [t for x in pending for t in x.tables]
     raw = pa.concat_tables(tables) if tables else None
     typed = parser.parse(raw) if raw is not None and raw.num_rows else None
-    bad = row_reasons(typed.select(_check_columns()).to_pandas()) if typed is not None else {}
+    bad = _row_reasons(typed.select(_check_columns()).to_pandas()) if typed is not None else {}
     offset = 0
     for x in pending:
         rows_path, q_path = staging_paths(settings, x.result.sha256)
