@@ -78,8 +78,8 @@ def restore(settings: Settings, name: str | None = None) -> tuple[Path, Path | N
             others = ", ".join(p.name for p in found[1:3])
             raise RecoveryError(
                 f"không đặt lại bản sao lưu {source.name}: {problem}; kho dữ liệu giữ nguyên. "
-                + (f"Chọn bản khác (tthc restore <tên>, ví dụ {others}) " if others else "")
-                + "hoặc dùng 'tthc rebuild' — the backup is not whole"
+                + (f"Chọn bản khác (tthc restore <tên>, ví dụ {others}) hoặc dùng" if others else "Dùng")
+                + " 'tthc rebuild' để dựng lại từ kho lưu tệp nhập — the backup is not whole"
             )
         db.parent.mkdir(parents=True, exist_ok=True)
         work = db.with_name(db.name + ".restoring")

@@ -16,7 +16,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
+
+import duckdb
 
 CELLS = [
     "received_total",
@@ -205,3 +208,27 @@ def official_bieu06_xlsx(
     ws.append([None, None, None, None, None, None, None, None, None, None, "CHỦ TỊCH"])
     wb.save(path)
     return path
+
+
+def reconciled_cells(db: Path, unit: str, start: date | str, end: date | str, form: str) -> dict[str, tuple]:
+    """cell -> (ours, theirs, difference, explained, explanation) of one unit and form."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        out = con.execute(
+            "select cell, ours, theirs, difference, explained, explanation from reconcile_between(?::date, ?::date) "
+            "where unit_key = ? and form = ?",
+            [start, end, unit, form],
+        ).fetchall()
+    return {r[0]: r[1:] for r in out}
+
+
+def reconciled_cases(db: Path, unit: str, start: date | str, end: date | str, form: str) -> dict[str, set[str]]:
+    """cell -> the listed cases' short ids (the part after the last '-') of one unit and form."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        out = con.execute(
+            "select cell, case_id from reconcile_cases_between(?::date, ?::date) where unit_key = ? and form = ?",
+            [start, end, unit, form],
+        ).fetchall()
+    found: dict[str, set[str]] = {}
+    for cell, case_id in out:
+        found.setdefault(cell, set()).add(case_id.split("-")[-1])
+    return found

@@ -25,7 +25,14 @@ import pytest
 
 from pipelines.config import Settings
 from pipelines.run import run_local
-from tests.integration.report_files import CELLS, official_bieu06_xlsx, tandan_06_cac_cap, tandan_06a
+from tests.integration.report_files import (
+    CELLS,
+    official_bieu06_xlsx,
+    reconciled_cases,
+    reconciled_cells,
+    tandan_06_cac_cap,
+    tandan_06a,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -193,25 +200,11 @@ def reconciled(tmp_path_factory) -> tuple[Path, dict]:
 
 
 def rows(db: Path, unit: str) -> dict[str, tuple]:
-    with duckdb.connect(str(db), read_only=True) as con:
-        out = con.execute(
-            "select cell, ours, theirs, difference, explained, explanation from reconcile_between(?::date, ?::date) "
-            "where unit_key = ? and form = 'bieu06'",
-            [S, E, unit],
-        ).fetchall()
-    return {r[0]: r[1:] for r in out}
+    return reconciled_cells(db, unit, S, E, "bieu06")
 
 
 def cases(db: Path, unit: str) -> dict[str, set[str]]:
-    with duckdb.connect(str(db), read_only=True) as con:
-        out = con.execute(
-            "select cell, case_id, why from reconcile_cases_between(?::date, ?::date) where unit_key = ?",
-            [S, E, unit],
-        ).fetchall()
-    found: dict[str, set[str]] = {}
-    for cell, case_id, _ in out:
-        found.setdefault(cell, set()).add(case_id.split("-")[-1])
-    return found
+    return reconciled_cases(db, unit, S, E, "bieu06")
 
 
 def test_every_file_is_read_as_what_it_is(reconciled):
