@@ -23,6 +23,7 @@ from pipelines.children import descendants
 from pipelines.config import Settings
 from pipelines.prefect_server import free_port, start_server, stop_server
 from pipelines.transform.stage import stage_file
+from tests.integration.prefect_api import prefect_api
 
 TTHC = str(Path(sys.executable).with_name("tthc"))
 HEADER = "Mã hồ sơ;Tên thủ tục;Cơ quan giải quyết;Kênh nộp;Ngày tiếp nhận;Ngày hẹn trả;Ngày có kết quả;Trạng thái"
@@ -78,12 +79,9 @@ def test_headless_chromium_loads_a_run_in_the_ui_on_another_port(tmp_path, prefe
             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
         )  # fmt: skip
         assert done.returncode == 0 and f"127.0.0.1:{port}" in done.stdout, done.stdout + done.stderr
-        body = json.dumps({"flows": {"name": {"any_": ["tthc-run"]}}}).encode()
-        req = urllib.request.Request(
-            f"http://127.0.0.1:{port}/api/flow_runs/filter", body, {"Content-Type": "application/json"}
-        )
-        with urllib.request.urlopen(req, timeout=10) as r:
-            [flow_run] = json.load(r)
+        [flow_run] = prefect_api(
+            f"http://127.0.0.1:{port}/api", "/flow_runs/filter", {"flows": {"name": {"any_": ["tthc-run"]}}}
+        )  # type: ignore[misc]
         page = subprocess.run(
             [chromium, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp_path / 'chromium'}",
              "--virtual-time-budget=15000", "--dump-dom", f"http://127.0.0.1:{port}/runs/flow-run/{flow_run['id']}"],

@@ -11,7 +11,6 @@ import subprocess
 import sys
 import textwrap
 import time
-import urllib.request
 from pathlib import Path
 
 import duckdb
@@ -19,6 +18,7 @@ import pytest
 
 from pipelines.children import descendants
 from pipelines.prefect_server import free_port, healthy
+from tests.integration.prefect_api import prefect_api
 
 pytestmark = pytest.mark.slow  # each test starts a real Prefect server (5–15 s)
 
@@ -140,10 +140,8 @@ def test_a_served_schedule_fires_ingests_the_inbox_and_stops_clean(site):
         )
         assert run.returncode == 0, run.stdout + run.stderr
         assert "của tthc serve" in run.stdout
-        body = json.dumps({"flows": {"name": {"any_": ["tthc-run"]}}}).encode()
-        req = urllib.request.Request(site["api"] + "/flow_runs/filter", body, {"Content-Type": "application/json"})
-        with urllib.request.urlopen(req, timeout=10) as r:
-            assert any(fr["state"]["type"] == "COMPLETED" for fr in json.load(r))
+        runs = prefect_api(site["api"], "/flow_runs/filter", {"flows": {"name": {"any_": ["tthc-run"]}}})
+        assert any(fr["state"]["type"] == "COMPLETED" for fr in runs)  # type: ignore[union-attr]
 
         status = subprocess.run(
             [TTHC, "status", "--format", "json"], cwd=d, env=site["env"], capture_output=True, text=True, timeout=60

@@ -5,13 +5,11 @@ and workers do."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 import textwrap
 import time
-import urllib.request
 from pathlib import Path
 
 import duckdb
@@ -20,6 +18,7 @@ import pytest
 from pipelines.children import die_with_parent
 from pipelines.config import Settings
 from pipelines.prefect_server import free_port, start_server, stop_server
+from tests.integration.prefect_api import prefect_api
 
 pytestmark = pytest.mark.slow  # a Prefect server, two workers and three flow-run processes (~1–2 min)
 
@@ -31,17 +30,6 @@ CASES = {  # (province, unit as the export names it): received 01/10/2026, due 0
     "ninh-binh": ("Ninh Bình", "UBND phường Thiên Trường", 3),
     "ha-noi": ("Hà Nội", "UBND phường Ba Đình", 2),
 }
-
-
-def _api(url: str, path: str, body: dict | None = None) -> object:
-    req = urllib.request.Request(
-        url + path,
-        data=json.dumps(body).encode() if body is not None else None,
-        headers={"Content-Type": "application/json"},
-        method="POST" if body is not None else "GET",
-    )
-    with urllib.request.urlopen(req, timeout=10) as r:
-        return json.loads(r.read())
 
 
 def _province(root: Path, queue: str, shared: Path) -> Path:
@@ -79,7 +67,7 @@ def _wait_runs(api: str, ids: list[str], timeout: float) -> dict[str, dict]:
     deadline = time.monotonic() + timeout
     runs: dict[str, dict] = {}
     while time.monotonic() < deadline:
-        runs = {i: _api(api, f"/flow_runs/{i}") for i in ids}  # type: ignore[misc]
+        runs = {i: prefect_api(api, f"/flow_runs/{i}") for i in ids}  # type: ignore[misc]
         if all(r["state_type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED") for r in runs.values()):
             return runs
         time.sleep(1)
@@ -124,10 +112,10 @@ def test_two_provinces_on_two_workers_then_the_national_roll_up(tmp_path):
                     stderr=subprocess.DEVNULL,
                 )
             )
-        deployments = {d["name"]: d["id"] for d in _api(server.api_url, "/deployments/filter", {})}  # type: ignore[union-attr]
+        deployments = {d["name"]: d["id"] for d in prefect_api(server.api_url, "/deployments/filter", {})}  # type: ignore[union-attr]
         assert set(deployments) == set(CASES)
         ids = [
-            _api(server.api_url, f"/deployments/{deployments[q]}/create_flow_run", {})["id"]  # type: ignore[index]
+            prefect_api(server.api_url, f"/deployments/{deployments[q]}/create_flow_run", {})["id"]  # type: ignore[index]
             for q in CASES
         ]
         runs = _wait_runs(server.api_url, ids, timeout=300)
@@ -153,8 +141,8 @@ def test_two_provinces_on_two_workers_then_the_national_roll_up(tmp_path):
             timeout=120,
         )  # fmt: skip
         assert out.returncode == 0, out.stderr
-        national = {d["name"]: d["id"] for d in _api(server.api_url, "/deployments/filter", {})}["toan-quoc"]  # type: ignore[union-attr]
-        run = _api(server.api_url, f"/deployments/{national}/create_flow_run", {})["id"]  # type: ignore[index]
+        national = {d["name"]: d["id"] for d in prefect_api(server.api_url, "/deployments/filter", {})}["toan-quoc"]  # type: ignore[union-attr]
+        run = prefect_api(server.api_url, f"/deployments/{national}/create_flow_run", {})["id"]  # type: ignore[index]
         assert _wait_runs(server.api_url, [run], timeout=180)[run]["state_type"] == "COMPLETED"
         con = duckdb.connect(str(tmp_path / "national.duckdb"), read_only=True)
         by_province = con.execute(
