@@ -16,10 +16,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
 import duckdb
+import openpyxl
 
 CELLS = [
     "received_total",
@@ -232,3 +234,26 @@ def reconciled_cases(db: Path, unit: str, start: date | str, end: date | str, fo
     for cell, case_id in out:
         found.setdefault(cell, set()).add(case_id.split("-")[-1])
     return found
+
+
+# four of today's units of tỉnh Ninh Bình, as a one-stop list names them, with their keys
+UNITS = {
+    "TT": ("UBND phường Thiên Trường", "13684@2025"),
+    "DA": ("UBND phường Đông A", "13693@2025"),
+    "ML": ("UBND phường Mỹ Lộc", "13708@2025"),
+    "ND": ("UBND phường Nam Định", "13669@2025"),
+}
+
+
+def one_stop_case_list(path: Path, header: list[str], rows: Iterable[list[object]]) -> Path:
+    """A one-stop system's "Danh sách hồ sơ" workbook: a title block, the header, one row a case."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Danh sách hồ sơ"
+    ws.append(["DANH SÁCH HỒ SƠ TIẾP NHẬN"])
+    ws.append(["Ngày xuất: 06/10/2026 08:00"])
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path

@@ -27,7 +27,9 @@ from pipelines.config import Settings
 from pipelines.run import run_local
 from tests.integration.report_files import (
     CELLS,
+    UNITS,
     official_bieu06_xlsx,
+    one_stop_case_list,
     reconciled_cases,
     reconciled_cells,
     tandan_06_cac_cap,
@@ -37,12 +39,6 @@ from tests.integration.report_files import (
 pytestmark = pytest.mark.slow
 
 S, E = "2026-07-01", "2026-09-30"
-UNITS = {
-    "TT": ("UBND phường Thiên Trường", "13684@2025"),
-    "DA": ("UBND phường Đông A", "13693@2025"),
-    "ML": ("UBND phường Mỹ Lộc", "13708@2025"),
-    "ND": ("UBND phường Nam Định", "13669@2025"),
-}
 # case: received, due, finished, returned, status label, channel, filed (as a one-stop list writes them)
 CASES = {
     "A": ("05/07/2026 09:00", "10/07/2026", "08/07/2026 10:00", "09/07/2026 08:00", "Đã trả kết quả", "Trực tuyến", ""),
@@ -98,35 +94,13 @@ ML_CHUNG_THUC = figures(1, 0, 1, 0, 1, 1, 0, 0, 0, 0, 0)
 
 
 def case_export(folder: Path) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Danh sách hồ sơ"
-    ws.append(["DANH SÁCH HỒ SƠ TIẾP NHẬN"])
-    ws.append(["Ngày xuất: 06/10/2026 08:00"])
-    ws.append(HEADER)
-    n = 0
-    for prefix, (agency, _) in UNITS.items():
-        for case, (r, d, f, ret, status, channel, filed) in CASES.items():
-            n += 1
-            ws.append(
-                [
-                    n,
-                    f"H40.{prefix}-{case}",
-                    "Đăng ký khai sinh",
-                    "Hộ tịch",
-                    agency,
-                    channel,
-                    filed,
-                    r,
-                    d,
-                    f,
-                    ret,
-                    status,
-                ]
-            )
-    path = folder / "danh_sach_ho_so_Q3_2026.xlsx"
-    wb.save(path)
-    return path
+    rows = (
+        [n, f"H40.{prefix}-{case}", "Đăng ký khai sinh", "Hộ tịch", agency, channel, filed, r, d, f, ret, status]
+        for n, ((prefix, (agency, _)), (case, (r, d, f, ret, status, channel, filed))) in enumerate(
+            ((u, c) for u in UNITS.items() for c in CASES.items()), start=1
+        )
+    )
+    return one_stop_case_list(folder / "danh_sach_ho_so_Q3_2026.xlsx", HEADER, rows)
 
 
 @pytest.fixture(scope="module")

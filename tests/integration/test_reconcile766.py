@@ -37,17 +37,11 @@ import pytest
 
 from pipelines.config import Settings
 from pipelines.run import run_local
-from tests.integration.report_files import reconciled_cases, reconciled_cells
+from tests.integration.report_files import UNITS, one_stop_case_list, reconciled_cases, reconciled_cells
 
 pytestmark = pytest.mark.slow
 
 S, E = "2026-09-01", "2026-09-30"
-UNITS = {
-    "TT": ("UBND phường Thiên Trường", "13684@2025"),
-    "DA": ("UBND phường Đông A", "13693@2025"),
-    "ML": ("UBND phường Mỹ Lộc", "13708@2025"),
-    "ND": ("UBND phường Nam Định", "13669@2025"),
-}
 # case: received, due, finished, returned, status label (as a one-stop list writes them)
 CASES = {
     "A": ("03/09/2026 09:00", "10/09/2026", "08/09/2026 10:00", "09/09/2026 08:00", "Đã trả kết quả"),
@@ -161,37 +155,29 @@ def satisfaction(folder: Path, units: list[tuple[str, int, int]], taken: datetim
     return path
 
 
+HEADER = [
+    "STT",
+    "Mã hồ sơ",
+    "Tên thủ tục",
+    "Lĩnh vực",
+    "Đơn vị giải quyết",
+    "Hình thức nộp",
+    "Ngày tiếp nhận",
+    "Ngày hẹn trả",
+    "Ngày kết thúc xử lý",
+    "Ngày trả kết quả",
+    "Trạng thái",
+]
+
+
 def case_export(folder: Path) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Danh sách hồ sơ"
-    ws.append(["DANH SÁCH HỒ SƠ TIẾP NHẬN"])
-    ws.append(["Ngày xuất: 06/10/2026 08:00"])
-    ws.append(
-        [
-            "STT",
-            "Mã hồ sơ",
-            "Tên thủ tục",
-            "Lĩnh vực",
-            "Đơn vị giải quyết",
-            "Hình thức nộp",
-            "Ngày tiếp nhận",
-            "Ngày hẹn trả",
-            "Ngày kết thúc xử lý",
-            "Ngày trả kết quả",
-            "Trạng thái",
-        ]
+    rows = (
+        [n, f"H40.{prefix}-{case}", "Đăng ký khai sinh", "Hộ tịch", agency, "Trực tuyến", r, d, f, ret, status]
+        for n, ((prefix, (agency, _)), (case, (r, d, f, ret, status))) in enumerate(
+            ((u, c) for u in UNITS.items() for c in CASES.items()), start=1
+        )
     )
-    n = 0
-    for prefix, (agency, _) in UNITS.items():
-        for case, (r, d, f, ret, status) in CASES.items():
-            n += 1
-            ws.append(
-                [n, f"H40.{prefix}-{case}", "Đăng ký khai sinh", "Hộ tịch", agency, "Trực tuyến", r, d, f, ret, status]
-            )
-    path = folder / "danh_sach_ho_so_thang_9_2026.xlsx"
-    wb.save(path)
-    return path
+    return one_stop_case_list(folder / "danh_sach_ho_so_thang_9_2026.xlsx", HEADER, rows)
 
 
 # the figures by hand (module docstring), checked against the independent rule before use

@@ -119,19 +119,14 @@ def reconcile_cases_sheet(ws: Worksheet, rec: Reconciliation) -> None:
     if not rec.cases and not rec.cases766:
         _merge_text(ws, row, 1, row, len(headers), "Không có hồ sơ nào cần liệt kê.", italic=True)
         _box(ws, [row], range(1, len(headers) + 1))
-    for i, case in enumerate(rec.cases, start=1):
+    # Biểu 06's cases under their column number "(7)", then the 766 ones under "766 <metric>"
+    listed = [(f"({c.number})", c) for c in rec.cases] + [(f"766 {c.number}", c) for c in rec.cases766]
+    for i, (column, case) in enumerate(listed, start=1):
         _number(ws, row, 1, i, "0").alignment = CENTER
-        _text(ws, row, 2, f"({case.number})", align=CENTER, border=True)
+        _text(ws, row, 2, column, align=CENTER, border=True)
         _text(ws, row, 3, case.header, border=True)
         _text(ws, row, 4, case.case_id, border=True)
         _text(ws, row, 5, case.why, border=True)
-        row += 1
-    for i, c766 in enumerate(rec.cases766, start=len(rec.cases) + 1):
-        _number(ws, row, 1, i, "0").alignment = CENTER
-        _text(ws, row, 2, f"766 {c766.number}", align=CENTER, border=True)
-        _text(ws, row, 3, c766.header, border=True)
-        _text(ws, row, 4, c766.case_id, border=True)
-        _text(ws, row, 5, c766.why, border=True)
         row += 1
     _widths(ws, [6, 7, 30, 28, 110])
     ws.freeze_panes = ws.cell(head + 1, 1)
